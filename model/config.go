@@ -1,0 +1,276 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config is everything one simulation point needs. Fields that exist
+// upstream carry the upstream name; the scenario loader maps TOML keys to
+// them one to one.
+type Config struct {
+	Name        string
+	Description string
+	Profile     string
+	Rules       Rules // selected by Profile; not a user knob
+	Simulation  SimulationConfig
+	Cluster     ClusterConfig
+	Kubelet     KubeletConfig
+	APIServer   APIServerConfig
+	Informer    InformerConfig
+	Controller  ControllerConfig
+	Failures    FailuresConfig
+}
+
+// SimulationConfig holds simulator-only knobs, kept apart from anything a
+// real cluster has.
+type SimulationConfig struct {
+	Duration     time.Duration // simulated time per replication after warmup
+	Warmup       time.Duration // discarded start: lets loops desynchronise
+	Replications int
+	Seed         uint64
+}
+
+// ClusterConfig is the cluster's shape.
+type ClusterConfig struct {
+	Nodes       int
+	Zones       int // nodes are spread round-robin over zones
+	PodsPerNode int // pods whose endpoints drop with MarkPodsNotReady
+}
+
+// KubeletConfig mirrors KubeletConfiguration fields plus nodesim's knobs.
+type KubeletConfig struct {
+	NodeStatusUpdateFrequency time.Duration // status loop period (upstream default 10s)
+	NodeStatusReportFrequency time.Duration // lease mode: patch unchanged status this often (1m v1.13-16, 5m v1.17+)
+	NodeLeaseDurationSeconds  int32         // renewInterval = 0.25 × this from v1.16 (default 40)
+
+	StatusCollectionDelay       Dist          // time to compute status before the first request of a sync
+	StatusCollectionDelayPerPod time.Duration // added per pod on the node
+	StatusJitterFactor          float64       // wait.JitterUntil factor of the status loop (0.04 from v1.23)
+	RenewJitterFactor           float64       // lease loop jitter (0.04 from v1.22)
+	NodeStatusUpdateRetry       int           // const nodeStatusUpdateRetry = 5
+	LeaseMaxUpdateRetries       int           // lease maxUpdateRetries = 5
+	LeaseBackoffInitial         time.Duration // backoffEnsureLease first wait (200ms)
+	LeaseBackoffMax             time.Duration // backoffEnsureLease cap maxBackoff (7s)
+}
+
+// APIServerConfig covers the apiserver, etcd and the request path.
+type APIServerConfig struct {
+	WriteLatency              Dist          // end-to-end latency of a PUT/PATCH
+	ReadLatency               Dist          // end-to-end latency of a GET
+	RequestFailureProbability float64       // i.i.d. failure of any request
+	EtcdRequestTimeout        time.Duration // 5s + 2 × election timeout = 7s
+	Incidents                 []Incident
+
+	// DefaultUnreachableTolerationSeconds is the kube-apiserver flag
+	// --default-unreachable-toleration-seconds (300).
+	DefaultUnreachableTolerationSeconds int64
+}
+
+// Effect is what an incident does while it lasts.
+type Effect uint8
+
+// Incident effects.
+const (
+	Unavailable    Effect = iota // writes and reads fail after FailAfter
+	Slow                         // latency × Multiply + Add
+	WatchStall                   // the controller's watch delivers nothing, then everything
+	LeaderFailover               // a new controller leader: every probeTimestamp restarts
+)
+
+var effectNames = [...]string{"unavailable", "slow", "watch-stall", "leader-failover"}
+
+func (e Effect) String() string { return effectNames[e] }
+
+// ParseEffect maps a scenario name to an effect.
+func ParseEffect(s string) (Effect, bool) {
+	for i, n := range effectNames {
+		if n == s {
+			return Effect(i), true
+		}
+	}
+	return 0, false
+}
+
+// EffectNames lists the accepted effects.
+func EffectNames() []string { return effectNames[:] }
+
+// Incident is a correlated control-plane event hitting every node at once.
+type Incident struct {
+	Name      string
+	Every     Dist // inter-arrival time
+	Lasts     Dist // duration
+	Effect    Effect
+	FailAfter time.Duration // unavailable: requests fail after this (or the client timeout)
+	Multiply  float64       // slow: latency multiplier (1 = none)
+	Add       time.Duration // slow: latency added
+}
+
+// InformerConfig is the watch path from etcd to the controller's caches.
+type InformerConfig struct {
+	WatchDelay Dist // commit to visible in the controller's (and kubelet's) informer
+}
+
+// ControllerConfig mirrors kube-controller-manager flags of the node
+// lifecycle controller plus nodesim's timing knobs.
+type ControllerConfig struct {
+	NodeMonitorPeriod         time.Duration // --node-monitor-period (5s)
+	NodeMonitorGracePeriod    time.Duration // --node-monitor-grace-period (40s, 50s from v1.32)
+	NodeStartupGracePeriod    time.Duration // --node-startup-grace-period (1m)
+	NodeEvictionRate          float64       // --node-eviction-rate, nodes/s per zone (0.1)
+	SecondaryNodeEvictionRate float64       // --secondary-node-eviction-rate (0.01)
+	LargeClusterSizeThreshold int           // --large-cluster-size-threshold (50)
+	UnhealthyZoneThreshold    float64       // --unhealthy-zone-threshold (0.55)
+
+	PassOverhead      time.Duration // fixed cost of a monitorNodeHealth pass
+	PerNodeProcessing time.Duration // per node and worker
+	TransitionCost    time.Duration // API calls of one Ready→Unknown transition (UpdateStatus + MarkPodsNotReady)
+	Workers           int           // nodeUpdateWorkerSize: 1 before v1.27, 8 after
+}
+
+// FailuresConfig injects real failures, for detection latency.
+type FailuresConfig struct {
+	Crash     *FailureProcess // both loops stop; restart after Repair if set
+	Partition *FailureProcess // requests fail for Lasts
+	Gray      *FailureProcess // status loop stuck, lease alive, for Lasts
+}
+
+// FailureProcess is a per-node failure process.
+type FailureProcess struct {
+	Every  Dist          // per-node inter-arrival time
+	Lasts  Dist          // partition or gray-failure duration
+	Repair time.Duration // crash: time until the kubelet restarts (0: never)
+}
+
+// HeartbeatClientTimeout is the heartbeat client's per-request timeout:
+// min(nodeStatusUpdateFrequency, nodeLeaseDurationSeconds) from v1.13,
+// nodeStatusUpdateFrequency alone before (cmd/kubelet/app/server.go).
+func (c *Config) HeartbeatClientTimeout() time.Duration {
+	t := c.Kubelet.NodeStatusUpdateFrequency
+	if c.Rules.Lease {
+		if l := time.Duration(c.Kubelet.NodeLeaseDurationSeconds) * time.Second; l < t {
+			t = l
+		}
+	}
+	return t
+}
+
+// RenewInterval is the lease loop period: 0.25 × nodeLeaseDurationSeconds
+// from v1.16 (PR #80429), a hard-coded 10s before.
+func (c *Config) RenewInterval() time.Duration {
+	if !c.Rules.RenewFraction {
+		return 10 * time.Second
+	}
+	return time.Duration(float64(c.Kubelet.NodeLeaseDurationSeconds) * 0.25 * float64(time.Second))
+}
+
+// Validate checks the constraints no single key can express. Messages
+// name the scenario key so the loader can pass them on unchanged.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, a...)))
+	}
+	positive := func(key string, d time.Duration) {
+		if d <= 0 {
+			bad(key, "must be > 0, got %v", d)
+		}
+	}
+	prob := func(key string, p float64) {
+		if !(p >= 0 && p <= 1) {
+			bad(key, "must be a probability in [0, 1], got %v", p)
+		}
+	}
+	positive("simulation.duration", c.Simulation.Duration)
+	if c.Simulation.Warmup < 0 {
+		bad("simulation.warmup", "must be >= 0, got %v", c.Simulation.Warmup)
+	}
+	if c.Simulation.Replications < 1 {
+		bad("simulation.replications", "must be >= 1, got %d", c.Simulation.Replications)
+	}
+	if c.Cluster.Nodes < 1 {
+		bad("cluster.nodes", "must be >= 1, got %d", c.Cluster.Nodes)
+	}
+	if c.Cluster.Zones < 1 || c.Cluster.Zones > c.Cluster.Nodes {
+		bad("cluster.zones", "must be between 1 and cluster.nodes (%d), got %d", c.Cluster.Nodes, c.Cluster.Zones)
+	}
+	if c.Cluster.PodsPerNode < 0 {
+		bad("cluster.pods-per-node", "must be >= 0, got %d", c.Cluster.PodsPerNode)
+	}
+	positive("kubelet.nodeStatusUpdateFrequency", c.Kubelet.NodeStatusUpdateFrequency)
+	positive("kubelet.nodeStatusReportFrequency", c.Kubelet.NodeStatusReportFrequency)
+	if c.Kubelet.NodeLeaseDurationSeconds < 1 {
+		bad("kubelet.nodeLeaseDurationSeconds", "must be >= 1, got %d", c.Kubelet.NodeLeaseDurationSeconds)
+	}
+	for _, j := range []struct {
+		key string
+		v   float64
+	}{{"kubelet.status-jitter-factor", c.Kubelet.StatusJitterFactor}, {"kubelet.renew-jitter-factor", c.Kubelet.RenewJitterFactor}} {
+		if !(j.v >= 0 && j.v <= 10) {
+			bad(j.key, "must be in [0, 10], got %v", j.v)
+		}
+	}
+	if c.Kubelet.StatusCollectionDelayPerPod < 0 {
+		bad("kubelet.status-collection-delay-per-pod", "must be >= 0, got %v", c.Kubelet.StatusCollectionDelayPerPod)
+	}
+	if c.Kubelet.NodeStatusUpdateRetry < 1 {
+		bad("kubelet.node-status-update-retry", "must be >= 1, got %d", c.Kubelet.NodeStatusUpdateRetry)
+	}
+	if c.Kubelet.LeaseMaxUpdateRetries < 1 {
+		bad("kubelet.lease-max-update-retries", "must be >= 1, got %d", c.Kubelet.LeaseMaxUpdateRetries)
+	}
+	positive("kubelet.lease-backoff-initial", c.Kubelet.LeaseBackoffInitial)
+	if c.Kubelet.LeaseBackoffMax < c.Kubelet.LeaseBackoffInitial {
+		bad("kubelet.lease-backoff-max", "must be >= kubelet.lease-backoff-initial (%v), got %v", c.Kubelet.LeaseBackoffInitial, c.Kubelet.LeaseBackoffMax)
+	}
+	prob("apiserver.request-failure-probability", c.APIServer.RequestFailureProbability)
+	positive("apiserver.etcd-request-timeout", c.APIServer.EtcdRequestTimeout)
+	if c.APIServer.DefaultUnreachableTolerationSeconds < 0 {
+		bad("apiserver.default-unreachable-toleration-seconds", "must be >= 0, got %d", c.APIServer.DefaultUnreachableTolerationSeconds)
+	}
+	for i, in := range c.APIServer.Incidents {
+		key := fmt.Sprintf("apiserver.incident[%d]", i+1)
+		if in.Name != "" {
+			key = fmt.Sprintf("apiserver.incident[%d] (%q)", i+1, in.Name)
+		}
+		if in.FailAfter < 0 {
+			bad(key+".fail-after", "must be >= 0, got %v", in.FailAfter)
+		}
+		if in.Effect == Slow && (in.Multiply < 0 || in.Add < 0) {
+			bad(key, "slow effect needs multiply >= 0 and add >= 0")
+		}
+		if in.Every.Kind == Constant && in.Every.A <= 0 {
+			bad(key+".every", "must be > 0")
+		}
+	}
+	positive("controller.node-monitor-period", c.Controller.NodeMonitorPeriod)
+	positive("controller.node-monitor-grace-period", c.Controller.NodeMonitorGracePeriod)
+	if c.Controller.NodeStartupGracePeriod < 0 {
+		bad("controller.node-startup-grace-period", "must be >= 0, got %v", c.Controller.NodeStartupGracePeriod)
+	}
+	if c.Controller.NodeEvictionRate < 0 {
+		bad("controller.node-eviction-rate", "must be >= 0, got %v", c.Controller.NodeEvictionRate)
+	}
+	if c.Controller.SecondaryNodeEvictionRate < 0 {
+		bad("controller.secondary-node-eviction-rate", "must be >= 0, got %v", c.Controller.SecondaryNodeEvictionRate)
+	}
+	if c.Controller.LargeClusterSizeThreshold < 0 {
+		bad("controller.large-cluster-size-threshold", "must be >= 0, got %d", c.Controller.LargeClusterSizeThreshold)
+	}
+	if !(c.Controller.UnhealthyZoneThreshold >= 0 && c.Controller.UnhealthyZoneThreshold <= 1) {
+		bad("controller.unhealthy-zone-threshold", "must be in [0, 1], got %v", c.Controller.UnhealthyZoneThreshold)
+	}
+	if c.Controller.Workers < 1 {
+		bad("controller.workers", "must be >= 1, got %d", c.Controller.Workers)
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{"controller.pass-overhead", c.Controller.PassOverhead}, {"controller.per-node-processing", c.Controller.PerNodeProcessing}, {"controller.transition-cost", c.Controller.TransitionCost}} {
+		if d.v < 0 {
+			bad(d.key, "must be >= 0, got %v", d.v)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,180 @@
+package model
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+)
+
+// Results is the output document of DESIGN §6: results.json and --format
+// json. Field names are a public interface; change them only with a
+// version bump.
+type Results struct {
+	NodesimVersion string  `json:"nodesim_version"`
+	Scenario       string  `json:"scenario"`
+	Seed           uint64  `json:"seed"`
+	Points         []Point `json:"points"`
+
+	// Additive context so results.json alone can rebuild the report.
+	Description string        `json:"description,omitempty"`
+	Profile     string        `json:"profile,omitempty"`
+	Command     string        `json:"command,omitempty"`
+	Sweep       []SweepAxis   `json:"sweep,omitempty"`
+	Changed     []ParamChange `json:"changed_params,omitempty"`
+	GraceS      float64       `json:"grace_s,omitempty"` // node-monitor-grace-period of the base scenario
+}
+
+// SweepAxis is one swept key with its values in sweep order.
+type SweepAxis struct {
+	Key    string   `json:"key"`
+	Values []string `json:"values"`
+}
+
+// ParamChange is an effective parameter that differs from the profile's default.
+type ParamChange struct {
+	Key     string `json:"key"`
+	Value   string `json:"value"`
+	Default string `json:"default"`
+	Source  string `json:"source"` // "file" or "flag"
+}
+
+// Point is one sweep point, merged over its replications.
+type Point struct {
+	Params         map[string]string `json:"params"`
+	Replications   int               `json:"replications"`
+	NodeDays       float64           `json:"node_days"`
+	FalseNotReady  FalseNotReady     `json:"false_notready"`
+	EndpointLoss   EndpointLoss      `json:"endpoint_loss"`
+	FalseEvictions FalseEvictions    `json:"false_evictions"`
+	MassNotReady   MassNotReady      `json:"mass_notready"`
+	Detection      Detection         `json:"detection"`
+	QoS            QoS               `json:"qos"`
+	GapHistogram   GapHistogram      `json:"gap_histogram"`
+	Timeline       *Timeline         `json:"timeline,omitempty"`
+	Warnings       []string          `json:"warnings"`
+}
+
+// Interval is a two-sided 95% confidence interval.
+type Interval struct {
+	Lo Num `json:"lo"`
+	Hi Num `json:"hi"`
+}
+
+// FalseNotReady counts Ready→Unknown transitions of nodes with no failure
+// injected at that moment.
+type FalseNotReady struct {
+	Events                    int64    `json:"events"`
+	RatePerNodeDay            Num      `json:"rate_per_node_day"`
+	RatePerNodeDayCI95        Interval `json:"rate_per_node_day_ci95"`
+	PerClusterDay             Num      `json:"per_cluster_day"`
+	ProbabilityPerNodeDay     Num      `json:"probability_per_node_day"`
+	ProbabilityPerNodeDayCI95 Interval `json:"probability_per_node_day_ci95"`
+	ProbabilityPerHeartbeat   Num      `json:"probability_per_heartbeat"`
+	MeanDurationS             Num      `json:"mean_duration_s"`
+	P99DurationS              Num      `json:"p99_duration_s"`
+}
+
+// EndpointLoss is pod-time of healthy pods marked NotReady.
+type EndpointLoss struct {
+	PodSeconds        Num `json:"pod_seconds"`
+	SecondsPerNodeDay Num `json:"seconds_per_node_day"`
+}
+
+// FalseEvictions counts pods evicted from healthy nodes.
+type FalseEvictions struct {
+	Count              int64    `json:"count"`
+	RatePerNodeDay     Num      `json:"rate_per_node_day"`
+	RatePerNodeDayCI95 Interval `json:"rate_per_node_day_ci95"`
+}
+
+// MassNotReady describes many nodes flipping at once.
+type MassNotReady struct {
+	MaxFraction                   Num   `json:"max_fraction"`
+	Episodes                      int64 `json:"episodes"`
+	PartialDisruptionTimeFraction Num   `json:"partial_disruption_time_fraction"`
+	FullDisruptionTimeFraction    Num   `json:"full_disruption_time_fraction"`
+}
+
+// Detection is the latency from an injected failure to Ready=Unknown.
+type Detection struct {
+	Failures   int64 `json:"failures"`
+	Detected   int64 `json:"detected"`
+	Undetected int64 `json:"undetected"`
+	MeanS      Num   `json:"mean_s"`
+	P50S       Num   `json:"p50_s"`
+	P99S       Num   `json:"p99_s"`
+	MaxS       Num   `json:"max_s"`
+}
+
+// QoS are Chen, Toueg and Aguilera's failure-detector metrics.
+type QoS struct {
+	TMRS Num `json:"t_mr_s"` // mean time between false NotReady per node
+	TMS  Num `json:"t_m_s"`  // mean mistake duration
+	PA   Num `json:"p_a"`    // fraction of healthy node-time shown Ready
+}
+
+// GapHistogram is the distribution of heartbeat gaps as the controller saw
+// them: time between consecutive probeTimestamp refreshes of a node.
+type GapHistogram struct {
+	Count   uint64      `json:"count"`
+	P50S    Num         `json:"p50_s"`
+	P99S    Num         `json:"p99_s"`
+	MaxS    Num         `json:"max_s"`
+	Buckets []GapBucket `json:"buckets"`
+}
+
+// GapBucket is one histogram bucket, [LoS, HiS) seconds.
+type GapBucket struct {
+	LoS   float64 `json:"lo_s"`
+	HiS   float64 `json:"hi_s"`
+	Count uint64  `json:"count"`
+}
+
+// Timeline is replication 0 seen over time, for the timeline chart.
+type Timeline struct {
+	StepS     float64 `json:"step_s"`    // sample spacing
+	Unknown   []int32 `json:"unknown"`   // most nodes Unknown within each step
+	Incidents []Span  `json:"incidents"` // control-plane incidents
+	Partial   []Span  `json:"partial_disruption"`
+	Full      []Span  `json:"full_disruption"`
+	Nodes     int     `json:"nodes"`
+}
+
+// Span is an interval in seconds since the end of warmup.
+type Span struct {
+	StartS float64 `json:"start_s"`
+	EndS   float64 `json:"end_s"`
+	Label  string  `json:"label,omitempty"`
+}
+
+// Num is a float64 whose undefined values (NaN, ±Inf: no events, no
+// failures) encode as JSON null and decode back to NaN.
+type Num float64
+
+// NaN is the undefined Num.
+func NaN() Num { return Num(math.NaN()) }
+
+// Defined reports whether n holds a finite number.
+func (n Num) Defined() bool { return !math.IsNaN(float64(n)) && !math.IsInf(float64(n), 0) }
+
+// MarshalJSON writes null for undefined values.
+func (n Num) MarshalJSON() ([]byte, error) {
+	if !n.Defined() {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, float64(n), 'g', -1, 64), nil
+}
+
+// UnmarshalJSON reads null as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = NaN()
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = Num(f)
+	return nil
+}

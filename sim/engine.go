@@ -1,0 +1,102 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind selects the handler of an event; Register hands them out.
+type Kind uint16
+
+// Event is one scheduled occurrence. Node and Arg are the handler's to
+// interpret (a node index, a generation number, an attempt count).
+type Event struct {
+	At   Time
+	seq  uint64
+	Kind Kind
+	Node int32
+	Arg  int64
+}
+
+// Handler processes one event at its time; it may schedule more.
+type Handler func(ev Event)
+
+// Engine owns virtual time and the event queue of one run. It is
+// single-threaded: run replications on separate engines.
+type Engine struct {
+	now      Time
+	seq      uint64
+	q        queue
+	handlers []Handler
+	names    []string
+	steps    uint64
+}
+
+// NewEngine returns an engine at time 0 with an empty queue.
+func NewEngine() *Engine { return &Engine{} }
+
+// Register adds a handler and returns the Kind that dispatches to it.
+func (e *Engine) Register(name string, h Handler) Kind {
+	if len(e.handlers) == 1<<16-1 {
+		panic("sim: too many event kinds")
+	}
+	e.handlers = append(e.handlers, h)
+	e.names = append(e.names, name)
+	return Kind(len(e.handlers) - 1)
+}
+
+// Now is the current virtual time.
+func (e *Engine) Now() Time { return e.now }
+
+// Steps is the number of events processed so far.
+func (e *Engine) Steps() uint64 { return e.steps }
+
+// Pending is the number of scheduled events.
+func (e *Engine) Pending() int { return e.q.len() }
+
+// At schedules an event. Scheduling before Now is a bug in the model and
+// panics: silently reordering time would corrupt every result after it.
+func (e *Engine) At(at Time, k Kind, node int32, arg int64) {
+	if at < e.now {
+		panic(fmt.Sprintf("sim: event %q scheduled in the past (at %v, now %v)", e.name(k), at, e.now))
+	}
+	if int(k) >= len(e.handlers) {
+		panic(fmt.Sprintf("sim: event kind %d has no handler", k))
+	}
+	e.seq++
+	e.q.push(Event{At: at, seq: e.seq, Kind: k, Node: node, Arg: arg})
+}
+
+// After schedules an event d after Now.
+func (e *Engine) After(d time.Duration, k Kind, node int32, arg int64) {
+	e.At(e.now.Add(d), k, node, arg)
+}
+
+// Run processes events in (time, sequence) order until the next one is
+// later than until or the queue is empty, then sets the clock to until.
+func (e *Engine) Run(until Time) {
+	for e.q.len() > 0 && e.q.peek().At <= until {
+		ev := e.q.pop()
+		e.now = ev.At
+		e.steps++
+		e.handlers[ev.Kind](ev)
+	}
+	if until > e.now {
+		e.now = until
+	}
+}
+
+// NextAt is the time of the earliest pending event, or Never.
+func (e *Engine) NextAt() Time {
+	if e.q.len() == 0 {
+		return Never
+	}
+	return e.q.peek().At
+}
+
+func (e *Engine) name(k Kind) string {
+	if int(k) < len(e.names) {
+		return e.names[k]
+	}
+	return fmt.Sprintf("kind %d", k)
+}

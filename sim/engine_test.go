@@ -1,0 +1,198 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEngineOrdersByTimeThenInsertion(t *testing.T) {
+	e := NewEngine()
+	var got []int64
+	k := e.Register("rec", func(ev Event) { got = append(got, ev.Arg) })
+	e.At(At(3*time.Second), k, 0, 30)
+	e.At(At(1*time.Second), k, 0, 10)
+	e.At(At(2*time.Second), k, 0, 20)
+	e.At(At(1*time.Second), k, 0, 11) // tie: after 10, scheduled later
+	e.At(At(1*time.Second), k, 0, 12)
+	e.Run(At(time.Minute))
+	assert.Equal(t, []int64{10, 11, 12, 20, 30}, got)
+	assert.Equal(t, At(time.Minute), e.Now())
+}
+
+func TestEngineTiesScheduledDuringRunKeepFIFO(t *testing.T) {
+	e := NewEngine()
+	var got []int64
+	var k Kind
+	k = e.Register("chain", func(ev Event) {
+		got = append(got, ev.Arg)
+		if ev.Arg < 3 {
+			e.At(e.Now(), k, 0, ev.Arg+10) // same instant: runs after those already queued
+		}
+	})
+	e.At(0, k, 0, 1)
+	e.At(0, k, 0, 2)
+	e.Run(0)
+	assert.Equal(t, []int64{1, 2, 11, 12}, got)
+}
+
+func TestEngineRunStopsAtUntilInclusive(t *testing.T) {
+	e := NewEngine()
+	n := 0
+	k := e.Register("n", func(Event) { n++ })
+	e.At(At(time.Second), k, 0, 0)
+	e.At(At(2*time.Second), k, 0, 0)
+	e.Run(At(time.Second))
+	assert.Equal(t, 1, n, "event exactly at until runs")
+	assert.Equal(t, 1, e.Pending())
+	assert.Equal(t, At(2*time.Second), e.NextAt())
+}
+
+func TestEngineRejectsSchedulingInThePast(t *testing.T) {
+	e := NewEngine()
+	k := e.Register("late", func(Event) {})
+	e.Run(At(time.Minute))
+	assert.PanicsWithValue(t, `sim: event "late" scheduled in the past (at 59s, now 1m0s)`, func() {
+		e.At(At(59*time.Second), k, 0, 0)
+	})
+	assert.Panics(t, func() { e.At(e.Now(), Kind(7), 0, 0) }, "unregistered kind")
+}
+
+// trace runs a small random model and returns its event trace.
+func trace(seed uint64) []Event {
+	e := NewEngine()
+	r := NewRNG(StreamKey{Seed: seed, Component: "trace"})
+	var out []Event
+	var k Kind
+	k = e.Register("hop", func(ev Event) {
+		out = append(out, ev)
+		e.After(time.Duration(r.Int64N(int64(time.Second))), k, ev.Node, ev.Arg+1)
+	})
+	for i := 0; i < 50; i++ {
+		e.At(0, k, int32(i), 0)
+	}
+	e.Run(At(10 * time.Second))
+	return out
+}
+
+func TestEngineSameSeedSameTrace(t *testing.T) {
+	a, b := trace(7), trace(7)
+	require.Equal(t, a, b)
+	assert.NotEqual(t, a, trace(8))
+	assert.Greater(t, len(a), 500)
+}
+
+func TestStreamsSameNameSameNumbers(t *testing.T) {
+	k := StreamKey{Seed: 1, Replication: 2, Component: "lease", Node: 3}
+	a, b := NewRNG(k), NewRNG(k)
+	for i := 0; i < 100; i++ {
+		require.Equal(t, a.Uint64(), b.Uint64())
+	}
+}
+
+func TestStreamsDifferentNamesIndependent(t *testing.T) {
+	base := StreamKey{Seed: 1, Replication: 0, Component: "lease", Node: 0}
+	variants := []StreamKey{
+		{Seed: 2, Replication: 0, Component: "lease", Node: 0},
+		{Seed: 1, Replication: 1, Component: "lease", Node: 0},
+		{Seed: 1, Replication: 0, Component: "status", Node: 0},
+		{Seed: 1, Replication: 0, Component: "lease", Node: 1},
+	}
+	const n = 20000
+	x := draw(NewRNG(base), n)
+	for _, v := range variants {
+		y := draw(NewRNG(v), n)
+		// Pearson correlation of independent uniforms: sd 1/sqrt(n); 5 sd.
+		assert.Less(t, math.Abs(corr(x, y)), 5/math.Sqrt(n), "%+v", v)
+		// Lag-1 correlation within one stream.
+		assert.Less(t, math.Abs(corr(y[1:], y[:n-1])), 5/math.Sqrt(n), "%+v", v)
+	}
+}
+
+func draw(r *rand.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = r.Float64()
+	}
+	return x
+}
+
+func corr(x, y []float64) float64 {
+	var mx, my Moments
+	for i := range x {
+		mx.Add(x[i])
+		my.Add(y[i])
+	}
+	var s float64
+	for i := range x {
+		s += (x[i] - mx.Mean) * (y[i] - my.Mean)
+	}
+	return s / float64(len(x)-1) / (mx.StdDev() * my.StdDev())
+}
+
+func TestStreamCloneContinuesIdentically(t *testing.T) {
+	p := StreamKey{Seed: 9, Component: "c"}.PCG()
+	r := rand.New(&p)
+	r.Uint64()
+	clone := p // a PCG is a value: copying clones the stream
+	rc := rand.New(&clone)
+	for i := 0; i < 10; i++ {
+		require.Equal(t, r.Uint64(), rc.Uint64())
+	}
+}
+
+func TestReplicateIdenticalForAnyWorkerCount(t *testing.T) {
+	run := func(rep int) []Event { return trace(uint64(rep)) }
+	one, err := Replicate(context.Background(), 6, 1, run, nil)
+	require.NoError(t, err)
+	two, err := Replicate(context.Background(), 6, 2, run, nil)
+	require.NoError(t, err)
+	four, err := Replicate(context.Background(), 6, 4, run, nil)
+	require.NoError(t, err)
+	assert.Equal(t, one, two)
+	assert.Equal(t, one, four)
+}
+
+func TestReplicateStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	started := 0
+	_, err := Replicate(ctx, 100, 1, func(rep int) int {
+		started++
+		if rep == 2 {
+			cancel()
+		}
+		return rep
+	}, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, started, 100)
+}
+
+// TestQueueMatchesSort checks the heap against sorting on random input.
+func TestQueueMatchesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var q queue
+	var want []Event
+	seq := uint64(0)
+	for i := 0; i < 5000; i++ {
+		seq++
+		ev := Event{At: Time(r.IntN(300)), seq: seq}
+		q.push(ev)
+		want = append(want, ev)
+		if r.IntN(3) == 0 { // interleave pops
+			sort.Slice(want, func(i, j int) bool { return less(&want[i], &want[j]) })
+			require.Equal(t, want[0], q.pop())
+			want = want[1:]
+		}
+	}
+	sort.Slice(want, func(i, j int) bool { return less(&want[i], &want[j]) })
+	for _, w := range want {
+		require.Equal(t, w, q.pop())
+	}
+	assert.Zero(t, q.len())
+}
