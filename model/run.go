@@ -2,7 +2,8 @@ package model
 
 import (
 	"context"
-	"errors"
+
+	"github.com/nodesim/nodesim/sim"
 )
 
 // RunPoint simulates cfg.Simulation.Replications replications of cfg on up
@@ -11,5 +12,27 @@ import (
 // called after each replication (from worker goroutines). Cancelling ctx
 // stops the run and returns ctx.Err().
 func RunPoint(ctx context.Context, cfg *Config, workers int, onReplication func()) (Point, error) {
-	return Point{}, errors.New("model: not implemented yet")
+	var done func(int)
+	if onReplication != nil {
+		done = func(int) { onReplication() }
+	}
+	type result struct {
+		rep *Replication
+		err error
+	}
+	res, err := sim.Replicate(ctx, cfg.Simulation.Replications, workers, func(rep int) result {
+		m, err := Simulate(ctx, cfg, rep)
+		return result{m, err}
+	}, done)
+	if err != nil {
+		return Point{}, err
+	}
+	reps := make([]*Replication, len(res))
+	for i, r := range res {
+		if r.err != nil {
+			return Point{}, r.err
+		}
+		reps[i] = r.rep
+	}
+	return Summarize(cfg, reps), nil
 }

@@ -1,0 +1,105 @@
+package model
+
+import (
+	"math/rand/v2"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// reqKind selects the latency distribution of a request.
+type reqKind uint8
+
+const (
+	read reqKind = iota
+	write
+)
+
+// incident is a control-plane incident that has started; its end is known
+// from the moment it starts.
+type incident struct {
+	start, end sim.Time
+	effect     Effect
+	failAfter  int64 // ns
+	multiply   float64
+	add        int64 // ns
+}
+
+func (in *incident) covers(t sim.Time) bool { return t >= in.start && t < in.end }
+
+// apiserver is the request path: latency, failures and the incidents
+// revealed so far. Loops ask it about times at or after the last incident
+// start they were generated under; when a new incident starts, pending
+// work is regenerated (see node.regenerate), so nothing here looks ahead.
+type apiserver struct {
+	readLat, writeLat Dist
+	pFail             float64
+	incidents         []incident // started, in start order; trimmed by the run
+}
+
+// outcome is what one request did: ok, and how long it took.
+type outcome struct {
+	ok  bool
+	dur int64 // ns
+}
+
+// request simulates one request sent at t with the given client timeout
+// (0: none). It always draws a latency and a uniform so the number of draws
+// does not depend on the environment: sweep points stay aligned on common
+// random numbers.
+func (a *apiserver) request(r *rand.Rand, k reqKind, t sim.Time, timeout int64, partitioned bool) outcome {
+	lat := a.writeLat.SampleNs(r)
+	if k == read {
+		lat = a.readLat.SampleNs(r)
+	}
+	u := r.Float64()
+	ok := u >= a.pFail
+	for i := len(a.incidents) - 1; i >= 0; i-- {
+		in := &a.incidents[i]
+		if !in.covers(t) {
+			continue
+		}
+		switch in.effect {
+		case Unavailable:
+			lat, ok = in.failAfter, false // etcd cannot commit: "request timed out"
+		case Slow:
+			lat = int64(float64(lat)*in.multiply) + in.add
+		}
+	}
+	if partitioned {
+		lat, ok = timeout, false // packets dropped: only the client timeout ends it
+		if timeout == 0 {
+			lat = 60e9 // kube-apiserver --request-timeout
+		}
+	}
+	if timeout > 0 && lat > timeout {
+		return outcome{ok: false, dur: timeout}
+	}
+	return outcome{ok: ok, dur: lat}
+}
+
+// watchStallEnd returns when a watch event whose natural delivery time is v
+// reaches the controller: v, or the end of a watch stall covering v.
+func (a *apiserver) watchStallEnd(v sim.Time) sim.Time {
+	for changed := true; changed; {
+		changed = false
+		for i := range a.incidents {
+			in := &a.incidents[i]
+			if in.effect == WatchStall && in.covers(v) {
+				v, changed = in.end, true
+			}
+		}
+	}
+	return v
+}
+
+// trim forgets incidents that ended before t.
+func (a *apiserver) trim(t sim.Time) {
+	k := 0
+	for _, in := range a.incidents {
+		if in.end >= t {
+			a.incidents[k] = in
+			k++
+		}
+	}
+	a.incidents = a.incidents[:k]
+}

@@ -1,0 +1,157 @@
+package model
+
+import (
+	"math/rand/v2"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// controller is the node lifecycle controller (pkg/controller/nodelifecycle)
+// of one run: sliding monitor passes over all nodes, zone states and
+// rate-limited NoExecute tainting.
+type controller struct {
+	cfg   *ControllerConfig
+	grace int64
+	start int64 // node-startup-grace-period
+	lease bool  // the controller reads leases (v1.13+)
+
+	r       *rand.Rand
+	clocks  []sim.Time // per worker, within a pass
+	gen     int64      // leader generation: passes of an old leader are dropped
+	down    bool       // no leader (failover in progress)
+	zones   []zone
+	master  bool // "master disruption mode": every zone fully disrupted
+	tainter sim.Kind
+	ticking bool
+}
+
+// pass is one monitorNodeHealth pass starting at s. It returns when the
+// pass ends, so the run can arm the next one node-monitor-period later.
+func (r *run) pass(s sim.Time) sim.Time {
+	c := &r.ctl
+	for w := range c.clocks {
+		c.clocks[w] = s + sim.Time(c.cfg.PassOverhead)
+	}
+	for i := range r.nodes {
+		w := i % len(c.clocks)
+		c.clocks[w] += sim.Time(c.cfg.PerNodeProcessing)
+		c.clocks[w] = r.processNode(&r.nodes[i], s, c.clocks[w])
+	}
+	end := s
+	for _, t := range c.clocks {
+		if t > end {
+			end = t
+		}
+	}
+	r.handleDisruption(end)
+	return end
+}
+
+// processNode is tryUpdateNodeHealth plus the transition handling of
+// monitorNodeHealth for one node, handled at instant t of a pass that
+// listed nodes at s. It returns the worker's clock after the node.
+func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
+	c := &r.ctl
+	n.status.observe(&r.sp, &r.env, n, s) // nodes come from the informer snapshot at pass start
+	if n.unknown && n.status.seenReady > n.unknownWrite {
+		r.recovered(n, t)
+	}
+	posted := n.status.seenHB >= 0
+	grace := c.grace
+	if !posted {
+		grace = c.start
+	}
+	before := n.probe
+	refreshed := false
+	switch {
+	case !n.hasEntry:
+		n.hasEntry, n.savedHB, n.savedLease = true, n.status.seenHB, -1
+		n.probe = t // "Missing timestamp for Node. Assuming now as a timestamp."
+		if !posted {
+			n.probe = 0 // node.CreationTimestamp: every node exists from time 0
+		}
+	case posted && n.savedHB != n.status.seenHB:
+		// Heartbeats are compared with !=, and the new entry drops the saved lease.
+		n.savedHB, n.savedLease, n.probe, refreshed = n.status.seenHB, -1, t, true
+	}
+	observed := sim.Time(-1)
+	if c.lease {
+		observed = n.lease.observe(&r.lp, &r.env, n, t)
+		if observed >= 0 && (n.savedLease < 0 || n.savedLease < observed) {
+			n.savedLease, n.probe, refreshed = observed, t, true
+		}
+	}
+	if refreshed {
+		r.met.heartbeat(r, n, before, t)
+	}
+	if graceExpired(t, n.probe, grace) && !n.unknown {
+		var ok bool
+		t, ok = r.writeUnknown(n, t)
+		if ok {
+			n.savedLease = observed
+		}
+	}
+	if n.unknown && !n.tainted && !n.queued {
+		r.enqueueTaint(n, t)
+	}
+	return t
+}
+
+// writeUnknown is the controller's UpdateStatus to Ready=Unknown, retried
+// by wait.PollImmediate(20ms, 100ms). It returns the worker's clock after
+// the attempt and whether it succeeded.
+func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
+	c := &r.ctl
+	deadline := t + sim.Time(100e6)
+	for {
+		o := r.env.api.request(c.r, write, t, 0, false)
+		t += sim.Time(o.dur)
+		if o.ok {
+			break
+		}
+		if t+20e6 > deadline {
+			return t, false // "Skipping - no pods will be evicted"; retried next pass
+		}
+		t += 20e6
+	}
+	n.unknown, n.unknownWrite = true, t
+	n.viewDelay = r.env.watchDelay.SampleNs(c.r)
+	r.becameUnknown(n, t)
+	// The kubelet may now see the change: replay its pending ticks.
+	n.status.regenerate(&r.sp, &r.env, n)
+	return t + sim.Time(c.cfg.TransitionCost), true
+}
+
+// becameUnknown records a Ready→Unknown transition at t.
+func (r *run) becameUnknown(n *node, t sim.Time) {
+	r.setNotReady(n, true, t)
+	r.met.transition(r, n, t)
+}
+
+// recovered handles the pass that sees the kubelet's Ready=True again:
+// markNodeAsReachable removes the NoExecute taint and dequeues the node.
+func (r *run) recovered(n *node, t sim.Time) {
+	n.unknown = false
+	r.setNotReady(n, false, t)
+	if n.tainted {
+		n.tainted = false
+		n.taintGen++
+	}
+	n.queued = false
+	r.met.recovery(r, n, t)
+}
+
+// setNotReady keeps the zone's not-ready count in step with n.
+func (r *run) setNotReady(n *node, v bool, t sim.Time) {
+	if n.notReady == v {
+		return
+	}
+	n.notReady = v
+	z := &r.ctl.zones[n.zone]
+	if v {
+		z.notReady++
+	} else {
+		z.notReady--
+	}
+	r.met.unknownCount(r, z, t)
+}

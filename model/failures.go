@@ -1,0 +1,78 @@
+package model
+
+import "github.com/nodesim/nodesim/sim"
+
+// Injected per-node failures. A node is in at most one failure at a time;
+// an arrival during another failure is dropped and redrawn after it.
+
+func (r *run) process(k failKind) *FailureProcess {
+	f := &r.cfg.Failures
+	return [...]*FailureProcess{f.Crash, f.Partition, f.Gray}[k]
+}
+
+// scheduleFailures arms each configured failure process of n after t.
+func (r *run) scheduleFailures(n *node, t sim.Time) {
+	for k := crashFailure; k <= grayFailure; k++ {
+		if p := r.process(k); p != nil {
+			r.armFailure(n, k, t)
+		}
+	}
+}
+
+func (r *run) armFailure(n *node, k failKind, t sim.Time) {
+	p := r.process(k)
+	at := t + sim.Time(p.Every.SampleNs(r.failRNG))
+	n.nextFail[k] = at
+	if at <= r.env.end {
+		r.eng.At(at, r.kFailStart, n.id, int64(k))
+	}
+}
+
+func (r *run) failStart(n *node, k failKind, t sim.Time) {
+	if n.fail != noFailure {
+		return // re-armed when the current failure ends
+	}
+	n.fail, n.failStart, n.failCounted = k, t, t >= r.warmup
+	n.failDetected = false
+	if n.unknown {
+		r.met.detected(r, n, t) // already Unknown: nothing left to detect
+	}
+	p := r.process(k)
+	switch k {
+	case crashFailure:
+		n.crashAt = t
+		if p.Repair > 0 {
+			r.eng.At(t.Add(p.Repair), r.kFailEnd, n.id, 0)
+		}
+	case partitionFailure:
+		n.partStart, n.partEnd = t, t+sim.Time(p.Lasts.SampleNs(r.failRNG))
+		r.eng.At(n.partEnd, r.kFailEnd, n.id, 0)
+	case grayFailure:
+		n.grayStart, n.grayEnd = t, t+sim.Time(p.Lasts.SampleNs(r.failRNG))
+		r.eng.At(n.grayEnd, r.kFailEnd, n.id, 0)
+	}
+	n.lease.regenerate(&r.lp, &r.env, n)
+	n.status.regenerate(&r.sp, &r.env, n)
+	if k == crashFailure { // the loops are dead until repair
+		n.lease.stopped, n.status.stopped = true, true
+		n.lease.vis, n.status.vis = n.lease.pendingBefore(t), n.status.pendingBefore(t)
+	}
+}
+
+func (r *run) failEnd(n *node, t sim.Time) {
+	k := n.fail
+	r.met.failureOver(r, n, t)
+	n.fail, n.failEnd = noFailure, t
+	if k == crashFailure { // the kubelet restarts
+		n.crashAt = sim.Never
+		n.status.restart(&r.sp, &r.env, n, t)
+		if r.cfg.Rules.Lease {
+			n.lease.restart(&r.lp, &r.env, n, t)
+		}
+	}
+	for j := crashFailure; j <= grayFailure; j++ {
+		if r.process(j) != nil && n.nextFail[j] <= t {
+			r.armFailure(n, j, t) // the arrival fell inside this failure
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package model
+
+import "github.com/nodesim/nodesim/sim"
+
+// Correlated control-plane incidents: each configured incident is a
+// renewal process (inter-arrival Every, duration Lasts) hitting all nodes.
+
+func (r *run) scheduleIncidents() {
+	for i := range r.cfg.APIServer.Incidents {
+		r.armIncident(i, 0)
+	}
+}
+
+func (r *run) armIncident(i int, t sim.Time) {
+	in := &r.cfg.APIServer.Incidents[i]
+	at := t + sim.Time(in.Every.SampleNs(r.incRNG))
+	if at <= r.env.end {
+		r.eng.At(at, r.kIncStart, 0, int64(i))
+	}
+}
+
+func (r *run) incidentStart(i int, t sim.Time) {
+	spec := &r.cfg.APIServer.Incidents[i]
+	end := t + sim.Time(spec.Lasts.SampleNs(r.incRNG))
+	r.armIncident(i, t)
+	r.eng.At(end, r.kIncEnd, 0, int64(i))
+	r.met.incident(r, spec, t, end)
+	if spec.Effect == LeaderFailover {
+		r.ctl.down = true
+		r.ctl.gen++ // the old leader's pending passes are void
+		return
+	}
+	r.trimIncidents()
+	fail := int64(spec.FailAfter)
+	r.env.api.incidents = append(r.env.api.incidents, incident{
+		start: t, end: end, effect: spec.Effect, failAfter: fail, multiply: spec.Multiply, add: int64(spec.Add),
+	})
+	// Pending work was computed without this incident: replay it.
+	for j := range r.nodes {
+		n := &r.nodes[j]
+		n.lease.regenerate(&r.lp, &r.env, n)
+		n.status.regenerate(&r.sp, &r.env, n)
+	}
+}
+
+func (r *run) incidentEnd(i int, t sim.Time) {
+	if r.cfg.APIServer.Incidents[i].Effect != LeaderFailover {
+		return
+	}
+	// A new leader starts with no nodeHealthData: every probeTimestamp
+	// becomes "now" at its first pass, zones start Initial, queues empty.
+	c := &r.ctl
+	c.down = false
+	for j := range r.nodes {
+		n := &r.nodes[j]
+		n.hasEntry, n.queued = false, false
+	}
+	for z := range c.zones {
+		c.zones[z].queue = nil
+		c.zones[z].bucket = newBucket(c.cfg.NodeEvictionRate, t)
+		r.setZoneState(&c.zones[z], stateInitial, t)
+	}
+	c.master, c.ticking = false, false
+	r.eng.At(t, r.kPass, 0, c.gen)
+}
+
+// trimIncidents forgets incidents no pending sync can replay into.
+func (r *run) trimIncidents() {
+	oldest := r.eng.Now()
+	for j := range r.nodes {
+		n := &r.nodes[j]
+		if !n.lease.stopped && n.lease.start < oldest {
+			oldest = n.lease.start
+		}
+		if !n.status.stopped && n.status.start < oldest {
+			oldest = n.status.start
+		}
+	}
+	r.env.api.trim(oldest)
+}

@@ -1,0 +1,156 @@
+package model
+
+import (
+	"math/rand/v2"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// statusLoop is the kubelet's node status loop (syncNodeStatus →
+// updateNodeStatus → tryUpdateNodeStatus) for one node.
+//
+// Like leaseLoop it is generated ahead of the controller, one batch of
+// ticks up to and including the next PATCH. Its only input from the
+// controller is the Ready=Unknown write; when one happens, the pending
+// batch is replayed (regenerate) so ticks after the write see it.
+type statusLoop struct {
+	pcg rand.PCG
+	r   *rand.Rand
+
+	lastReport  sim.Time // lastStatusReportTime (kubelet clock)
+	readyCommit sim.Time // last PATCH that set Ready=True over an Unknown
+	lastVis     sim.Time // in-order delivery of the Node object
+	snap        statusSnap
+
+	start     sim.Time // first tick of the pending batch
+	nextStart sim.Time // tick after the PATCH's tick
+	hb        int64    // LastHeartbeatTime (seconds) of the pending PATCH
+	setsReady bool     // the PATCH carries Ready=True over an Unknown
+	commit    sim.Time // when the PATCH returned
+	vis       sim.Time // when the controller's node informer has it (Never: none)
+	ticks     int32    // ticks in the pending batch, for tests
+	requests  int32    // requests in the pending batch, for tests
+	stopped   bool
+
+	seenHB    int64    // newest LastHeartbeatTime delivered to the controller, -1: none
+	seenReady sim.Time // commit time of the newest delivered Ready=True PATCH
+}
+
+type statusSnap struct {
+	pcg                              rand.PCG
+	lastReport, readyCommit, lastVis sim.Time
+}
+
+// statusParams are the per-run constants of every status loop.
+type statusParams struct {
+	frequency   int64 // nodeStatusUpdateFrequency
+	jitter      float64
+	report      int64 // nodeStatusReportFrequency
+	lease       bool  // lease mode: patch only on change or report frequency
+	fromCache   bool  // v1.31+: try 0 reads the kubelet's own informer
+	retries     int   // nodeStatusUpdateRetry
+	timeout     int64
+	collect     Dist
+	collectPods int64 // per-pod addition × pods on the node
+}
+
+const longAgo = sim.Time(-1 << 62)
+
+// generate computes ticks from the one at from until one PATCHes.
+func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
+	s.snap = statusSnap{pcg: s.pcg, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
+	s.start, s.vis, s.ticks, s.requests = from, sim.Never, 0, 0
+	for tick := from; ; {
+		if tick >= n.crashAt || tick > env.end {
+			s.nextStart = sim.Never
+			return
+		}
+		if n.grayStart <= tick && tick < n.grayEnd {
+			tick = n.grayEnd // the sync hangs on the faulty disk until it clears
+			continue
+		}
+		s.ticks++
+		t := tick + sim.Time(p.collect.SampleNs(s.r)+p.collectPods)
+		patched := false
+		for try := 0; try < p.retries && t < n.crashAt; try++ {
+			cached := try == 0
+			if !(cached && p.fromCache) {
+				s.requests++ // GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
+				o := env.api.request(s.r, read, t, p.timeout, n.partitioned(t))
+				t += sim.Time(o.dur)
+				if !o.ok {
+					continue
+				}
+			}
+			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
+			if p.lease && !unknown && t-s.lastReport < sim.Time(p.report) {
+				break // nothing changed and the report is not due
+			}
+			s.requests++
+			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
+			o := env.api.request(s.r, write, t, p.timeout, n.partitioned(t))
+			t += sim.Time(o.dur)
+			if !o.ok {
+				continue
+			}
+			if t >= n.crashAt {
+				break // died before the PATCH returned
+			}
+			s.lastReport = t
+			if unknown {
+				s.readyCommit = t
+			}
+			s.hb, s.setsReady, s.commit = hb, unknown, t
+			s.vis = env.deliver(s.r, t, &s.lastVis)
+			patched = true
+			break
+		}
+		next := t + sim.Time(jitter(p.frequency, p.jitter, s.r))
+		if patched {
+			s.nextStart = next
+			return
+		}
+		tick = next
+	}
+}
+
+// regenerate replays the pending batch under the environment as now known.
+func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
+	if s.stopped {
+		return
+	}
+	s.pcg = s.snap.pcg
+	s.lastReport, s.readyCommit, s.lastVis = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis
+	s.generate(p, env, n, s.start)
+}
+
+// restart starts the loop at t as a freshly started kubelet.
+func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
+	s.stopped, s.lastReport = false, longAgo
+	s.generate(p, env, n, t)
+}
+
+// observe advances the loop to t and updates what the controller's node
+// informer holds at t.
+func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
+	for s.vis <= t {
+		s.seenHB, s.vis = s.hb, sim.Never
+		if s.setsReady {
+			s.seenReady = s.commit
+		}
+		if s.stopped || s.nextStart == sim.Never {
+			s.stopped = true
+			return
+		}
+		s.generate(p, env, n, s.nextStart)
+	}
+}
+
+// pendingBefore keeps a PATCH of the pending batch that returned before a
+// crash at t.
+func (s *statusLoop) pendingBefore(t sim.Time) sim.Time {
+	if s.vis != sim.Never && s.commit < t {
+		return s.vis
+	}
+	return sim.Never
+}

@@ -1,0 +1,211 @@
+package model
+
+import (
+	"math"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// Replication holds the metrics of one replication, mergeable in
+// replication order into a Point (DESIGN §5). Memory is bounded: counters,
+// fixed-size histograms and, for replication 0 only, a fixed-size
+// timeline.
+type Replication struct {
+	nodes        int
+	warmup, end  sim.Time
+	podsPerNode  int64
+	falseEvents  int64
+	falseDur     sim.Histogram
+	unknownSecs  float64 // healthy node-time shown Unknown
+	cellLen      sim.Time
+	cells, hit   int64 // node-day cells, and those with a false NotReady
+	heartbeats   int64
+	endpointSecs float64 // pod-seconds
+	evictions    int64
+	unknownNow   int
+	maxUnknown   int
+	episodes     int64
+	partialSecs  float64 // zone-seconds
+	fullSecs     float64
+	failSecs     float64 // node-seconds in injected failures
+	failures     int64
+	detectedN    int64
+	undetected   int64
+	det          sim.Histogram
+	gaps         sim.Histogram
+	timeline     *timeline
+}
+
+type metrics = Replication
+
+func (m *metrics) init(r *run) {
+	m.nodes, m.warmup, m.end = r.cfg.Cluster.Nodes, r.warmup, r.env.end
+	m.podsPerNode = int64(r.cfg.Cluster.PodsPerNode)
+	m.cellLen = sim.At(day)
+	if span := m.end - m.warmup; span < m.cellLen {
+		m.cellLen = span
+	}
+	m.cells = int64(m.nodes) * int64((m.end-m.warmup)/m.cellLen)
+	if r.rep == 0 {
+		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones)
+	}
+}
+
+const day = 24 * 3600 * 1e9
+
+func (m *metrics) after(t sim.Time) bool { return t >= m.warmup }
+
+// heartbeat records a probeTimestamp refresh at t; before is the previous one.
+func (m *metrics) heartbeat(r *run, n *node, before, t sim.Time) {
+	if !m.after(t) || n.unknown {
+		return // only a Ready node can raise a false alarm after a heartbeat
+	}
+	m.heartbeats++
+	if before > 0 && n.fail == noFailure && before >= n.failEnd { // gaps of healthy nodes only
+		m.gaps.Add(t.Sub(before).Seconds())
+	}
+}
+
+// transition records Ready→Unknown of n at t.
+func (m *metrics) transition(r *run, n *node, t sim.Time) {
+	if n.fail != noFailure {
+		m.detected(r, n, t)
+		return
+	}
+	n.falseEpisode = m.after(t)
+	if !n.falseEpisode {
+		return
+	}
+	m.falseEvents++
+	n.unknownSince = t
+	if c := int64((t - m.warmup) / m.cellLen); c*int64(m.nodes) < m.cells && int32(c) != n.lastFalseCell {
+		n.lastFalseCell = int32(c)
+		m.hit++
+	}
+}
+
+// recovery records Ready again at t (the pass that saw the kubelet's PATCH).
+func (m *metrics) recovery(r *run, n *node, t sim.Time) {
+	if !n.falseEpisode {
+		return
+	}
+	n.falseEpisode = false
+	d := t.Sub(n.unknownSince).Seconds()
+	m.falseDur.Add(d)
+	m.unknownSecs += d
+	// MarkPodsNotReady dropped the endpoints at the transition; the kubelet's
+	// status manager re-posts pod readiness at its next 10s sync after the
+	// node is Ready (before that the controller marks the pods again).
+	back := nextGridTick(t, 10e9, n.podSyncPhase)
+	m.endpointSecs += float64(m.podsPerNode) * back.Sub(n.unknownSince).Seconds()
+}
+
+// detected records the first Unknown of a failed node.
+func (m *metrics) detected(r *run, n *node, t sim.Time) {
+	if n.failDetected {
+		return
+	}
+	n.failDetected = true
+	if n.failCounted {
+		m.detectedN++
+		m.failures++
+		m.det.Add(t.Sub(n.failStart).Seconds())
+	}
+}
+
+// failureOver records the end of n's failure at t.
+func (m *metrics) failureOver(r *run, n *node, t sim.Time) {
+	m.failSecs += overlap(n.failStart, t, m.warmup, m.end)
+	if n.failCounted && !n.failDetected {
+		m.undetected++
+		m.failures++
+	}
+}
+
+func overlap(a, b, lo, hi sim.Time) float64 {
+	a, b = max(a, lo), min(b, hi)
+	if b <= a {
+		return 0
+	}
+	return b.Sub(a).Seconds()
+}
+
+// unknownCount is called when a node of zone z enters or leaves not-ready.
+func (m *metrics) unknownCount(r *run, z *zone, t sim.Time) {
+	m.unknownNow = 0
+	for i := range r.ctl.zones {
+		m.unknownNow += r.ctl.zones[i].notReady
+	}
+	if !m.after(t) {
+		return
+	}
+	m.maxUnknown = max(m.maxUnknown, m.unknownNow)
+	if peak := z.notReady*10 >= z.size && z.notReady > 0; peak != z.unknownPeak {
+		z.unknownPeak = peak
+		if peak {
+			m.episodes++
+		}
+	}
+	if m.timeline != nil {
+		m.timeline.unknown(t, m.unknownNow)
+	}
+}
+
+// zoneState records z leaving its state at t for s.
+func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
+	secs := overlap(z.since, t, m.warmup, m.end)
+	switch z.state {
+	case statePartial:
+		m.partialSecs += secs
+	case stateFull:
+		m.fullSecs += secs
+	}
+	if m.timeline != nil {
+		m.timeline.zone(z, s, t)
+	}
+}
+
+// eviction records pods evicted from n at t.
+func (m *metrics) eviction(r *run, n *node, t sim.Time) {
+	if n.fail == noFailure && m.after(t) {
+		m.evictions += m.podsPerNode
+	}
+}
+
+// incident records a control-plane incident for the timeline.
+func (m *metrics) incident(r *run, spec *Incident, s, e sim.Time) {
+	if m.timeline != nil {
+		m.timeline.incident(spec, s, e)
+	}
+}
+
+// finish closes open episodes, states and failures at the end of the run.
+func (m *metrics) finish(r *run, end sim.Time) {
+	for i := range r.nodes {
+		n := &r.nodes[i]
+		if n.falseEpisode {
+			m.unknownSecs += end.Sub(n.unknownSince).Seconds() // censored: not a duration sample
+		}
+		if n.fail != noFailure {
+			m.failSecs += overlap(n.failStart, end, m.warmup, m.end)
+			// Undetected only if it had time to be detected; else censored.
+			if n.failCounted && !n.failDetected && end.Sub(n.failStart) > 5*r.cfg.Controller.NodeMonitorGracePeriod {
+				m.undetected++
+				m.failures++
+			}
+		}
+	}
+	for i := range r.ctl.zones {
+		z := &r.ctl.zones[i]
+		m.zoneState(r, z, z.state, end)
+	}
+	if m.timeline != nil {
+		m.timeline.finish(r, m.unknownNow)
+	}
+}
+
+// nodeDays is healthy node-time after warmup, in days.
+func (m *Replication) nodeDays() float64 {
+	total := float64(m.nodes) * m.end.Sub(m.warmup).Seconds()
+	return math.Max(total-m.failSecs, 0) / 86400
+}

@@ -1,0 +1,91 @@
+package model
+
+import (
+	"math/rand/v2"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// env is what every component of one run shares: the request path, the
+// informer delay and the end of the run.
+type env struct {
+	api        apiserver
+	watchDelay Dist
+	end        sim.Time
+}
+
+// deliver returns when a write committed at commit reaches the
+// controller's informer: after a watch delay, held back by watch stalls,
+// and never before an earlier write to the same object (*last).
+func (e *env) deliver(r *rand.Rand, commit sim.Time, last *sim.Time) sim.Time {
+	v := e.api.watchStallEnd(commit + sim.Time(e.watchDelay.SampleNs(r)))
+	if v < *last {
+		v = *last
+	}
+	*last = v
+	return v
+}
+
+// failKind is the kind of injected failure a node is in.
+type failKind int8
+
+const (
+	noFailure failKind = iota - 1
+	crashFailure
+	partitionFailure
+	grayFailure
+)
+
+// node is one Node: its kubelet loops, what the apiserver holds about its
+// Ready condition, the controller's health entry, taints and failures.
+type node struct {
+	id, zone int32
+	lease    leaseLoop
+	status   statusLoop
+
+	// Exogenous state, known from the moment it starts.
+	crashAt            sim.Time // Never unless the kubelet is down
+	partStart, partEnd sim.Time
+	grayStart, grayEnd sim.Time
+	fail               failKind
+	failStart          sim.Time
+	failEnd            sim.Time // end of the last failure
+	failDetected       bool
+	failCounted        bool // started after warmup
+	nextFail           [3]sim.Time
+	unknownWrite       sim.Time // controller's last Ready=Unknown write (longAgo: none)
+	viewDelay          int64    // until the kubelet's cached view shows that write
+	podSyncPhase       int64    // phase of the kubelet's 10s pod status sync
+	lastFalseCell      int32    // last day-cell counted for probability_per_node_day
+	unknownSince       sim.Time
+	falseEpisode       bool
+
+	// Controller's nodeHealthData.
+	hasEntry   bool
+	probe      sim.Time
+	savedHB    int64    // -1: no saved Ready condition
+	savedLease sim.Time // -1: nil
+
+	unknown  bool // Ready=Unknown as the controller knows it
+	notReady bool // counted not ready in its zone (Unknown or never posted)
+	queued   bool // in the zone's NoExecute tainting queue
+	tainted  bool // has the unreachable NoExecute taint
+	taintGen int64
+}
+
+func (n *node) partitioned(t sim.Time) bool { return t >= n.partStart && t < n.partEnd }
+
+// kubeletSeesUnknown reports whether a read at t shows the controller's
+// Ready=Unknown: it must be newer than the kubelet's own last Ready=True
+// PATCH, and a cached read (rv=0 or the kubelet's informer) sees it only
+// after the watch delay.
+func (n *node) kubeletSeesUnknown(t sim.Time, cached bool, readyCommit sim.Time) bool {
+	w := n.unknownWrite
+	if w <= readyCommit {
+		return false
+	}
+	if cached {
+		return w+sim.Time(n.viewDelay) <= t
+	}
+	return w <= t
+}

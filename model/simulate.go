@@ -1,0 +1,151 @@
+package model
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// run is one replication: the engine, the environment, every node and the
+// controller, and the metrics being collected.
+type run struct {
+	cfg        *Config
+	rep        int
+	eng        *sim.Engine
+	env        env
+	nodes      []node
+	ctl        controller
+	lp         leaseParams
+	sp         statusParams
+	met        metrics
+	warmup     sim.Time
+	toleration time.Duration
+	incRNG     *rand.Rand
+	failRNG    *rand.Rand
+
+	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd sim.Kind
+}
+
+func stream(cfg *Config, rep int, component string, node int) *rand.Rand {
+	return sim.NewRNG(sim.StreamKey{Seed: cfg.Simulation.Seed, Replication: rep, Component: component, Node: node})
+}
+
+// newRun sets up replication rep of cfg.
+func newRun(cfg *Config, rep int) *run {
+	r := &run{cfg: cfg, rep: rep, eng: sim.NewEngine()}
+	r.warmup = sim.At(cfg.Simulation.Warmup)
+	r.env = env{
+		api:        apiserver{readLat: cfg.APIServer.ReadLatency, writeLat: cfg.APIServer.WriteLatency, pFail: cfg.APIServer.RequestFailureProbability},
+		watchDelay: cfg.Informer.WatchDelay,
+		end:        r.warmup.Add(cfg.Simulation.Duration),
+	}
+	r.toleration = time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second
+	timeout := int64(cfg.HeartbeatClientTimeout())
+	k := &cfg.Kubelet
+	r.lp = leaseParams{
+		interval: int64(cfg.RenewInterval()), jitter: k.RenewJitterFactor, timeout: timeout,
+		retries: k.LeaseMaxUpdateRetries, backoff0: int64(k.LeaseBackoffInitial), backoffMax: int64(k.LeaseBackoffMax),
+	}
+	r.sp = statusParams{
+		frequency: int64(k.NodeStatusUpdateFrequency), jitter: k.StatusJitterFactor, report: int64(k.NodeStatusReportFrequency),
+		lease: cfg.Rules.Lease, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
+		timeout: timeout, collect: k.StatusCollectionDelay, collectPods: int64(k.StatusCollectionDelayPerPod) * int64(cfg.Cluster.PodsPerNode),
+	}
+	r.ctl = controller{
+		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
+		lease: cfg.Rules.Lease, r: stream(cfg, rep, "controller", 0),
+		clocks: make([]sim.Time, cfg.Controller.Workers), zones: make([]zone, cfg.Cluster.Zones),
+	}
+	for i := range r.ctl.zones {
+		r.ctl.zones[i].id = int32(i)
+		r.ctl.zones[i].bucket = newBucket(cfg.Controller.NodeEvictionRate, 0)
+	}
+	r.incRNG = stream(cfg, rep, "incidents", 0)
+	r.failRNG = stream(cfg, rep, "failures", 0)
+	r.register()
+	r.met.init(r)
+	r.nodes = make([]node, cfg.Cluster.Nodes)
+	for i := range r.nodes {
+		r.initNode(i)
+	}
+	return r
+}
+
+func (r *run) register() {
+	e := r.eng
+	r.kPass = e.Register("monitor-pass", func(ev sim.Event) {
+		if ev.Arg != r.ctl.gen || r.ctl.down {
+			return // a pass of a leader that lost its lease
+		}
+		end := r.pass(ev.At)
+		e.At(end.Add(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
+	})
+	r.ctl.tainter = e.Register("no-execute-tainting-pass", func(ev sim.Event) {
+		if ev.Arg == r.ctl.gen {
+			r.taintPass(ev.At)
+		}
+	})
+	r.kEvict = e.Register("eviction", func(ev sim.Event) { r.evict(&r.nodes[ev.Node], ev.Arg, ev.At) })
+	r.kFailStart = e.Register("failure-start", func(ev sim.Event) { r.failStart(&r.nodes[ev.Node], failKind(ev.Arg), ev.At) })
+	r.kFailEnd = e.Register("failure-end", func(ev sim.Event) { r.failEnd(&r.nodes[ev.Node], ev.At) })
+	r.kIncStart = e.Register("incident-start", func(ev sim.Event) { r.incidentStart(int(ev.Arg), ev.At) })
+	r.kIncEnd = e.Register("incident-end", func(ev sim.Event) { r.incidentEnd(int(ev.Arg), ev.At) })
+}
+
+// initNode creates node i at time 0 with its kubelet loops at random phases.
+func (r *run) initNode(i int) {
+	n := &r.nodes[i]
+	*n = node{
+		id: int32(i), zone: int32(i % r.cfg.Cluster.Zones),
+		crashAt: sim.Never, partStart: sim.Never, partEnd: sim.Never, grayStart: sim.Never, grayEnd: sim.Never,
+		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
+	}
+	r.ctl.zones[n.zone].size++
+	n.lease.pcg = sim.StreamKey{Seed: r.cfg.Simulation.Seed, Replication: r.rep, Component: "lease", Node: i}.PCG()
+	n.lease.r = rand.New(&n.lease.pcg)
+	n.status.pcg = sim.StreamKey{Seed: r.cfg.Simulation.Seed, Replication: r.rep, Component: "status", Node: i}.PCG()
+	n.status.r = rand.New(&n.status.pcg)
+	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
+	n.status.readyCommit, n.status.lastVis, n.lease.lastVis = longAgo, longAgo, longAgo
+	n.podSyncPhase = n.status.r.Int64N(10e9)
+	phase := sim.Time(n.status.r.Int64N(int64(r.cfg.Kubelet.NodeStatusUpdateFrequency)))
+	n.status.restart(&r.sp, &r.env, n, phase)
+	if r.cfg.Rules.Lease {
+		n.lease.restart(&r.lp, &r.env, n, sim.Time(n.lease.r.Int64N(r.lp.interval)))
+	} else {
+		n.lease.stopped = true
+		n.lease.vis = sim.Never
+	}
+	r.scheduleFailures(n, 0)
+}
+
+// simulate runs the replication to the end and returns its metrics.
+func (r *run) simulate(ctx context.Context) (*metrics, error) {
+	r.eng.At(sim.At(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
+	r.scheduleIncidents()
+	// Run in slices so a cancelled context stops a long replication.
+	const slice = sim.Time(time.Hour)
+	for t := slice; ; t += slice {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if t >= r.env.end {
+			r.eng.Run(r.env.end)
+			break
+		}
+		r.eng.Run(t)
+	}
+	r.met.finish(r, r.env.end)
+	return &r.met, nil
+}
+
+// Simulate runs replication rep of cfg; cfg must be valid.
+func Simulate(ctx context.Context, cfg *Config, rep int) (*Replication, error) {
+	m, err := newRun(cfg, rep).simulate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}

@@ -1,0 +1,172 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+const conf = 0.95
+
+// Summarize merges replications, in order, into a Point with intervals.
+func Summarize(cfg *Config, reps []*Replication) Point {
+	var m Replication
+	var perRep sim.Moments // per-replication false NotReady rates
+	var nodeDays float64
+	for _, r := range reps {
+		nd := r.nodeDays()
+		nodeDays += nd
+		if nd > 0 {
+			perRep.Add(float64(r.falseEvents) / nd)
+		}
+		m.merge(r)
+	}
+	p := Point{Params: map[string]string{}, Replications: len(reps), NodeDays: nodeDays}
+	p.FalseNotReady = falseNotReady(&m, nodeDays, perRep, cfg.Cluster.Nodes)
+	p.EndpointLoss = EndpointLoss{PodSeconds: Num(m.endpointSecs), SecondsPerNodeDay: ratio(m.endpointSecs, nodeDays)}
+	lo, hi := rateCI(m.evictions, nodeDays)
+	p.FalseEvictions = FalseEvictions{Count: m.evictions, RatePerNodeDay: ratio(float64(m.evictions), nodeDays), RatePerNodeDayCI95: Interval{lo, hi}}
+	zoneSecs := float64(cfg.Cluster.Zones) * cfg.Simulation.Duration.Seconds() * float64(len(reps))
+	p.MassNotReady = MassNotReady{
+		MaxFraction:                   Num(float64(m.maxUnknown) / float64(cfg.Cluster.Nodes)),
+		Episodes:                      m.episodes,
+		PartialDisruptionTimeFraction: ratio(m.partialSecs, zoneSecs),
+		FullDisruptionTimeFraction:    ratio(m.fullSecs, zoneSecs),
+	}
+	p.Detection = Detection{Failures: m.failures, Detected: m.detectedN, Undetected: m.undetected,
+		MeanS: Num(m.det.Mean()), P50S: quantile(&m.det, 0.5), P99S: quantile(&m.det, 0.99), MaxS: Num(m.det.Max())}
+	healthySecs := nodeDays * 86400
+	p.QoS = QoS{TMRS: ratio(healthySecs, float64(m.falseEvents)), TMS: Num(m.falseDur.Mean()), PA: Num(1 - m.unknownSecs/healthySecs)}
+	p.GapHistogram = gapHistogram(&m.gaps)
+	if len(reps) > 0 && reps[0].timeline != nil {
+		tl := reps[0].timeline.out
+		p.Timeline = &tl
+	}
+	p.Warnings = warnings(cfg, &m, &p)
+	return p
+}
+
+func (m *Replication) merge(o *Replication) {
+	m.nodes, m.warmup, m.end, m.cellLen, m.podsPerNode = o.nodes, o.warmup, o.end, o.cellLen, o.podsPerNode
+	m.falseEvents += o.falseEvents
+	m.falseDur.Merge(&o.falseDur)
+	m.unknownSecs += o.unknownSecs
+	m.cells += o.cells
+	m.hit += o.hit
+	m.heartbeats += o.heartbeats
+	m.endpointSecs += o.endpointSecs
+	m.evictions += o.evictions
+	m.maxUnknown = max(m.maxUnknown, o.maxUnknown)
+	m.episodes += o.episodes
+	m.partialSecs += o.partialSecs
+	m.fullSecs += o.fullSecs
+	m.failures += o.failures
+	m.detectedN += o.detectedN
+	m.undetected += o.undetected
+	m.det.Merge(&o.det)
+	m.gaps.Merge(&o.gaps)
+}
+
+func falseNotReady(m *Replication, nodeDays float64, perRep sim.Moments, nodes int) FalseNotReady {
+	lo, hi := rateCI(m.falseEvents, nodeDays)
+	// The wider of the Poisson interval and the between-replication one:
+	// correlated incidents make events cluster, which Poisson ignores.
+	if perRep.N >= 2 && m.falseEvents > 0 {
+		tlo, thi := sim.StudentTCI(perRep, conf)
+		lo, hi = Num(math.Min(float64(lo), math.Max(tlo, 0))), Num(math.Max(float64(hi), thi))
+	}
+	f := FalseNotReady{
+		Events:             m.falseEvents,
+		RatePerNodeDay:     ratio(float64(m.falseEvents), nodeDays),
+		RatePerNodeDayCI95: Interval{lo, hi},
+		MeanDurationS:      Num(m.falseDur.Mean()),
+		P99DurationS:       quantile(&m.falseDur, 0.99),
+	}
+	f.PerClusterDay = f.RatePerNodeDay * Num(nodes)
+	f.ProbabilityPerNodeDay, f.ProbabilityPerNodeDayCI95 = perNodeDay(m)
+	f.ProbabilityPerHeartbeat = ratio(float64(m.falseEvents), float64(m.heartbeats))
+	return f
+}
+
+// perNodeDay is the fraction of node-day cells with a false NotReady and its
+// Wilson interval. Runs shorter than a day use cells of the run's length
+// and convert assuming independent cells: p_day = 1-(1-p_cell)^(day/cell).
+func perNodeDay(m *Replication) (Num, Interval) {
+	if m.cells == 0 {
+		return NaN(), Interval{NaN(), NaN()}
+	}
+	k := float64(day) / float64(m.cellLen)
+	conv := func(p float64) Num { return Num(1 - math.Pow(1-p, k)) }
+	lo, hi := sim.WilsonCI(m.hit, m.cells, conf)
+	return conv(float64(m.hit) / float64(m.cells)), Interval{conv(lo), conv(hi)}
+}
+
+// rateCI is the exact Poisson interval of k events over nodeDays.
+func rateCI(k int64, nodeDays float64) (Num, Num) {
+	if nodeDays <= 0 {
+		return NaN(), NaN()
+	}
+	lo, hi := sim.PoissonCI(k, conf)
+	return Num(lo / nodeDays), Num(hi / nodeDays)
+}
+
+func ratio(a, b float64) Num {
+	if b == 0 {
+		return NaN()
+	}
+	return Num(a / b)
+}
+
+func quantile(h *sim.Histogram, q float64) Num {
+	if h.Count() == 0 {
+		return NaN()
+	}
+	return Num(h.Quantile(q))
+}
+
+// gapHistogram re-bins gaps into 20 log bins per decade for output.
+func gapHistogram(h *sim.Histogram) GapHistogram {
+	g := GapHistogram{Count: h.Count(), P50S: quantile(h, 0.5), P99S: quantile(h, 0.99), MaxS: NaN(), Buckets: []GapBucket{}}
+	if h.Count() == 0 {
+		return g
+	}
+	g.MaxS = Num(h.Max())
+	const perDecade = 20
+	h.Buckets(func(lo, hi float64, n uint64) {
+		mid := math.Sqrt(math.Max(lo, 1e-9) * hi)
+		b := math.Floor(math.Log10(mid) * perDecade)
+		blo, bhi := math.Pow(10, b/perDecade), math.Pow(10, (b+1)/perDecade)
+		if k := len(g.Buckets); k > 0 && g.Buckets[k-1].LoS == blo {
+			g.Buckets[k-1].Count += n
+			return
+		}
+		g.Buckets = append(g.Buckets, GapBucket{LoS: blo, HiS: bhi, Count: n})
+	})
+	return g
+}
+
+func warnings(cfg *Config, m *Replication, p *Point) []string {
+	w := []string{}
+	if m.falseEvents < 10 {
+		w = append(w, fmt.Sprintf("only %d false NotReady events: the rate's interval is wide; simulate more node-days", m.falseEvents))
+	}
+	if cfg.Simulation.Replications < 2 {
+		w = append(w, "one replication: no between-replication interval, so correlated incidents may be under-represented in the interval")
+	}
+	if cfg.Simulation.Duration < 24*3600e9 {
+		w = append(w, fmt.Sprintf("each replication simulates %v, less than a day: probability_per_node_day assumes independent %v windows", cfg.Simulation.Duration, cfg.Simulation.Duration))
+	}
+	if m.undetected > 0 {
+		w = append(w, fmt.Sprintf("%d injected failures were never detected (gray failures in lease mode stay Ready)", m.undetected))
+	}
+	if configured(cfg) && m.failures == 0 {
+		w = append(w, "failures are configured but none happened after warmup: no detection latency")
+	}
+	return w
+}
+
+func configured(cfg *Config) bool {
+	f := cfg.Failures
+	return f.Crash != nil || f.Partition != nil || f.Gray != nil
+}

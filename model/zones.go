@@ -1,0 +1,217 @@
+package model
+
+import "github.com/nodesim/nodesim/sim"
+
+// zoneState is ComputeZoneState's result.
+type zoneState uint8
+
+const (
+	stateInitial zoneState = iota
+	stateNormal
+	statePartial
+	stateFull
+)
+
+// zone is one failure domain: its size, not-ready count, disruption state
+// and NoExecute tainting queue with its token bucket.
+type zone struct {
+	id             int32
+	size, notReady int
+	state          zoneState
+	since          sim.Time // when state was entered, for time-in-state
+	queue          []int32  // nodes waiting for the NoExecute taint, FIFO
+	bucket         tokenBucket
+	unknownPeak    bool // at least 10% Unknown now: an episode is running
+}
+
+// tokenBucket is flowcontrol.NewTokenBucketRateLimiter(qps, burst=1).
+type tokenBucket struct {
+	qps    float64
+	tokens float64
+	last   sim.Time
+}
+
+func newBucket(qps float64, t sim.Time) tokenBucket {
+	return tokenBucket{qps: qps, tokens: 1, last: t}
+}
+
+// tryAccept takes a token if one is available at t.
+func (b *tokenBucket) tryAccept(t sim.Time) bool {
+	if b.qps <= 0 {
+		return false // NewFakeNeverRateLimiter
+	}
+	b.tokens += t.Sub(b.last).Seconds() * b.qps
+	if b.tokens > 1 {
+		b.tokens = 1
+	}
+	b.last = t
+	if b.tokens >= 1 {
+		b.tokens--
+		return true
+	}
+	return false
+}
+
+// swap is RateLimitedTimedQueue.SwapLimiter: a new bucket, drained if the
+// old one was empty (burst 1 semantics).
+func (b *tokenBucket) swap(qps float64, t sim.Time) {
+	if qps == b.qps {
+		return
+	}
+	empty := !b.tryAccept(t)
+	*b = newBucket(qps, t)
+	if empty {
+		b.tryAccept(t)
+	}
+}
+
+// computeZoneState is ComputeZoneState: "more than 2" not ready and at
+// least the threshold fraction → partial; none ready → full.
+func computeZoneState(notReady, size int, threshold float64) zoneState {
+	ready := size - notReady
+	switch {
+	case ready == 0 && notReady > 0:
+		return stateFull
+	case notReady > 2 && float32(notReady)/float32(size) >= float32(threshold):
+		return statePartial
+	}
+	return stateNormal
+}
+
+// zoneQPS is the tainting rate of a zone in state s (setLimiterInZone).
+func (c *controller) zoneQPS(s zoneState, size int) float64 {
+	switch s {
+	case statePartial:
+		if size > c.cfg.LargeClusterSizeThreshold { // ReducedQPSFunc
+			return c.cfg.SecondaryNodeEvictionRate
+		}
+		return 0
+	}
+	return c.cfg.NodeEvictionRate // normal, and full unless every zone is (HealthyQPSFunc)
+}
+
+// handleDisruption updates zone states at the end of a pass at t.
+func (r *run) handleDisruption(t sim.Time) {
+	c := &r.ctl
+	allFull, allWasFull := true, true
+	next := make([]zoneState, len(c.zones)) // NB: few zones; not per node
+	for i := range c.zones {
+		z := &c.zones[i]
+		next[i] = computeZoneState(z.notReady, z.size, c.cfg.UnhealthyZoneThreshold)
+		if next[i] != stateFull {
+			allFull = false
+		}
+		if z.state != stateFull {
+			allWasFull = false
+		}
+	}
+	if allFull && allWasFull {
+		return
+	}
+	switch {
+	case allFull: // entering master disruption mode
+		for i := range r.nodes {
+			n := &r.nodes[i]
+			if n.tainted {
+				n.tainted = false
+				n.taintGen++
+			}
+		}
+		for i := range c.zones {
+			c.zones[i].bucket.swap(0, t)
+			r.setZoneState(&c.zones[i], stateFull, t)
+		}
+		c.master = true
+	case allWasFull: // exiting: fresh grace period for every node
+		for i := range r.nodes {
+			r.nodes[i].probe = t
+		}
+		for i := range c.zones {
+			z := &c.zones[i]
+			z.bucket.swap(c.zoneQPS(next[i], z.size), t)
+			r.setZoneState(z, next[i], t)
+		}
+		c.master = false
+	default:
+		for i := range c.zones {
+			z := &c.zones[i]
+			if z.state != next[i] {
+				z.bucket.swap(c.zoneQPS(next[i], z.size), t)
+				r.setZoneState(z, next[i], t)
+			}
+		}
+	}
+	r.armTainter(t)
+}
+
+func (r *run) setZoneState(z *zone, s zoneState, t sim.Time) {
+	r.met.zoneState(r, z, s, t)
+	z.state, z.since = s, t
+}
+
+// enqueueTaint is markNodeForTainting.
+func (r *run) enqueueTaint(n *node, t sim.Time) {
+	z := &r.ctl.zones[n.zone]
+	n.queued = true
+	z.queue = append(z.queue, n.id)
+	r.armTainter(t)
+}
+
+// armTainter makes sure doNoExecuteTaintingPass runs while a queue can
+// make progress; it ticks every 100ms (NodeEvictionPeriod).
+func (r *run) armTainter(t sim.Time) {
+	c := &r.ctl
+	if c.ticking {
+		return
+	}
+	for i := range c.zones {
+		if len(c.zones[i].queue) > 0 && c.zones[i].bucket.qps > 0 {
+			c.ticking = true
+			r.eng.At(nextGridTick(t, 100e6, 0), c.tainter, 0, c.gen)
+			return
+		}
+	}
+}
+
+// taintPass is doNoExecuteTaintingPass at t.
+func (r *run) taintPass(t sim.Time) {
+	c := &r.ctl
+	c.ticking = false
+	for i := range c.zones {
+		z := &c.zones[i]
+		for len(z.queue) > 0 {
+			n := &r.nodes[z.queue[0]]
+			if !n.queued { // dequeued by markNodeAsReachable
+				z.queue = z.queue[1:]
+				continue
+			}
+			if !z.bucket.tryAccept(t) {
+				break
+			}
+			z.queue = z.queue[1:]
+			n.queued = false
+			if !n.unknown {
+				continue // Ready again: nothing to taint
+			}
+			if o := r.env.api.request(c.r, write, t, 0, false); !o.ok {
+				r.enqueueTaint(n, t) // retried at the back of the queue
+				continue
+			}
+			n.tainted = true
+			n.taintGen++
+			r.eng.At(t.Add(r.toleration), r.kEvict, n.id, n.taintGen)
+		}
+		if len(z.queue) == 0 {
+			z.queue = z.queue[:0:0] // release the backing array after bursts
+		}
+	}
+	r.armTainter(t + 1)
+}
+
+// evict runs when a NoExecute taint has been on for the toleration.
+func (r *run) evict(n *node, gen int64, t sim.Time) {
+	if !n.tainted || n.taintGen != gen {
+		return
+	}
+	r.met.eviction(r, n, t)
+}
