@@ -1,0 +1,42 @@
+# nodesim: two commands for a newcomer: `make run` and `make test`.
+GO ?= go
+PKGS := ./...
+
+.PHONY: all build run test fmt-check vet unit race bench bench-go clean
+
+all: build
+
+build:
+	$(GO) build -o bin/nodesim ./cmd/nodesim
+
+# The main job on the embedded default scenario.
+run:
+	$(GO) run ./cmd/nodesim run
+
+# What CI runs (.ci/run): formatting, vet, every test, and the race
+# detector on the packages with concurrency.
+test: fmt-check vet unit race
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -count=1 $(PKGS)
+
+race:
+	$(GO) test -count=1 -race -short ./sim/ ./model/
+
+# Side-by-side throughput against ../shared/bench/baseline-go; prints `ratio: N`.
+bench:
+	./scripts/bench.sh
+
+# Engine and hot-path micro-benchmarks with allocation counts.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./sim/ ./model/
+
+clean:
+	rm -rf bin
