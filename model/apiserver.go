@@ -33,7 +33,8 @@ func (in *incident) covers(t sim.Time) bool { return t >= in.start && t < in.end
 type apiserver struct {
 	readLat, writeLat Dist
 	pFail             float64
-	incidents         []incident // started, in start order; trimmed by the run
+	incidents         []incident                             // started, in start order; trimmed by the run
+	log               func(k reqKind, t sim.Time, o outcome) // tests only
 }
 
 // outcome is what one request did: ok, and how long it took.
@@ -71,10 +72,14 @@ func (a *apiserver) request(r *rand.Rand, k reqKind, t sim.Time, timeout int64, 
 			lat = 60e9 // kube-apiserver --request-timeout
 		}
 	}
+	o := outcome{ok: ok, dur: lat}
 	if timeout > 0 && lat > timeout {
-		return outcome{ok: false, dur: timeout}
+		o = outcome{ok: false, dur: timeout}
 	}
-	return outcome{ok: ok, dur: lat}
+	if a.log != nil {
+		a.log(k, t, o)
+	}
+	return o
 }
 
 // watchStallEnd returns when a watch event whose natural delivery time is v

@@ -62,6 +62,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		grace = c.start
 	}
 	before := n.probe
+	savedLease := n.savedLease // NB: read before a status heartbeat drops it
 	refreshed := false
 	switch {
 	case !n.hasEntry:
@@ -71,13 +72,15 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 			n.probe = 0 // node.CreationTimestamp: every node exists from time 0
 		}
 	case posted && n.savedHB != n.status.seenHB:
-		// Heartbeats are compared with !=, and the new entry drops the saved lease.
+		// Heartbeats are compared with !=, and the new entry has no lease: if
+		// the lease does not advance in this pass, the next pass takes the
+		// unchanged lease as new and gives one more pass of credit.
 		n.savedHB, n.savedLease, n.probe, refreshed = n.status.seenHB, -1, t, true
 	}
 	observed := sim.Time(-1)
 	if c.lease {
 		observed = n.lease.observe(&r.lp, &r.env, n, t)
-		if observed >= 0 && (n.savedLease < 0 || n.savedLease < observed) {
+		if observed >= 0 && (savedLease < 0 || savedLease < observed) {
 			n.savedLease, n.probe, refreshed = observed, t, true
 		}
 	}
@@ -126,6 +129,9 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 func (r *run) becameUnknown(n *node, t sim.Time) {
 	r.setNotReady(n, true, t)
 	r.met.transition(r, n, t)
+	if r.onTransition != nil {
+		r.onTransition(n, t, true)
+	}
 }
 
 // recovered handles the pass that sees the kubelet's Ready=True again:
@@ -139,6 +145,9 @@ func (r *run) recovered(n *node, t sim.Time) {
 	}
 	n.queued = false
 	r.met.recovery(r, n, t)
+	if r.onTransition != nil {
+		r.onTransition(n, t, false)
+	}
 }
 
 // setNotReady keeps the zone's not-ready count in step with n.

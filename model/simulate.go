@@ -25,6 +25,8 @@ type run struct {
 	incRNG     *rand.Rand
 	failRNG    *rand.Rand
 
+	onTransition func(n *node, t sim.Time, unknown bool) // tests only
+
 	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd sim.Kind
 }
 

@@ -1,0 +1,205 @@
+package model
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nodesim/nodesim/sim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGraceCheckIsStrict(t *testing.T) {
+	p, g := sec(100), int64(sec(40))
+	for _, tc := range []struct {
+		now  sim.Time
+		want bool
+	}{{p + sec(39.999), false}, {p + sec(40), false}, {p + sec(40) + 1, true}, {p + sec(45), true}} {
+		assert.Equal(t, tc.want, graceExpired(tc.now, p, g), "now=%v", tc.now)
+	}
+}
+
+// DESIGN §3, checked against the real controller: a heartbeat first seen
+// at pass P and the next seen at P+45 gives no transition (the probe is
+// refreshed before the strict check); the next seen at P+50 gives Unknown
+// at exactly P+45.
+func TestProbeRefreshedBeforeStrictCheck(t *testing.T) {
+	for _, tc := range []struct {
+		nextSeen    float64
+		wantUnknown []sim.Time
+	}{{55, nil}, {60, []sim.Time{sec(55)}}} {
+		c := exactConfig(t, "v1.26", 1) // grace 40s
+		r, n := manual(t, c)
+		tr := record(r)
+		n.status.seenHB = 1 // posted long ago
+		deliverLease(n, sec(9), sec(9))
+		r.eng.Run(sec(10)) // P = 10 sees it
+		require.Equal(t, sec(10), n.probe)
+		deliverLease(n, sec(tc.nextSeen-1), sec(tc.nextSeen-1))
+		r.eng.Run(sec(tc.nextSeen))
+		assert.Equal(t, tc.wantUnknown, tr.unknown, "next heartbeat seen at %v", tc.nextSeen)
+	}
+}
+
+func TestHeartbeatBetweenPassesCountsAtNextPass(t *testing.T) {
+	r, n := manual(t, exactConfig(t, "v1.33", 1))
+	n.status.seenHB = 1
+	r.eng.Run(sec(10))
+	deliverLease(n, sec(12.3), sec(12.3))
+	r.eng.Run(sec(14.999))
+	assert.Equal(t, sec(5), n.probe, "not before the pass")
+	r.eng.Run(sec(15))
+	assert.Equal(t, sec(15), n.probe, "probeTimestamp is the pass's now, not the arrival")
+}
+
+func TestStatusHeartbeatComparedWithNotEqual(t *testing.T) {
+	r, n := manual(t, exactConfig(t, "v1.12", 1))
+	deliverStatus(n, sec(4), 100, false)
+	r.eng.Run(sec(5))
+	deliverStatus(n, sec(9), 90, false) // older timestamp, but different
+	r.eng.Run(sec(10))
+	assert.Equal(t, sec(10), n.probe)
+	deliverStatus(n, sec(14), 90, false) // same timestamp: not a heartbeat
+	r.eng.Run(sec(15))
+	assert.Equal(t, sec(10), n.probe)
+}
+
+func TestLeaseRenewTimeMustBeStrictlyNewer(t *testing.T) {
+	r, n := manual(t, exactConfig(t, "v1.33", 1))
+	n.status.seenHB = 1
+	deliverLease(n, sec(9), sec(9))
+	r.eng.Run(sec(10))
+	deliverLease(n, sec(14), sec(9)) // equal RenewTime
+	r.eng.Run(sec(15))
+	assert.Equal(t, sec(10), n.probe)
+	deliverLease(n, sec(19), sec(8)) // older (kubelet clock stepped back)
+	r.eng.Run(sec(20))
+	assert.Equal(t, sec(10), n.probe)
+	deliverLease(n, sec(24), sec(9)+1) // 1ns newer: RenewTime has µs precision upstream, ns here
+	r.eng.Run(sec(25))
+	assert.Equal(t, sec(25), n.probe)
+}
+
+// A status heartbeat drops the saved lease; if the lease did not advance in
+// that pass, the next pass takes it as new: one extra pass of credit.
+func TestStatusHeartbeatResetsSavedLease(t *testing.T) {
+	r, n := manual(t, exactConfig(t, "v1.33", 1))
+	deliverStatus(n, sec(1), 1, false)
+	deliverLease(n, sec(9), sec(9))
+	r.eng.Run(sec(10))
+	require.Equal(t, sec(10), n.probe)
+	deliverStatus(n, sec(14), 14, false)
+	r.eng.Run(sec(15))
+	assert.Equal(t, sec(15), n.probe, "status heartbeat")
+	r.eng.Run(sec(20))
+	assert.Equal(t, sec(20), n.probe, "unchanged lease taken as new once")
+	r.eng.Run(sec(25))
+	assert.Equal(t, sec(20), n.probe, "then no more credit")
+}
+
+func TestStartupGraceUntilFirstPost(t *testing.T) {
+	// Never posts, no lease: Unknown at the first pass after creation + 60s.
+	r, _ := manual(t, exactConfig(t, "v1.12", 1))
+	tr := record(r)
+	r.eng.Run(sec(100))
+	assert.Equal(t, []sim.Time{sec(65)}, tr.unknown)
+
+	// Renews its lease but never posts Ready: never Unknown.
+	r, n := manual(t, exactConfig(t, "v1.33", 1))
+	tr = record(r)
+	for s := 9.0; s < 300; s += 10 {
+		deliverLease(n, sec(s), sec(s))
+		r.eng.Run(sec(s + 1))
+	}
+	assert.Empty(t, tr.unknown)
+}
+
+func TestRecoveryNeedsKubeletPatch(t *testing.T) {
+	r, n := manual(t, exactConfig(t, "v1.33", 1))
+	tr := record(r)
+	n.status.seenHB = 1
+	r.eng.Run(sec(60)) // no heartbeat for 55s > 50s grace
+	require.Equal(t, []sim.Time{sec(60)}, tr.unknown)
+	deliverLease(n, sec(61), sec(61))
+	r.eng.Run(sec(65))
+	assert.Equal(t, sec(65), n.probe, "the lease refreshes the probe")
+	assert.True(t, n.unknown, "but Ready stays Unknown")
+	deliverStatus(n, sec(66), 66, true)
+	r.eng.Run(sec(70))
+	assert.False(t, n.unknown)
+	assert.Equal(t, []sim.Time{sec(70)}, tr.ready)
+}
+
+func TestZoneStateNeedsMoreThanTwoNotReady(t *testing.T) {
+	for _, tc := range []struct {
+		notReady, size int
+		want           zoneState
+	}{
+		{2, 3, stateNormal}, // 67% ≥ 55% but only 2
+		{3, 5, statePartial},
+		{3, 6, stateNormal}, // 50% < 55%
+		{3, 3, stateFull},
+		{0, 3, stateNormal},
+		{11, 20, statePartial}, // exactly 55%
+	} {
+		assert.Equal(t, tc.want, computeZoneState(tc.notReady, tc.size, 0.55), "%d/%d", tc.notReady, tc.size)
+	}
+}
+
+func TestSecondaryEvictionRateZeroForSmallZones(t *testing.T) {
+	c := &controller{cfg: &ControllerConfig{NodeEvictionRate: 0.1, SecondaryNodeEvictionRate: 0.01, LargeClusterSizeThreshold: 50}}
+	assert.Equal(t, 0.0, c.zoneQPS(statePartial, 50))
+	assert.Equal(t, 0.01, c.zoneQPS(statePartial, 51))
+	assert.Equal(t, 0.1, c.zoneQPS(stateNormal, 10))
+	assert.Equal(t, 0.1, c.zoneQPS(stateFull, 10))
+}
+
+func TestTokenBucketBurstOneAndSwapDrains(t *testing.T) {
+	b := newBucket(0.1, 0)
+	assert.True(t, b.tryAccept(0))
+	assert.False(t, b.tryAccept(sec(9.9)))
+	assert.True(t, b.tryAccept(sec(10)))
+	b.swap(0.01, sec(10)) // old bucket empty: the new one starts drained
+	assert.False(t, b.tryAccept(sec(99)))
+	assert.True(t, b.tryAccept(sec(110)))
+}
+
+func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
+	c := exactConfig(t, "v1.33", 4)
+	c.Cluster.Zones = 2
+	r := newRun(c, 0)
+	for i := range r.nodes {
+		n := &r.nodes[i]
+		n.unknown, n.tainted, n.probe = true, true, sec(1)
+		r.setNotReady(n, true, sec(100))
+	}
+	r.handleDisruption(sec(100))
+	assert.True(t, r.ctl.master)
+	for i := range r.nodes {
+		assert.False(t, r.nodes[i].tainted, "taints removed entering master disruption")
+	}
+	assert.Zero(t, r.ctl.zones[0].bucket.qps)
+
+	r.nodes[0].unknown = false
+	r.setNotReady(&r.nodes[0], false, sec(200))
+	r.handleDisruption(sec(200))
+	assert.False(t, r.ctl.master)
+	for i := range r.nodes {
+		assert.Equal(t, sec(200), r.nodes[i].probe, "fresh grace for every node on exit")
+	}
+	assert.Equal(t, 0.1, r.ctl.zones[1].bucket.qps, "full zone gets the normal rate back")
+}
+
+// A new leader has no nodeHealthData: probes restart at its first pass,
+// so a silent node is detected a whole grace period after the failover.
+func TestLeaderFailoverResetsProbes(t *testing.T) {
+	c := exactConfig(t, "v1.33", 1)
+	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
+	r, n := manual(t, c)
+	tr := record(r)
+	n.status.seenHB = 1
+	r.eng.Run(sec(30)) // probe = 5 (first pass); would go Unknown at 60
+	r.incidentStart(0, sec(30))
+	r.eng.Run(sec(200))
+	assert.Equal(t, []sim.Time{sec(105)}, tr.unknown, "new leader's first pass at 50 sets probe = 50")
+}
