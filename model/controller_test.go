@@ -203,3 +203,19 @@ func TestLeaderFailoverResetsProbes(t *testing.T) {
 	r.eng.Run(sec(200))
 	assert.Equal(t, []sim.Time{sec(105)}, tr.unknown, "new leader's first pass at 50 sets probe = 50")
 }
+
+// Passes are sliding: each starts node-monitor-period after the previous
+// one ended, so a pass that takes 1ms breaks the exact-grid equality case
+// and Unknown comes one pass earlier than on a perfect grid.
+func TestSlidingPassesDriftOffTheGrid(t *testing.T) {
+	c := exactConfig(t, "v1.33", 1)
+	c.Controller.PassOverhead = time.Millisecond
+	r, n := manual(t, c)
+	tr := record(r)
+	n.status.seenHB = 1
+	r.eng.Run(sec(100))
+	// passes at 5, 10.001, 15.002, …; probe = 5; the 10th pass after it is
+	// at 5 + 10×5.001 = 55.01 > 5 + 50, and Unknown is written 1ms into it.
+	require.Len(t, tr.unknown, 1)
+	assert.Equal(t, sec(55.011), tr.unknown[0])
+}
