@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"time"
+
+	"github.com/nodesim/nodesim/sim"
 )
 
 // DistKind names a distribution family of the scenario format.
@@ -192,7 +194,7 @@ func (d *Dist) Sample(r *rand.Rand) float64 {
 	case Exponential:
 		return d.A * r.ExpFloat64()
 	case LogNormal:
-		return math.Exp(d.A + d.B*r.NormFloat64())
+		return sim.Exp(d.A + d.B*r.NormFloat64())
 	case Normal:
 		for {
 			if x := d.A + d.B*r.NormFloat64(); x >= 0 {
