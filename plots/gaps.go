@@ -1,0 +1,228 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// maxGapSeries caps the number of CCDF curves drawn for a sweep.
+const maxGapSeries = 6
+
+// graceKey is the parameter whose value is the grace period.
+const graceKey = "node-monitor-grace-period"
+
+// defaultMonitorPeriodS is kube-controller-manager's --node-monitor-period.
+const defaultMonitorPeriodS = 5.0
+
+// ccdf returns P(gap > x) at each bucket's upper edge, dropping zero
+// probabilities (they cannot sit on a log axis).
+func ccdf(h model.GapHistogram) plotter.XYs {
+	var total uint64
+	for _, b := range h.Buckets {
+		total += b.Count
+	}
+	if total == 0 {
+		return nil
+	}
+	var xys plotter.XYs
+	var cum uint64
+	for _, b := range h.Buckets {
+		cum += b.Count
+		if cum >= total || b.HiS <= 0 {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: b.HiS, Y: float64(total-cum) / float64(total)})
+	}
+	return xys
+}
+
+// gapsChart is chart 3: the complementary CDF of heartbeat gaps on a log
+// y axis, with the grace period marked and the alarm region shaded.
+func gapsChart(res *model.Results) (painter, string) {
+	axes := axesOf(res)
+	idx := pickSpread(len(res.Points), maxGapSeries)
+	type curve struct {
+		label string
+		xys   plotter.XYs
+		grace float64
+	}
+	var curves []curve
+	xmin, xmax, ymin := math.Inf(1), 0.0, 1.0
+	for _, i := range idx {
+		pt := res.Points[i]
+		xys := ccdf(pt.GapHistogram)
+		if len(xys) == 0 {
+			continue
+		}
+		g := res.GraceS
+		if v, ok := pt.Params[graceKey]; ok {
+			if s, sec, ok := parseValue(v); ok && sec {
+				g = s
+			}
+		}
+		curves = append(curves, curve{paramLabel(pt, axes), xys, g})
+		for _, xy := range xys {
+			xmin, xmax, ymin = math.Min(xmin, xy.X), math.Max(xmax, xy.X), math.Min(ymin, xy.Y)
+		}
+	}
+	if len(curves) == 0 {
+		return nil, "no heartbeat gaps recorded (empty gap histogram)"
+	}
+	title := "Heartbeat gaps seen by the node controller"
+	header := ""
+	if len(axes) > 0 {
+		header = "sweep points"
+		if len(axes) == 1 {
+			header = axes[0].Key
+		}
+		if len(res.Points) > len(idx) {
+			header += fmt.Sprintf(" (%d of %d)", len(idx), len(res.Points))
+		}
+	}
+	p := newPlot(title, "gap between heartbeats (s)", "P(gap > x)")
+	setLog(&p.Y, ymin, 1)
+	xmax = math.Max(xmax, res.GraceS+defaultMonitorPeriodS)
+	for _, c := range curves {
+		xmax = math.Max(xmax, c.grace*1.1)
+	}
+	logX := false
+	if xmin > 0 && xmax/xmin > 100 {
+		setLog(&p.X, xmin, xmax)
+		logX = true
+	} else {
+		p.X.Min, p.X.Max = 0, xmax*1.05
+	}
+	fx := func(x float64) float64 {
+		if logX {
+			return lg(x)
+		}
+		return x
+	}
+	for i := range curves {
+		xys := make(plotter.XYs, len(curves[i].xys))
+		for j, xy := range curves[i].xys {
+			xys[j] = plotter.XY{X: fx(xy.X), Y: lg(xy.Y)}
+		}
+		curves[i].xys = xys
+	}
+
+	// One grace marker (shared) with shaded alarm regions, or one
+	// dashed marker per curve when the grace period itself is swept.
+	shared := true
+	for _, c := range curves {
+		shared = shared && c.grace == curves[0].grace
+	}
+	if g := curves[0].grace; shared && g > 0 {
+		period := monitorPeriodS(res)
+		p.Add(rect{x0: fx(g), x1: fx(g + period), y0: math.NaN(), y1: math.NaN(), fill: color.RGBA{0xfd, 0xe8, 0xc8, 0xff}})
+		p.Add(rect{x0: fx(g + period), x1: math.NaN(), y0: math.NaN(), y1: math.NaN(), fill: color.RGBA{0xf8, 0xc8, 0xc0, 0xff}})
+		p.Legend.Add("may alarm: gap > grace", swatch{color.RGBA{0xfd, 0xe8, 0xc8, 0xff}})
+		p.Legend.Add(fmt.Sprintf("alarms: gap > grace + %s monitor period", fmtSeconds(period)), swatch{color.RGBA{0xf8, 0xc8, 0xc0, 0xff}})
+		p.Add(vline{x: fx(g), c: color.Black, label: "grace " + fmtSeconds(g)})
+	}
+	if header != "" {
+		p.Legend.Add(header + ":")
+	}
+	for i, c := range curves {
+		col := seriesColor(i)
+		l := line(c.xys, col, 2)
+		l.StepStyle = plotter.NoStep
+		p.Add(l)
+		if len(c.xys) == 1 {
+			p.Add(scatter(c.xys, col, draw.CircleGlyph{}, 3))
+		}
+		label := c.label
+		if len(axes) == 1 {
+			label = res.Points[idx[i]].Params[axes[0].Key]
+		}
+		if label == "" {
+			label = "all heartbeats"
+		}
+		p.Legend.Add(label, l)
+		if !shared && c.grace > 0 {
+			p.Add(vline{x: fx(c.grace), c: col, dashed: true})
+		}
+	}
+	if !shared {
+		p.Legend.Add("grace period (dashed, per series)", line(nil, gray, 1.2, 4, 3))
+	}
+	return sideLegend(p), ""
+}
+
+// monitorPeriodS is node-monitor-period from the changed parameters, or
+// the Kubernetes default.
+func monitorPeriodS(res *model.Results) float64 {
+	for _, c := range res.Changed {
+		if c.Key == "node-monitor-period" {
+			if s, sec, ok := parseValue(c.Value); ok && sec {
+				return s
+			}
+		}
+	}
+	return defaultMonitorPeriodS
+}
+
+// pickSpread returns up to k indices of 0..n-1, evenly spread and
+// including the first and last.
+func pickSpread(n, k int) []int {
+	if n <= k {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	out := make([]int, 0, k)
+	for i := 0; i < k; i++ {
+		j := int(math.Round(float64(i) * float64(n-1) / float64(k-1)))
+		if len(out) == 0 || out[len(out)-1] != j {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// fmtSeconds writes s seconds as a Go duration ("40s", "1m30s").
+func fmtSeconds(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()
+}
+
+// vline is a full-height vertical marker at x with an optional label
+// written rotated along its right side.
+type vline struct {
+	x      float64
+	c      color.Color
+	dashed bool
+	label  string
+}
+
+// Plot implements plot.Plotter.
+func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
+	if v.x < p.X.Min || v.x > p.X.Max {
+		return
+	}
+	trX, _ := p.Transforms(&c)
+	x := trX(v.x)
+	sty := draw.LineStyle{Color: v.c, Width: 1.5}
+	if v.dashed {
+		sty.Dashes = []vg.Length{4, 3}
+		sty.Width = 1.2
+	}
+	c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
+	if v.label != "" {
+		ts := noteStyle(v.c)
+		ts.Font = fontAt(legendSize)
+		ts.Rotation = math.Pi / 2
+		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
+		c.FillText(ts, vg.Point{X: x - 3, Y: c.Min.Y + 6}, v.label)
+	}
+}

@@ -1,0 +1,134 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// tradeoffChart is chart 2: detection latency p99 against the false
+// NotReady rate, one labelled point per sweep value joined in sweep
+// order: the frontier a reviewer uses to pick a grace period. Zero-event
+// points sit at their upper bound with a left-pointing arrow.
+func tradeoffChart(res *model.Results) (painter, string) {
+	axes := axesOf(res)
+	switch {
+	case len(axes) == 0:
+		return nil, "no sweep: a trade-off needs several parameter values"
+	case len(axes) > 1:
+		return nil, "the trade-off chart needs exactly one swept key (see the heat map)"
+	case len(res.Points) < 2:
+		return nil, "the sweep has fewer than two points"
+	}
+	xa := newXAxis(axes[0])
+	p := newPlot("Trade-off: detection latency vs false NotReady",
+		"false NotReady per node-day (log scale)", "detection latency p99 (s)")
+	c := seriesColor(0)
+
+	var path, meas, bnd plotter.XYs
+	var names []string
+	type span struct{ lo, hi, y float64 }
+	var bars []span
+	xlo, xhi, yhi := math.Inf(1), math.Inf(-1), 0.0
+	for _, pt := range sortedByX(res.Points, xa) {
+		d, f := pt.Detection, pt.FalseNotReady
+		if !def(d.P99S) {
+			continue
+		}
+		y := float64(d.P99S)
+		hi := float64(f.RatePerNodeDayCI95.Hi)
+		var x float64
+		switch {
+		case f.Events == 0 && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
+			x = hi
+			bnd = append(bnd, plotter.XY{X: lg(x), Y: y})
+			xlo = math.Min(xlo, x/3)
+		case def(f.RatePerNodeDay) && f.RatePerNodeDay > 0:
+			x = float64(f.RatePerNodeDay)
+			meas = append(meas, plotter.XY{X: lg(x), Y: y})
+			lo := float64(f.RatePerNodeDayCI95.Lo)
+			if !def(f.RatePerNodeDayCI95.Lo) || lo > x {
+				lo = x
+			}
+			if !def(f.RatePerNodeDayCI95.Hi) || hi < x {
+				hi = x
+			}
+			bars = append(bars, span{lo, hi, y})
+			xlo = math.Min(xlo, x)
+			if lo > 0 {
+				xlo = math.Min(xlo, lo)
+			}
+		default:
+			continue
+		}
+		xhi, yhi = math.Max(xhi, hi), math.Max(yhi, y)
+		path = append(path, plotter.XY{X: lg(x), Y: y})
+		names = append(names, pt.Params[xa.key])
+	}
+	if len(path) == 0 {
+		return nil, "no point has both a detection p99 (needs injected failures) and a false NotReady rate"
+	}
+	setLog(&p.X, xlo, xhi)
+	p.Y.Min, p.Y.Max = 0, yhi*1.15+1
+	for _, b := range bars {
+		p.Add(xBar(math.Max(lg(b.lo), p.X.Min), lg(b.hi), b.y, c))
+	}
+	p.Add(line(path, withAlpha(c, 0.6), 1.2, 4, 3))
+	if len(meas) > 0 {
+		sc := scatter(meas, c, draw.CircleGlyph{}, 4)
+		p.Add(sc)
+		p.Legend.Add("rate, 95% CI (labels: "+xa.key+")", sc)
+	}
+	if len(bnd) > 0 {
+		sc := scatter(bnd, c, arrowGlyph{left: true}, 5)
+		p.Add(sc)
+		p.Legend.Add("upper bound (0 events)", sc)
+	}
+	p.Add(pointLabels{xys: path, names: names})
+	p.Legend.Left = false
+	return single(p), ""
+}
+
+// xBar is a horizontal 95% interval [lo, hi] at height y.
+func xBar(lo, hi, y float64, c color.Color) plot.Plotter {
+	mid := (lo + hi) / 2
+	e, err := plotter.NewXErrorBars(struct {
+		plotter.XYs
+		plotter.XErrors
+	}{plotter.XYs{{X: mid, Y: y}}, plotter.XErrors{{Low: mid - lo, High: hi - mid}}})
+	if err != nil {
+		panic(err)
+	}
+	e.LineStyle = draw.LineStyle{Color: withAlpha(c, 0.7), Width: 1.2}
+	e.CapWidth = 6
+	return e
+}
+
+// pointLabels writes names[i] just above and right of xys[i].
+type pointLabels struct {
+	xys   plotter.XYs
+	names []string
+}
+
+// Plot implements plot.Plotter.
+func (l pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := noteStyle(color.Black)
+	sty.Font = fontAt(legendSize)
+	sty.YAlign = draw.YBottom
+	for i, xy := range l.xys {
+		pt := vg.Point{X: trX(xy.X) + 5, Y: trY(xy.Y) + 4}
+		sty.XAlign = draw.XLeft
+		if pt.X+sty.Width(l.names[i]) > c.Max.X {
+			sty.XAlign = draw.XRight
+			pt.X -= 10
+		}
+		c.FillText(sty, pt, l.names[i])
+	}
+}
