@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test fmt-check vet unit race bench bench-go clean
+.PHONY: all build run test fmt-check vet unit race bench bench-go fuzz golden clean
 
 all: build
 
@@ -37,6 +37,14 @@ bench:
 # Engine and hot-path micro-benchmarks with allocation counts.
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/ ./model/
+
+# Fuzz the scenario loader; a short minimize time keeps new inputs from stalling it.
+fuzz:
+	$(GO) test -run '^$$' -fuzz=FuzzLoad -fuzztime=60s -fuzzminimizetime=5s ./scenarios/
+
+# Regenerate CLI goldens (help, check, built-in summaries); review the diff.
+golden:
+	$(GO) test -count=1 ./cmd/nodesim/ -update
 
 clean:
 	rm -rf bin

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/summary"
+	"github.com/nodesim/nodesim/scenarios"
+)
+
+func newCheckCmd() *cobra.Command {
+	var sets []string
+	cmd := &cobra.Command{
+		Use:   "check [SCENARIO]",
+		Short: "Validate a scenario and print its effective parameters and their sources",
+		Long: `Check loads a scenario as run would, validates every sweep point, and prints
+each parameter's effective value and where it came from: the profile's
+defaults, the file (with its line), or a --set flag. It simulates nothing.`,
+		Example: `  nodesim check my.toml
+  nodesim check default --set controller.node-monitor-grace-period=30s`,
+		Args:              argsBetween(0, 1),
+		ValidArgsFunction: completeScenario,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := "default"
+			if len(args) == 1 {
+				name = args[0]
+			}
+			sc, err := scenarios.Load(name, sets)
+			if err != nil {
+				return badInput(err)
+			}
+			return printCheck(cmd.OutOrStdout(), sc)
+		},
+	}
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "set a key, `key=value`; key=v1,v2,... sweeps it; repeatable")
+	return cmd
+}
+
+// printCheck writes the effective parameters of sc, one per line.
+func printCheck(w io.Writer, sc *scenarios.Scenario) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "scenario %s (%s), profile %s\n", sc.Name, sc.Origin, sc.Profile)
+	if sc.Description != "" {
+		fmt.Fprintln(bw)
+		for _, line := range wrap(sc.Description, 78) {
+			fmt.Fprintln(bw, "  "+line)
+		}
+	}
+	fmt.Fprintln(bw)
+	rows := [][]string{{"KEY", "SOURCE", "VALUE"}}
+	for _, s := range sc.Settings {
+		if s.Key == "name" || s.Key == "description" {
+			continue
+		}
+		src := s.Source
+		if s.Pos != "" {
+			src += " " + s.Pos
+		}
+		if s.Source != "profile" && s.Value == s.Default {
+			src += " (= profile)"
+		}
+		rows = append(rows, []string{s.Key, src, s.Value})
+	}
+	summary.Table(bw, rows)
+	if len(sc.Axes) > 0 {
+		fmt.Fprintln(bw)
+		for _, a := range sc.Axes {
+			fmt.Fprintf(bw, "sweep %s = %s (%s)\n", a.Key, strings.Join(a.Values, ", "), a.Source)
+		}
+	}
+	n := len(sc.Points)
+	plural := "s"
+	if n == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(bw, "\nok: %d point%s, %d replications each, seed %d\n", n, plural, sc.Base.Simulation.Replications, sc.Base.Simulation.Seed)
+	return bw.Flush()
+}
+
+// wrap splits text into lines of at most width columns at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}

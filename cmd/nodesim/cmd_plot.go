@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/outdir"
+	"github.com/nodesim/nodesim/model"
+)
+
+func newPlotCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "plot RESULTS.json",
+		Short: "Draw the charts and report.md of a results.json",
+		Long: `Plot reads a results.json written by 'nodesim run --out' or '--format json'
+and writes its charts (SVG and PNG) and report.md into --out (default: the
+directory of RESULTS.json). Nothing is simulated.`,
+		Example: `  nodesim plot review/results.json --out review/`,
+		Args:    argsBetween(1, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := readResults(args[0])
+			if err != nil {
+				return badInput(err)
+			}
+			if out == "" {
+				out = filepath.Dir(args[0])
+			}
+			if err := outdir.Check(out); err != nil {
+				return badInput(err)
+			}
+			files, err := renderCharts(res)
+			if err != nil {
+				return err
+			}
+			if err := outdir.Write(out, files); err != nil {
+				return fmt.Errorf("writing %s: %w", out, err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write charts and report.md into `DIR`")
+	return cmd
+}
+
+// readResults decodes a results document and checks it has points.
+func readResults(path string) (*model.Results, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var res model.Results
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&res); err != nil {
+		return nil, fmt.Errorf("%s: not a nodesim results.json: %v", path, err)
+	}
+	if res.NodesimVersion == "" || len(res.Points) == 0 {
+		return nil, fmt.Errorf("%s: not a nodesim results.json (no nodesim_version or no points)", path)
+	}
+	return &res, nil
+}

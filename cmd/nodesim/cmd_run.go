@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/charts"
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/outdir"
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/progress"
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/summary"
+	"github.com/nodesim/nodesim/model"
+	"github.com/nodesim/nodesim/scenarios"
+)
+
+// runOptions are the flags of `nodesim run`.
+type runOptions struct {
+	sets         []string
+	format       string
+	out          string
+	seed         uint64
+	replications int
+	workers      int
+	quiet        bool
+}
+
+var formats = []string{"text", "json", "csv", "markdown"}
+
+func newRunCmd() *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO]",
+		Short: "Run a scenario (a built-in name or a TOML file; default: default)",
+		Long: `Run simulates every point of a scenario's sweep, each over its replications,
+and prints a summary. SCENARIO is a built-in name (see 'nodesim scenarios') or
+a TOML file; without one, the built-in default runs. Every point uses the same
+seed (common random numbers), so points differ only by their parameters.`,
+		Example: `  nodesim run
+  nodesim run grace-sweep --out review/
+  nodesim run my.toml --set cluster.nodes=5000 --set controller.workers=1,8
+  nodesim run default --set profile=v1.12,v1.33 --format markdown
+  nodesim run bench --replications 8 --seed 7 --format json`,
+		Args:              argsBetween(0, 1),
+		ValidArgsFunction: completeScenario,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRun(cmd, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.sets, "set", nil, "set a key, `key=value` (TOML value or bare string); key=v1,v2,... sweeps it; repeatable")
+	f.StringVar(&o.format, "format", "text", "output format: "+strings.Join(formats, ", "))
+	f.StringVar(&o.out, "out", "", "also write results.json, results.csv, report.md and charts into `DIR`")
+	f.Uint64Var(&o.seed, "seed", 0, "random seed (default: the scenario's simulation.seed)")
+	f.IntVar(&o.replications, "replications", 0, "replications per point (default: the scenario's simulation.replications)")
+	f.IntVar(&o.workers, "workers", 0, "replications run in parallel, results do not depend on it (default: the number of CPUs)")
+	f.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
+	name := "default"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	if !slices.Contains(formats, o.format) {
+		return badInputf("--format %q: want one of %s", o.format, strings.Join(formats, ", "))
+	}
+	if !cmd.Flags().Changed("workers") {
+		o.workers = runtime.NumCPU()
+	}
+	if o.workers < 1 {
+		return badInputf("--workers must be >= 1, got %d", o.workers)
+	}
+	sets := append([]string(nil), o.sets...)
+	if cmd.Flags().Changed("replications") {
+		sets = append(sets, "simulation.replications="+strconv.Itoa(o.replications))
+	}
+	if cmd.Flags().Changed("seed") {
+		sets = append(sets, "simulation.seed="+strconv.FormatUint(o.seed, 10))
+	}
+	sc, err := scenarios.Load(name, sets)
+	if err != nil {
+		return badInput(err)
+	}
+	if o.out != "" {
+		if err := outdir.Check(o.out); err != nil {
+			return badInput(err)
+		}
+	}
+	res, err := simulate(cmd, sc, o)
+	if err != nil {
+		return err
+	}
+	res.Command = reproduce(name, o, cmd.Flags().Changed("replications"), sc.Base.Simulation.Seed)
+	if o.out != "" {
+		if err := writeOut(o.out, res); err != nil {
+			return err
+		}
+	}
+	return printResults(cmd.OutOrStdout(), o.format, res)
+}
+
+// simulate runs every point in order and fills the results document.
+func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions) (*model.Results, error) {
+	total := 0
+	for _, p := range sc.Points {
+		total += p.Config.Simulation.Replications
+	}
+	bar := progress.New(cmd.ErrOrStderr(), total, o.quiet)
+	defer bar.Done()
+	res := &model.Results{
+		NodesimVersion: version,
+		Scenario:       sc.Name,
+		Seed:           sc.Base.Simulation.Seed,
+		Description:    sc.Description,
+		Profile:        sc.Profile,
+		Sweep:          sc.SweepAxes(),
+		Changed:        sc.Changed(),
+		GraceS:         sc.Base.Controller.NodeMonitorGracePeriod.Seconds(),
+	}
+	for _, p := range sc.Points {
+		pt, err := model.RunPoint(cmd.Context(), p.Config, o.workers, bar.Add)
+		if err != nil {
+			return nil, err
+		}
+		pt.Params = p.Params
+		res.Points = append(res.Points, pt)
+	}
+	return res, nil
+}
+
+// reproduce is the command line that reruns this exact result; flags that
+// cannot change results (--workers, --format, --out, --quiet) are left out.
+func reproduce(name string, o *runOptions, reps bool, seed uint64) string {
+	parts := []string{"nodesim", "run", shellQuote(name)}
+	for _, s := range o.sets {
+		parts = append(parts, "--set", shellQuote(s))
+	}
+	if reps {
+		parts = append(parts, "--replications", strconv.Itoa(o.replications))
+	}
+	return strings.Join(append(parts, "--seed", strconv.FormatUint(seed, 10)), " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !strings.ContainsRune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:@+%", r) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func printResults(w io.Writer, format string, res *model.Results) error {
+	switch format {
+	case "json":
+		return summary.JSON(w, res)
+	case "csv":
+		return summary.CSV(w, res)
+	case "markdown":
+		return summary.Markdown(w, res)
+	}
+	return summary.Text(w, res)
+}
+
+// writeOut renders every output file in memory, then writes them all.
+func writeOut(dir string, res *model.Results) error {
+	var js, csv bytes.Buffer
+	if err := summary.JSON(&js, res); err != nil {
+		return err
+	}
+	if err := summary.CSV(&csv, res); err != nil {
+		return err
+	}
+	files, err := renderCharts(res)
+	if err != nil {
+		return err
+	}
+	files = append([]outdir.File{{Name: "results.json", Data: js.Bytes()}, {Name: "results.csv", Data: csv.Bytes()}}, files...)
+	if err := outdir.Write(dir, files); err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// renderCharts returns the chart files and report.md.
+func renderCharts(res *model.Results) ([]outdir.File, error) {
+	cs, skipped, err := charts.Current.Render(res)
+	if err != nil {
+		return nil, fmt.Errorf("charts: %w", err)
+	}
+	var files []outdir.File
+	for _, c := range cs {
+		files = append(files, outdir.File{Name: c.Name, Data: c.Data})
+	}
+	return append(files, outdir.File{Name: "report.md", Data: charts.Current.Report(res, cs, skipped)}), nil
+}

@@ -1,0 +1,125 @@
+package summary
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// Text writes the summary for a terminal: one block for a single point,
+// a table with one row per point for a sweep. Warnings are footnotes.
+func Text(w io.Writer, res *model.Results) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, header(res))
+	var notes footnotes
+	if len(res.Sweep) == 0 && len(res.Points) == 1 {
+		textPoint(bw, res, &res.Points[0], &notes)
+	} else {
+		textSweep(bw, res, &notes)
+	}
+	if len(notes.text) > 0 {
+		fmt.Fprintln(bw)
+		for i, s := range notes.text {
+			fmt.Fprintf(bw, "[%d] %s\n", i+1, s)
+		}
+	}
+	if res.Command != "" {
+		fmt.Fprintf(bw, "\nreproduce: %s\n", res.Command)
+	}
+	return bw.Flush()
+}
+
+func textPoint(w io.Writer, res *model.Results, p *model.Point, notes *footnotes) {
+	fmt.Fprintf(w, "\n%s%s.\n\n", capitalize(Sentence(p, FailureKinds(res))), notes.marks(p.Warnings, " [%d]"))
+	var rows [][]string
+	for _, r := range pointRows(p) {
+		rows = append(rows, r[:])
+	}
+	Table(w, rows)
+}
+
+// Table writes rows as space-aligned columns without trailing spaces.
+func Table(w io.Writer, rows [][]string) {
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if line != "" {
+			fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+		}
+	}
+}
+
+// pointRows is the metric table of one point: name, value, 95% interval.
+func pointRows(p *model.Point) [][3]string {
+	f, d, m, q, g := &p.FalseNotReady, &p.Detection, &p.MassNotReady, &p.QoS, &p.GapHistogram
+	return [][3]string{
+		{"false NotReady per node-day", num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95)},
+		{"  events", fmt.Sprint(f.Events), ""},
+		{"  per cluster-day", num(f.PerClusterDay), ""},
+		{"  P(a node-day has one)", num(f.ProbabilityPerNodeDay), interval(f.ProbabilityPerNodeDayCI95)},
+		{"  P(per heartbeat)", num(f.ProbabilityPerHeartbeat), ""},
+		{"  duration mean, p99", secs(f.MeanDurationS) + ", " + secs(f.P99DurationS), ""},
+		{"endpoint loss, pod-s per node-day", num(p.EndpointLoss.SecondsPerNodeDay), ""},
+		{"false evictions per node-day", num(p.FalseEvictions.RatePerNodeDay), interval(p.FalseEvictions.RatePerNodeDayCI95)},
+		{"mass NotReady: max fraction, episodes", num(m.MaxFraction) + ", " + fmt.Sprint(m.Episodes), ""},
+		{"  time in partial, full disruption", num(m.PartialDisruptionTimeFraction) + ", " + num(m.FullDisruptionTimeFraction), ""},
+		{"detection: failures, detected", fmt.Sprintf("%d, %d", d.Failures, d.Detected), ""},
+		{"  latency p50, p99, max", secs(d.P50S) + ", " + secs(d.P99S) + ", " + secs(d.MaxS), ""},
+		{"QoS: T_MR, T_M, P_A", secs(q.TMRS) + ", " + secs(q.TMS) + ", " + Sig(float64(q.PA), 7), ""},
+		{"heartbeat gaps p50, p99, max", secs(g.P50S) + ", " + secs(g.P99S) + ", " + secs(g.MaxS), ""},
+		{"node-days simulated", Sig(p.NodeDays, 4), ""},
+	}
+}
+
+// sweepColumns are the per-point columns of a sweep table.
+var sweepColumns = []string{"false NR/node-day", "95% CI", "P(node-day)", "endpoint s/node-day", "evict/node-day", "detect p50", "p99", "undetected", "max NR"}
+
+func sweepRow(p *model.Point) []string {
+	f, d := &p.FalseNotReady, &p.Detection
+	return []string{
+		num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), num(f.ProbabilityPerNodeDay),
+		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay),
+		secs(d.P50S), secs(d.P99S), fmt.Sprintf("%d/%d", d.Failures-d.Detected, d.Failures), num(p.MassNotReady.MaxFraction),
+	}
+}
+
+func textSweep(w io.Writer, res *model.Results, notes *footnotes) {
+	fmt.Fprintln(w)
+	var head []string
+	for _, ax := range res.Sweep {
+		head = append(head, shortKey(ax.Key))
+	}
+	rows := [][]string{append(head, sweepColumns...)}
+	for i := range res.Points {
+		p := &res.Points[i]
+		var cells []string
+		for _, ax := range res.Sweep {
+			cells = append(cells, p.Params[ax.Key])
+		}
+		cells = append(cells, sweepRow(p)...)
+		rows = append(rows, append(cells, notes.marks(p.Warnings, "[%d]")))
+	}
+	Table(w, rows)
+	fmt.Fprintln(w)
+	kinds := FailureKinds(res)
+	for i := range res.Points {
+		p := &res.Points[i]
+		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), Sentence(p, kinds))
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,266 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// source is where assignments come from: a scenario file, a built-in, or
+// the --set flags. It locates keys for error messages and resolves the
+// files an empirical distribution names.
+type source struct {
+	label string // as shown in messages: the path the user gave, "default.toml", "--set"
+	text  string // TOML text, for finding lines; empty for flags
+	dir   string // directory empirical files are relative to
+	fsys  fs.FS  // built-ins read their files from the embedded tree
+	flag  bool
+}
+
+func (s *source) line(key string) int {
+	if s.text == "" {
+		return 0
+	}
+	return findLine(s.text, key)
+}
+
+func (s *source) readFile(name string) ([]byte, error) {
+	if s.fsys != nil {
+		return fs.ReadFile(s.fsys, path.Join(s.dir, name))
+	}
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(s.dir, name)
+	}
+	return os.ReadFile(name)
+}
+
+// assign is one key = value from a source; axis is one swept key.
+type assign struct {
+	key   string
+	value any
+	src   *source
+	label string // a sweep value: the axis it came from, for messages
+}
+
+type axis struct {
+	key    string
+	values []any
+	src    *source
+}
+
+// parseFile decodes src strictly: every key must be a known table, a
+// known parameter, or inside a parameter's value (a distribution's
+// fields, an incident's fields), checked by the parameter itself.
+func parseFile(src *source) ([]assign, []axis, error) {
+	var tree map[string]any
+	md, err := toml.Decode(src.text, &tree)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			line := pe.Position.Line
+			if st := pe.Position.Start; st >= 0 && st < len(src.text) {
+				// NB: the decoder counts an offending newline as the next line.
+				line = strings.Count(src.text[:st], "\n") + 1
+			}
+			return nil, nil, &Error{File: src.label, Line: line, Msg: "TOML syntax: " + pe.Message}
+		}
+		return nil, nil, &Error{File: src.label, Msg: err.Error()}
+	}
+	// NB: decoding into a map marks every key decoded, so Undecoded() is
+	// always empty here; walking Keys() against the parameter table is the
+	// strict check, and keeps file order for deterministic errors.
+	keys := md.Keys()
+	if len(keys) == 0 {
+		return nil, nil, &Error{File: src.label, Msg: "no settings: the file is empty (`nodesim run` with no file runs the defaults)"}
+	}
+	var assigns []assign
+	var axes []axis
+	seen := map[string]bool{}
+	for _, k := range keys {
+		p := []string(k)
+		dotted := strings.Join(p, ".")
+		switch {
+		case p[0] == "sweep" && len(p) == 2:
+			ax, err := parseAxis(src, p[1], lookup(tree, p))
+			if err != nil {
+				return nil, nil, err
+			}
+			axes = append(axes, ax)
+		case p[0] == "sweep" && len(p) > 2, underParam(p):
+			// inside a value: the parameter checks it
+		case paramIndex[dotted] != nil:
+			if !seen[dotted] {
+				seen[dotted] = true
+				assigns = append(assigns, assign{key: dotted, value: lookup(tree, p), src: src})
+			}
+		case slices.Contains(tables, dotted):
+			if _, ok := lookup(tree, p).(map[string]any); !ok {
+				return nil, nil, src.locate(dotted, fmt.Errorf("expected a table, got %s", describe(lookup(tree, p))))
+			}
+		default:
+			return nil, nil, unknownKey(src, p)
+		}
+	}
+	return assigns, axes, nil
+}
+
+// parseAxis reads one [sweep] entry: "dotted.key" = [values...].
+func parseAxis(src *source, key string, v any) (axis, error) {
+	label := fmt.Sprintf("sweep.%q", key)
+	p := paramIndex[key]
+	if p == nil {
+		return axis{}, src.locate(label, fmt.Errorf("no such key to sweep%s", suggest(key, Keys())))
+	}
+	if p.meta {
+		return axis{}, src.locate(label, errors.New("cannot be swept"))
+	}
+	var vals []any
+	switch x := v.(type) {
+	case []any:
+		vals = x
+	case []map[string]any:
+		for _, m := range x {
+			vals = append(vals, m)
+		}
+	default:
+		return axis{}, src.locate(label, fmt.Errorf("expected an array of values, got %s", describe(v)))
+	}
+	if len(vals) == 0 {
+		return axis{}, src.locate(label, errors.New("needs at least one value"))
+	}
+	return axis{key: key, values: vals, src: src}, nil
+}
+
+// parseSets reads --set key=value flags. A value is TOML (1, 0.5,
+// {dist = "exponential", mean = "1d"}) or else a bare string (30s, v1.31);
+// comma-separated values make a sweep axis.
+func parseSets(sets []string) ([]assign, []axis, error) {
+	src := &source{label: "--set", flag: true}
+	var assigns []assign
+	var axes []axis
+	for _, s := range sets {
+		key, val, ok := strings.Cut(s, "=")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" {
+			return nil, nil, &Error{File: "--set", Msg: fmt.Sprintf("%q: want key=value, e.g. controller.node-monitor-grace-period=40s", s)}
+		}
+		p := paramIndex[key]
+		if p == nil {
+			return nil, nil, unknownKey(src, strings.Split(key, "."))
+		}
+		vals := parseSetValue(strings.TrimSpace(val))
+		if len(vals) == 1 {
+			assigns = append(assigns, assign{key: key, value: vals[0], src: src})
+			continue
+		}
+		if p.meta {
+			return nil, nil, &Error{File: "--set", Key: key, Msg: "cannot be swept"}
+		}
+		axes = append(axes, axis{key: key, values: vals, src: src})
+	}
+	return assigns, axes, nil
+}
+
+func parseSetValue(v string) []any {
+	if x, ok := tomlValue(v); ok {
+		return []any{x}
+	}
+	parts := splitTopLevel(v)
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if x, ok := tomlValue(p); ok {
+			out[i] = x
+		} else {
+			out[i] = p
+		}
+	}
+	return out
+}
+
+func tomlValue(s string) (any, bool) {
+	if s == "" || strings.ContainsAny(s, "\r\n") {
+		return nil, false
+	}
+	var m map[string]any
+	if _, err := toml.Decode("v = "+s, &m); err != nil || len(m) != 1 {
+		return nil, false
+	}
+	v, ok := m["v"]
+	return v, ok
+}
+
+// splitTopLevel splits at commas outside quotes, brackets and braces.
+func splitTopLevel(s string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '[' || r == '{':
+			depth++
+		case r == ']' || r == '}':
+			depth--
+		case r == ',' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// underParam reports whether p lies inside a parameter's value.
+func underParam(p []string) bool {
+	for i := 1; i < len(p); i++ {
+		if paramIndex[strings.Join(p[:i], ".")] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func lookup(tree map[string]any, p []string) any {
+	var v any = tree
+	for _, k := range p {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// unknownKey reports p with the nearest known key of the same table.
+func unknownKey(src *source, p []string) error {
+	parent := strings.Join(p[:len(p)-1], ".")
+	if parent != "" && paramIndex[parent] == nil && !slices.Contains(tables, parent) {
+		return unknownKey(src, p[:len(p)-1])
+	}
+	var siblings []string
+	for _, k := range append(Keys(), tables...) {
+		kp := strings.Split(k, ".")
+		if len(kp) == len(p) && strings.Join(kp[:len(kp)-1], ".") == parent {
+			siblings = append(siblings, kp[len(kp)-1])
+		}
+	}
+	sort.Strings(siblings)
+	name := p[len(p)-1]
+	what := "unknown key"
+	if parent == "" {
+		what = "unknown key or table"
+	} else {
+		what += " in [" + parent + "]"
+	}
+	return src.locate(strings.Join(p, "."), errors.New(what+suggest(name, siblings)))
+}

@@ -1,0 +1,232 @@
+package scenarios
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// Failure kinds and fields of the [failures] table.
+const (
+	crash = iota
+	partition
+	gray
+)
+
+const (
+	every = iota
+	lasts
+)
+
+func failureProcess(c *model.Config, kind int) **model.FailureProcess {
+	return [...]**model.FailureProcess{&c.Failures.Crash, &c.Failures.Partition, &c.Failures.Gray}[kind]
+}
+
+// ensureProcess returns the process of kind, creating it on first use;
+// it copies rather than mutates so configs never share a process.
+func ensureProcess(c *model.Config, kind int) *model.FailureProcess {
+	p := failureProcess(c, kind)
+	fp := &model.FailureProcess{}
+	if *p != nil {
+		*fp = **p
+	}
+	*p = fp
+	return fp
+}
+
+func failureDist(key string, kind, field int) param {
+	return param{key: key,
+		get: func(c *model.Config) string {
+			p := *failureProcess(c, kind)
+			if p == nil {
+				return "off"
+			}
+			return formatDist([...]model.Dist{p.Every, p.Lasts}[field])
+		},
+		set: func(c *model.Config, v any, in *source) error {
+			d, err := parseDist(key, v, in)
+			if err != nil {
+				return err
+			}
+			if field == every && !(d.Mean() > 0) && d.Kind != model.Normal {
+				return fmt.Errorf("must have a mean > 0, got %s", formatDist(d))
+			}
+			p := ensureProcess(c, kind)
+			*[...]*model.Dist{&p.Every, &p.Lasts}[field] = d
+			return nil
+		}}
+}
+
+func failureDuration(key string, kind int) param {
+	return param{key: key,
+		get: func(c *model.Config) string {
+			p := *failureProcess(c, kind)
+			if p == nil {
+				return "off"
+			}
+			if p.Repair == 0 {
+				return "never"
+			}
+			return FormatDuration(p.Repair)
+		},
+		set: func(c *model.Config, v any, _ *source) error {
+			d, err := asDuration(v)
+			if err != nil {
+				return err
+			}
+			ensureProcess(c, kind).Repair = d
+			return nil
+		}}
+}
+
+// checkFailures reports a failure process missing a required field: one
+// set only through, say, failures.crash.repair.
+func checkFailures(c *model.Config) (key, msg string) {
+	for kind, name := range []string{"crash", "partition", "gray"} {
+		p := *failureProcess(c, kind)
+		if p == nil {
+			continue
+		}
+		if p.Every.Kind == model.Constant && p.Every.A == 0 && p.Every.Source == "" {
+			return "failures." + name + ".every", "required when failures." + name + " is set"
+		}
+		if kind != crash && p.Lasts.Kind == model.Constant && p.Lasts.A == 0 && p.Lasts.Source == "" {
+			return "failures." + name + ".lasts", "required when failures." + name + " is set"
+		}
+	}
+	return "", ""
+}
+
+var incidentKeys = []string{"name", "every", "lasts", "effect", "fail-after", "multiply", "add"}
+
+// unsetFailAfter marks an incident whose fail-after defaults to the
+// effective etcd-request-timeout, known only once every key is applied.
+const unsetFailAfter = -1
+
+func setIncidents(c *model.Config, v any, in *source) error {
+	tabs, err := asTables(v)
+	if err != nil {
+		return err
+	}
+	incs := make([]model.Incident, len(tabs))
+	for i, m := range tabs {
+		if incs[i], err = parseIncident(fmt.Sprintf("apiserver.incident[%d]", i+1), m, in); err != nil {
+			return err
+		}
+	}
+	c.APIServer.Incidents = incs
+	return nil
+}
+
+func parseIncident(key string, m map[string]any, in *source) (model.Incident, error) {
+	inc := model.Incident{FailAfter: unsetFailAfter, Multiply: 1}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names) // unknown fields in a stable order
+	sort.SliceStable(names, func(i, j int) bool { return keyOrder(incidentKeys, names[i]) < keyOrder(incidentKeys, names[j]) })
+	for _, k := range names {
+		if err := setIncidentField(&inc, key, k, m[k], in); err != nil {
+			return inc, err
+		}
+	}
+	for _, req := range []string{"every", "lasts", "effect"} {
+		if _, ok := m[req]; !ok {
+			return inc, keyErrorf(key, "needs %s", req)
+		}
+	}
+	if inc.Effect != model.Slow && (m["multiply"] != nil || m["add"] != nil) {
+		return inc, keyErrorf(key, "multiply and add apply only to effect = \"slow\", not %q", inc.Effect)
+	}
+	if inc.Effect != model.Unavailable && m["fail-after"] != nil {
+		return inc, keyErrorf(key+".fail-after", "applies only to effect = \"unavailable\", not %q", inc.Effect)
+	}
+	return inc, nil
+}
+
+func setIncidentField(inc *model.Incident, key, k string, v any, in *source) error {
+	fk := key + "." + k
+	var err error
+	switch k {
+	case "name":
+		inc.Name, err = asString(v)
+	case "every", "lasts":
+		var d model.Dist
+		if d, err = parseDist(fk, v, in); err != nil {
+			return err
+		}
+		if k == "every" {
+			if !(d.Mean() > 0) && d.Kind != model.Normal {
+				return keyErrorf(fk, "must have a mean > 0, got %s", formatDist(d))
+			}
+			inc.Every = d
+		} else {
+			inc.Lasts = d
+		}
+	case "effect":
+		var s string
+		if s, err = asString(v); err == nil {
+			var ok bool
+			if inc.Effect, ok = model.ParseEffect(s); !ok {
+				err = fmt.Errorf("unknown effect %q%s; one of %s", s, suggest(s, model.EffectNames()), strings.Join(model.EffectNames(), ", "))
+			}
+		}
+	case "fail-after":
+		inc.FailAfter, err = asDuration(v)
+	case "multiply":
+		if inc.Multiply, err = asFloat(v); err == nil && inc.Multiply < 0 {
+			err = fmt.Errorf("must be >= 0, got %v", inc.Multiply)
+		}
+	case "add":
+		inc.Add, err = asDuration(v)
+	default:
+		return keyErrorf(fk, "unknown field of an incident%s; it takes %s", suggest(k, incidentKeys), strings.Join(incidentKeys, ", "))
+	}
+	if err != nil {
+		return keyErrorf(fk, "%v", err)
+	}
+	return nil
+}
+
+// resolveIncidents fills defaults that depend on other keys.
+func resolveIncidents(c *model.Config) {
+	for i := range c.APIServer.Incidents {
+		if c.APIServer.Incidents[i].FailAfter == unsetFailAfter {
+			c.APIServer.Incidents[i].FailAfter = c.APIServer.EtcdRequestTimeout
+		}
+	}
+}
+
+func getIncidents(c *model.Config) string {
+	if len(c.APIServer.Incidents) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(c.APIServer.Incidents))
+	for i, in := range c.APIServer.Incidents {
+		s := in.Effect.String()
+		if in.Name != "" {
+			s = fmt.Sprintf("%q %s", in.Name, s)
+		}
+		s += " every " + formatDist(in.Every) + ", lasts " + formatDist(in.Lasts)
+		switch in.Effect {
+		case model.Unavailable:
+			s += ", fail-after " + FormatDuration(in.FailAfter)
+		case model.Slow:
+			s += fmt.Sprintf(", latency × %s + %s", formatFloat(in.Multiply), FormatDuration(in.Add))
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, "; ")
+}
+
+func keyOrder(known []string, k string) int {
+	for i, x := range known {
+		if x == k {
+			return i
+		}
+	}
+	return len(known)
+}

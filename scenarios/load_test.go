@@ -1,0 +1,191 @@
+package scenarios
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// TestBadCorpus loads every file of testdata/bad: each must fail with a
+// *Error whose message contains the "# want:" text of its first line,
+// which always names the offending key.
+func TestBadCorpus(t *testing.T) {
+	files, _ := filepath.Glob("testdata/bad/*.toml")
+	if len(files) < 30 {
+		t.Fatalf("bad corpus has %d files, want >= 30", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			want := wantLine(t, f)
+			_, err := Load(f, nil)
+			if err == nil {
+				t.Fatalf("loaded without error; want %q", want)
+			}
+			var se *Error
+			if !errors.As(err, &se) {
+				t.Errorf("error %T is not a *scenarios.Error: %v", err, err)
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error:\n  %v\nwant it to contain:\n  %s", err, want)
+			}
+			if !strings.HasPrefix(err.Error(), f) {
+				t.Errorf("error %q does not start with the file name", err)
+			}
+		})
+	}
+}
+
+func wantLine(t *testing.T, path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Scan()
+	want, ok := strings.CutPrefix(sc.Text(), "# want: ")
+	if !ok {
+		t.Fatalf("first line %q is not '# want: ...'", sc.Text())
+	}
+	return want
+}
+
+// TestErrorLines checks that errors point at the offending line.
+func TestErrorLines(t *testing.T) {
+	for file, line := range map[string]int{
+		"unknown-key.toml": 3, "unknown-table.toml": 2, "p99-below-median.toml": 3,
+		"unknown-effect.toml": 5, "incident-unknown-field.toml": 6, "sweep-bad-value.toml": 3,
+		"zones-above-nodes.toml": 4, "malformed.toml": 2, "weight-zero.toml": 3,
+	} {
+		_, err := Load(filepath.Join("testdata/bad", file), nil)
+		var se *Error
+		if !errors.As(err, &se) || se.Line != line {
+			t.Errorf("%s: error %v, want line %d", file, err, line)
+		}
+	}
+}
+
+// TestPrecedence checks profile defaults ← file ← --set, and the
+// provenance `nodesim check` prints.
+func TestPrecedence(t *testing.T) {
+	sc, err := Load("grace-sweep", []string{"cluster.nodes=500", "controller.node-monitor-grace-period=45s", "profile=v1.26"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Points) != 1 || len(sc.Axes) != 0 {
+		t.Errorf("a --set value must end the file's sweep of that key: %d points, axes %v", len(sc.Points), sc.Axes)
+	}
+	c := sc.Points[0].Config
+	if c.Cluster.Nodes != 500 || c.Controller.NodeMonitorGracePeriod != 45*time.Second || c.Profile != "v1.26" || c.Controller.Workers != 1 {
+		t.Errorf("config = nodes %d grace %v profile %s workers %d", c.Cluster.Nodes, c.Controller.NodeMonitorGracePeriod, c.Profile, c.Controller.Workers)
+	}
+	src := map[string]string{}
+	for _, s := range sc.Settings {
+		src[s.Key] = s.Source + " " + s.Pos
+	}
+	for key, want := range map[string]string{
+		"cluster.nodes": "flag --set", "cluster.zones": "file grace-sweep.toml:18", "kubelet.renew-jitter-factor": "profile ",
+	} {
+		if src[key] != want {
+			t.Errorf("%s source = %q, want %q", key, src[key], want)
+		}
+	}
+}
+
+// TestSweepProfile rebuilds each point from its own profile's defaults.
+func TestSweepProfile(t *testing.T) {
+	sc, err := Load("default", []string{"profile=v1.12,v1.33", "controller.workers=1,8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Points) != 4 {
+		t.Fatalf("%d points, want 4", len(sc.Points))
+	}
+	p := sc.Points[1] // last axis varies fastest
+	if p.Params["profile"] != "v1.12" || p.Params["controller.workers"] != "8" {
+		t.Errorf("point 1 params = %v", p.Params)
+	}
+	if p.Config.Rules.Lease || p.Config.Kubelet.StatusJitterFactor != 0 || p.Config.Controller.Workers != 8 {
+		t.Errorf("v1.12 point: rules %+v jitter %v workers %d", p.Config.Rules, p.Config.Kubelet.StatusJitterFactor, p.Config.Controller.Workers)
+	}
+	// The file's grace (50s) applies on top of every profile.
+	if p.Config.Controller.NodeMonitorGracePeriod != 50*time.Second {
+		t.Errorf("grace = %v, want the file's 50s", p.Config.Controller.NodeMonitorGracePeriod)
+	}
+}
+
+// TestSetValues covers TOML values, bare strings and distributions in --set.
+func TestSetValues(t *testing.T) {
+	sc, err := Load("default", []string{
+		`apiserver.write-latency={dist="gamma", alpha=2, beta=100}`,
+		"informer.watch-delay=50ms",
+		"apiserver.request-failure-probability=1e-3",
+		`apiserver.incident=[]`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sc.Base
+	if c.APIServer.WriteLatency.Kind != model.Gamma || c.APIServer.WriteLatency.A != 2 ||
+		c.Informer.WatchDelay.A != 0.05 || c.APIServer.RequestFailureProbability != 1e-3 || len(c.APIServer.Incidents) != 0 {
+		t.Errorf("config: %+v %+v %v %v", c.APIServer.WriteLatency, c.Informer.WatchDelay, c.APIServer.RequestFailureProbability, c.APIServer.Incidents)
+	}
+	if _, err := Load("default", []string{"nokey"}); err == nil || !strings.Contains(err.Error(), "want key=value") {
+		t.Errorf("--set without '=': %v", err)
+	}
+}
+
+func TestIncidentDefaults(t *testing.T) {
+	sc, err := Load("default", []string{"apiserver.etcd-request-timeout=3s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := sc.Base.APIServer.Incidents[0]
+	if in.FailAfter != 3*time.Second || in.Multiply != 1 || in.Effect != model.Unavailable {
+		t.Errorf("incident = %+v, want fail-after = the effective etcd-request-timeout", in)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"10s": 10 * time.Second, "2d": 48 * time.Hour, "1d12h": 36 * time.Hour, "1.5d": 36 * time.Hour,
+		"0": 0, "50us": 50 * time.Microsecond, "1h30m": 90 * time.Minute,
+	} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "10", "-1s", "-1d", "d", "1e3d", "1d-5h", "NaNd", "5 s", "1x"} {
+		if got, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) = %v, want an error", in, got)
+		}
+	}
+	for d, want := range map[time.Duration]string{
+		48 * time.Hour: "2d", 36 * time.Hour: "1d12h", 5 * time.Minute: "5m", 90 * time.Minute: "1h30m", 0: "0s", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	known := []string{"nodeStatusUpdateFrequency", "nodeStatusReportFrequency", "status-jitter-factor"}
+	for in, want := range map[string]string{
+		"nodeStatusUpdateFrequncy":  "nodeStatusUpdateFrequency",
+		"nodestatusupdatefrequency": "nodeStatusUpdateFrequency",
+		"status-jitter":             "status-jitter-factor",
+		"completely-different":      "",
+	} {
+		got := suggest(in, known)
+		if (want == "" && got != "") || !strings.Contains(got, want) {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

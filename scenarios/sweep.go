@@ -1,0 +1,124 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// expand builds one configuration per point of the grid over axes, the
+// last axis varying fastest. Each point starts from its own profile's
+// defaults (profile can be swept), then the file, the flags and its values.
+func expand(profile string, assigns []assign, axes []axis, file *source) ([]Point, error) {
+	n := 1
+	for _, ax := range axes {
+		n *= len(ax.values)
+		if n > maxPoints {
+			return nil, &Error{File: file.label, Key: "sweep", Msg: fmt.Sprintf("more than %d points; sweep fewer values", maxPoints)}
+		}
+	}
+	points := make([]Point, 0, n)
+	idx := make([]int, len(axes))
+	for range n {
+		pointAssigns := make([]assign, len(axes))
+		params := make(map[string]string, len(axes))
+		pointProfile := profile
+		for i, ax := range axes {
+			v := ax.values[idx[i]]
+			a := assign{key: ax.key, value: v, src: ax.src, label: ax.label()}
+			if ax.key == "profile" {
+				if err := setProfile(nil, v, ax.src); err != nil {
+					return nil, a.locate(err)
+				}
+				pointProfile = v.(string)
+			}
+			pointAssigns[i] = a
+			params[ax.key] = render(v)
+		}
+		c, err := build(pointProfile, assigns, pointAssigns, file)
+		if err != nil {
+			return nil, err
+		}
+		if err := validate(c, append(assigns, pointAssigns...), file, describeParams(axes, params)); err != nil {
+			return nil, err
+		}
+		points = append(points, Point{Config: c, Params: params})
+		for i := len(idx) - 1; i >= 0; i-- {
+			if idx[i]++; idx[i] < len(axes[i].values) {
+				break
+			}
+			idx[i] = 0
+		}
+	}
+	return points, nil
+}
+
+func (ax axis) label() string {
+	if ax.src.flag {
+		return ax.key
+	}
+	return fmt.Sprintf("sweep.%q", ax.key)
+}
+
+// locate positions a setter's error; a sweep value is reported at its
+// axis, with the value.
+func (a assign) locate(err error) *Error {
+	if a.label == "" {
+		return a.src.locate(a.key, err)
+	}
+	var ke *keyError
+	msg := err.Error()
+	if errors.As(err, &ke) && ke.key != a.key {
+		msg = ke.key + ": " + ke.msg
+	} else if ke != nil {
+		msg = ke.msg
+	}
+	return &Error{File: a.src.label, Line: a.src.line(a.label), Key: a.label, Msg: fmt.Sprintf("value %s: %s", render(a.value), msg)}
+}
+
+func describeParams(axes []axis, params map[string]string) string {
+	parts := make([]string, len(axes))
+	for i, ax := range axes {
+		parts[i] = ax.key + "=" + params[ax.key]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// validate runs model.Config.Validate and positions each message at the
+// assignment of the key it names. point, when set, names the sweep point.
+func validate(c *model.Config, assigns []assign, file *source, point string) error {
+	err := c.Validate()
+	if err == nil {
+		return nil
+	}
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	out := make([]error, len(list))
+	for i, e := range list {
+		msg := e.Error()
+		key, _, _ := strings.Cut(msg, ": ")
+		if k := strings.IndexAny(key, "[ "); k >= 0 {
+			key = key[:k]
+		}
+		pe := &Error{File: file.label, Msg: msg}
+		for _, a := range assigns {
+			if a.key == key {
+				pe = &Error{File: a.src.label, Line: a.src.line(key), Msg: msg}
+				if a.label != "" {
+					pe.Line = a.src.line(a.label)
+				}
+			}
+		}
+		if point != "" {
+			pe.Msg = "sweep point " + point + ": " + pe.Msg
+		}
+		out[i] = pe
+	}
+	return errors.Join(out...)
+}
