@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -63,12 +64,7 @@ func gapsChart(res *model.Results) (painter, string) {
 		if len(xys) == 0 {
 			continue
 		}
-		g := res.GraceS
-		if v, ok := pt.Params[graceKey]; ok {
-			if s, sec, ok := parseValue(v); ok && sec {
-				g = s
-			}
-		}
+		g := graceOf(pt, res.GraceS)
 		curves = append(curves, curve{paramLabel(pt, axes), xys, g})
 		for _, xy := range xys {
 			xmin, xmax, ymin = math.Min(xmin, xy.X), math.Max(xmax, xy.X), math.Min(ymin, xy.Y)
@@ -100,6 +96,7 @@ func gapsChart(res *model.Results) (painter, string) {
 		logX = true
 	} else {
 		p.X.Min, p.X.Max = 0, xmax*1.05
+		p.X.Tick.Marker = plainTicks{}
 	}
 	fx := func(x float64) float64 {
 		if logX {
@@ -225,4 +222,17 @@ func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
 		c.FillText(ts, vg.Point{X: x - 3, Y: c.Min.Y + 6}, v.label)
 	}
+}
+
+// graceOf is the grace period of a point in seconds: its swept value
+// (keys are dotted paths, "controller.node-monitor-grace-period") or def.
+func graceOf(pt model.Point, def float64) float64 {
+	for k, v := range pt.Params {
+		if k == graceKey || strings.HasSuffix(k, "."+graceKey) {
+			if s, sec, ok := parseValue(v); ok && sec {
+				return s
+			}
+		}
+	}
+	return def
 }

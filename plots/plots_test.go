@@ -238,3 +238,13 @@ func TestFmtSig(t *testing.T) {
 	}
 	assert.Equal(t, "–", fmtSig(math.NaN(), 2))
 }
+
+func TestGraceOfSweptPoint(t *testing.T) {
+	pt := model.Point{Params: map[string]string{"controller.node-monitor-grace-period": "1m30s"}}
+	if got := graceOf(pt, 50); got != 90 {
+		t.Fatalf("graceOf(dotted key) = %v, want 90", got)
+	}
+	if got := graceOf(model.Point{Params: map[string]string{"kubelet.nodeLeaseDurationSeconds": "40"}}, 50); got != 50 {
+		t.Fatalf("graceOf(other key) = %v, want the default 50", got)
+	}
+}

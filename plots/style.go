@@ -178,6 +178,21 @@ func decadeRange(lo, hi float64) (float64, float64) {
 	return min, max
 }
 
+// plainTicks is gonum's default linear ticks labelled without trailing
+// zeros ("25", not "25.00").
+type plainTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (plainTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		}
+	}
+	return ts
+}
+
 // fixedTicks is a Ticker with precomputed ticks.
 type fixedTicks []plot.Tick
 
