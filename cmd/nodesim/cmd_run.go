@@ -11,11 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nodesim/nodesim/cmd/nodesim/internal/charts"
 	"github.com/nodesim/nodesim/cmd/nodesim/internal/outdir"
 	"github.com/nodesim/nodesim/cmd/nodesim/internal/progress"
 	"github.com/nodesim/nodesim/cmd/nodesim/internal/summary"
 	"github.com/nodesim/nodesim/model"
+	"github.com/nodesim/nodesim/plots"
 	"github.com/nodesim/nodesim/scenarios"
 )
 
@@ -198,7 +198,7 @@ func writeOut(dir string, res *model.Results) error {
 
 // renderCharts returns the chart files and report.md.
 func renderCharts(res *model.Results) ([]outdir.File, error) {
-	cs, skipped, err := charts.Current.Render(res)
+	cs, skipped, err := plots.Render(res)
 	if err != nil {
 		return nil, fmt.Errorf("charts: %w", err)
 	}
@@ -206,5 +206,5 @@ func renderCharts(res *model.Results) ([]outdir.File, error) {
 	for _, c := range cs {
 		files = append(files, outdir.File{Name: c.Name, Data: c.Data})
 	}
-	return append(files, outdir.File{Name: "report.md", Data: charts.Current.Report(res, cs, skipped)}), nil
+	return append(files, outdir.File{Name: "report.md", Data: plots.Report(res, cs, skipped)}), nil
 }
