@@ -70,7 +70,11 @@ func Write(dir string, files []File) (err error) {
 		}
 	}
 	for i, f := range files {
-		if err := os.Rename(staged[i], filepath.Join(dir, f.Name)); err != nil {
+		final := filepath.Join(dir, f.Name)
+		if err := os.Rename(staged[i], final); err != nil {
+			for _, g := range files[:i] { // all or nothing: undo this call's renames
+				os.Remove(filepath.Join(dir, g.Name))
+			}
 			return err
 		}
 	}
