@@ -55,7 +55,8 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	n.status.regenerate(&r.sp, &r.env, n)
 	if k == crashFailure { // the loops are dead until repair
 		n.lease.stopped, n.status.stopped = true, true
-		n.lease.vis, n.status.vis = n.lease.pendingBefore(t), n.status.pendingBefore(t)
+		n.lease.vis = deliveredDespiteCrash(n.lease.vis, n.lease.commit, t)
+		n.status.vis = deliveredDespiteCrash(n.status.vis, n.status.commit, t)
 	}
 }
 
@@ -75,4 +76,13 @@ func (r *run) failEnd(n *node, t sim.Time) {
 			r.armFailure(n, j, t) // the arrival fell inside this failure
 		}
 	}
+}
+
+// deliveredDespiteCrash keeps a pending write that returned before a crash
+// at t: it happened, and the informer will still deliver it.
+func deliveredDespiteCrash(vis, commit, t sim.Time) sim.Time {
+	if vis != sim.Never && commit < t {
+		return vis
+	}
+	return sim.Never
 }

@@ -145,12 +145,3 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		s.generate(p, env, n, s.nextStart)
 	}
 }
-
-// pendingBefore keeps a PATCH of the pending batch that returned before a
-// crash at t.
-func (s *statusLoop) pendingBefore(t sim.Time) sim.Time {
-	if s.vis != sim.Never && s.commit < t {
-		return s.vis
-	}
-	return sim.Never
-}

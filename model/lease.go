@@ -142,12 +142,3 @@ func (l *leaseLoop) advance(p *leaseParams, env *env, n *node) {
 	}
 	l.generate(p, env, n, l.nextStart)
 }
-
-// pendingBefore keeps a success of the pending sync that returned before a
-// crash at t: the write happened and will still be delivered.
-func (l *leaseLoop) pendingBefore(t sim.Time) sim.Time {
-	if l.vis != sim.Never && l.commit < t {
-		return l.vis
-	}
-	return sim.Never
-}
