@@ -40,6 +40,7 @@ func TestOracleGriddedMonitor(t *testing.T) {
 		}
 		got := float64(alarms) / trials
 		assert.InDelta(t, tc.want, got, binomialTol(tc.want, trials)+1e-12, "gap %vs", tc.gap)
+		t.Logf("gap %5.1fs: P(alarm) expected %.3f, measured %.4f ± %.4f (n=%d)", tc.gap, tc.want, got, binomialTol(tc.want, trials), trials)
 	}
 }
 
