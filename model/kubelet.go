@@ -29,7 +29,6 @@ type statusLoop struct {
 	commit    sim.Time // when the PATCH returned
 	vis       sim.Time // when the controller's node informer has it (Never: none)
 	ticks     int32    // ticks in the pending batch, for tests
-	requests  int32    // requests in the pending batch, for tests
 	stopped   bool
 
 	seenHB    int64    // newest LastHeartbeatTime delivered to the controller, -1: none
@@ -59,7 +58,7 @@ const longAgo = sim.Time(-1 << 62)
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
 	s.snap = statusSnap{pcg: s.pcg, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
-	s.start, s.vis, s.ticks, s.requests = from, sim.Never, 0, 0
+	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
 			s.nextStart = sim.Never
@@ -75,7 +74,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 		for try := 0; try < p.retries && t < n.crashAt; try++ {
 			cached := try == 0
 			if !(cached && p.fromCache) {
-				s.requests++ // GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
+				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
 				o := env.api.request(s.r, read, t, p.timeout, n.partitioned(t))
 				t += sim.Time(o.dur)
 				if !o.ok {
@@ -86,7 +85,6 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			if p.lease && !unknown && t-s.lastReport < sim.Time(p.report) {
 				break // nothing changed and the report is not due
 			}
-			s.requests++
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
 			o := env.api.request(s.r, write, t, p.timeout, n.partitioned(t))
 			t += sim.Time(o.dur)

@@ -28,8 +28,6 @@ type leaseLoop struct {
 	renew     sim.Time // RenewTime of its successful PUT
 	commit    sim.Time // when that PUT returned
 	vis       sim.Time // when the controller's lease informer has it (Never: no success)
-	puts      int32    // PUT attempts in the pending sync, for tests
-	gets      int32    // GET attempts in the pending sync, for tests
 	stopped   bool     // the kubelet is down
 	seen      sim.Time // newest RenewTime delivered to the controller, -1: none
 }
@@ -53,7 +51,7 @@ type leaseParams struct {
 // generate computes the sync starting at from.
 func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 	l.snap = leaseSnap{pcg: l.pcg, hasLease: l.hasLease, lastVis: l.lastVis}
-	l.start, l.vis, l.puts, l.gets = from, sim.Never, 0, 0
+	l.start, l.vis = from, sim.Never
 	t, ok := from, false
 	if l.hasLease {
 		t, ok = l.retryUpdate(p, env, n, t)
@@ -62,7 +60,6 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 		// backoffEnsureLease: GET until it succeeds, waiting 200ms, 400ms, … 7s.
 		sleep := p.backoff0 / 2
 		for t < n.crashAt && t <= env.end {
-			l.gets++
 			o := env.api.request(l.r, read, t, p.timeout, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if o.ok {
@@ -87,7 +84,6 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 // stamped before each.
 func (l *leaseLoop) retryUpdate(p *leaseParams, env *env, n *node, t sim.Time) (sim.Time, bool) {
 	for i := 0; i < p.retries && t < n.crashAt; i++ {
-		l.puts++
 		renew := t
 		o := env.api.request(l.r, write, t, p.timeout, n.partitioned(t))
 		t += sim.Time(o.dur)
