@@ -31,8 +31,12 @@ func (q *queue) len() int { return len(q.ev) }
 
 func (q *queue) push(e Event) {
 	q.ev = append(q.ev, e)
+	q.siftUp(e, len(q.ev)-1)
+}
+
+// siftUp places e, which belongs at or above hole i, on its way to the root.
+func (q *queue) siftUp(e Event, i int) {
 	h := q.ev
-	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) >> 2
 		if !less(&e, &h[p]) {
@@ -83,15 +87,7 @@ func (q *queue) pop() Event {
 		i = m
 		break // a partial set of children means these are leaves
 	}
-	for i > 0 {
-		p := (i - 1) >> 2
-		if !less(&last, &h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = last
+	q.siftUp(last, i)
 	return top
 }
 
