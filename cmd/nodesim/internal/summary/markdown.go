@@ -11,7 +11,7 @@ import (
 
 // Markdown writes the summary as Markdown: the plain-language reading, a
 // table (metrics of one point, or one row per sweep point), the changed
-// parameters and warnings as footnotes. report.md embeds it.
+// parameters and warnings as footnotes, for --format markdown.
 func Markdown(w io.Writer, res *model.Results) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# nodesim: %s\n\n", res.Scenario)
