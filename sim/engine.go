@@ -12,7 +12,6 @@ type Kind uint16
 // interpret (a node index, a generation number, an attempt count).
 type Event struct {
 	At   Time
-	seq  uint64
 	Kind Kind
 	Node int32
 	Arg  int64
@@ -25,7 +24,6 @@ type Handler func(ev Event)
 // single-threaded: run replications on separate engines.
 type Engine struct {
 	now      Time
-	seq      uint64
 	q        queue
 	handlers []Handler
 	names    []string
@@ -63,8 +61,7 @@ func (e *Engine) At(at Time, k Kind, node int32, arg int64) {
 	if int(k) >= len(e.handlers) {
 		panic(fmt.Sprintf("sim: event kind %d has no handler", k))
 	}
-	e.seq++
-	e.q.push(Event{At: at, seq: e.seq, Kind: k, Node: node, Arg: arg})
+	e.q.push(Event{At: at, Kind: k, Node: node, Arg: arg})
 }
 
 // After schedules an event d after Now.
@@ -72,11 +69,15 @@ func (e *Engine) After(d time.Duration, k Kind, node int32, arg int64) {
 	e.At(e.now.Add(d), k, node, arg)
 }
 
-// Run processes events in (time, sequence) order until the next one is
-// later than until or the queue is empty, then sets the clock to until.
+// Run processes events in (time, scheduling order) order until the next
+// one is later than until or the queue is empty, then sets the clock to
+// until.
 func (e *Engine) Run(until Time) {
-	for e.q.len() > 0 && e.q.peek().At <= until {
-		ev := e.q.pop()
+	for {
+		ev, ok := e.q.popUntil(until)
+		if !ok {
+			break
+		}
 		e.now = ev.At
 		e.steps++
 		e.handlers[ev.Kind](ev)
@@ -88,10 +89,7 @@ func (e *Engine) Run(until Time) {
 
 // NextAt is the time of the earliest pending event, or Never.
 func (e *Engine) NextAt() Time {
-	if e.q.len() == 0 {
-		return Never
-	}
-	return e.q.peek().At
+	return e.q.nextAt()
 }
 
 func (e *Engine) name(k Kind) string {

@@ -173,26 +173,61 @@ func TestReplicateStopsOnCancel(t *testing.T) {
 	assert.Less(t, started, 100)
 }
 
-// TestQueueMatchesSort checks the heap against sorting on random input.
+// TestQueueMatchesSort checks the queue against a stable sort by time on
+// random monotone input with many ties, interleaving pushes and pops.
 func TestQueueMatchesSort(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	var q queue
-	var want []Event
-	seq := uint64(0)
-	for i := 0; i < 5000; i++ {
-		seq++
-		ev := Event{At: Time(r.IntN(300)), seq: seq}
-		q.push(ev)
-		want = append(want, ev)
-		if r.IntN(3) == 0 { // interleave pops
-			sort.Slice(want, func(i, j int) bool { return less(&want[i], &want[j]) })
-			require.Equal(t, want[0], q.pop())
-			want = want[1:]
+	for _, spread := range []int{3, 1000, 1 << 40} {
+		r := rand.New(rand.NewPCG(1, uint64(spread)))
+		var q queue
+		var want []Event // pending, in insertion order
+		now := Time(0)
+		pop := func() {
+			sort.SliceStable(want, func(i, j int) bool { return want[i].At < want[j].At })
+			require.Equal(t, want[0].At, q.nextAt())
+			got, ok := q.popUntil(want[0].At)
+			require.True(t, ok)
+			require.Equal(t, want[0], got, "ties must leave in insertion order")
+			now, want = got.At, want[1:]
 		}
+		for i := 0; i < 20000; i++ {
+			ev := Event{At: now + Time(r.Int64N(int64(spread))), Arg: int64(i)}
+			q.push(ev)
+			want = append(want, ev)
+			if r.IntN(3) == 0 {
+				pop()
+			}
+		}
+		for len(want) > 0 {
+			pop()
+		}
+		assert.Zero(t, q.len())
+		assert.Equal(t, Never, q.nextAt())
 	}
-	sort.Slice(want, func(i, j int) bool { return less(&want[i], &want[j]) })
-	for _, w := range want {
-		require.Equal(t, w, q.pop())
+}
+
+// TestQueuePopUntilLeavesLaterEvents pins the horizon: an event after it
+// stays, and an event pushed between the horizon and it comes out first.
+func TestQueuePopUntilLeavesLaterEvents(t *testing.T) {
+	var q queue
+	q.push(Event{At: 10, Arg: 1})
+	q.push(Event{At: 100, Arg: 2})
+	e, ok := q.popUntil(50)
+	require.True(t, ok)
+	assert.Equal(t, int64(1), e.Arg)
+	_, ok = q.popUntil(50)
+	assert.False(t, ok)
+	q.push(Event{At: 60, Arg: 3}) // legal: the clock is at 50
+	q.push(Event{At: 100, Arg: 4})
+	for _, want := range []int64{3, 2} {
+		e, ok := q.popUntil(Never)
+		require.True(t, ok)
+		assert.Equal(t, want, e.Arg)
 	}
-	assert.Zero(t, q.len())
+	_, ok = q.popUntil(99) // 4 waits at time 100, already in bucket 0
+	assert.False(t, ok)
+	e, ok = q.popUntil(100)
+	require.True(t, ok)
+	assert.Equal(t, int64(4), e.Arg)
+	_, ok = q.popUntil(Never)
+	assert.False(t, ok)
 }

@@ -22,7 +22,7 @@ func benchHoldEngine(b *testing.B, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		ev := e.q.pop()
+		ev, _ := e.q.popUntil(Never)
 		e.now = ev.At
 		e.handlers[ev.Kind](ev)
 	}

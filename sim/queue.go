@@ -2,93 +2,88 @@ package sim
 
 import "math/bits"
 
-// queue is a 4-ary min-heap of events ordered by (At, seq). It stores
-// values, not pointers or interfaces, so push and pop never allocate once
-// the backing array has grown, and the shallower tree halves the number of
-// cache-missing levels compared with a binary heap.
+// queue is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990) of
+// events. It relies on what a discrete-event engine guarantees anyway: no
+// event is scheduled before the last one taken out. Bucket i holds the
+// events whose time first differs from last's at bit i−1, so bucket 0 holds
+// the events at time last and every bucket's times are below the next
+// one's. Taking from an empty bucket 0 moves the lowest non-empty bucket
+// down, relative to its minimum; an event moves at most 63 times in its
+// life and usually a few, each move a sequential append.
+//
+// Buckets are FIFO and moves are stable, and events with equal times always
+// share a bucket, so ties leave in insertion order without a sequence
+// number. Events are 24-byte values: no allocation once buckets have grown.
 type queue struct {
-	ev []Event
+	last  uint64 // time of the latest event taken out; no pending one is earlier
+	head  int    // next event in b[0]
+	n     int    // pending events
+	nonem uint64 // bit i set when b[i] is non-empty, for i ≥ 1
+	b     [64][]Event
 }
 
-func less(a, b *Event) bool {
-	if a.At != b.At {
-		return a.At < b.At
-	}
-	return a.seq < b.seq
-}
+func (q *queue) len() int { return q.n }
 
-// lessBit is less as 0 or 1 without a branch: the borrow of the 128-bit
-// subtraction (At, seq) − (At, seq). Heap keys are random, so a branch
-// here mispredicts half the time; this is what makes pop cheap.
-func lessBit(a, b *Event) int {
-	const sign = 1 << 63
-	_, borrow := bits.Sub64(a.seq, b.seq, 0)
-	_, borrow = bits.Sub64(uint64(a.At)^sign, uint64(b.At)^sign, borrow)
-	return int(borrow)
-}
-
-func (q *queue) len() int { return len(q.ev) }
-
+// push adds e; e.At must not be before the last event taken out.
 func (q *queue) push(e Event) {
-	q.ev = append(q.ev, e)
-	q.siftUp(e, len(q.ev)-1)
+	i := bits.Len64(uint64(e.At) ^ q.last)
+	q.b[i] = append(q.b[i], e)
+	q.nonem |= 1 << i
+	q.n++
 }
 
-// siftUp places e, which belongs at or above hole i, on its way to the root.
-func (q *queue) siftUp(e Event, i int) {
-	h := q.ev
-	for i > 0 {
-		p := (i - 1) >> 2
-		if !less(&e, &h[p]) {
-			break
+// popUntil takes out the earliest event if it is at or before until.
+// It leaves the queue untouched otherwise, so last stays at or before
+// the engine's clock and later pushes keep the invariant.
+func (q *queue) popUntil(until Time) (Event, bool) {
+	if q.head < len(q.b[0]) {
+		if Time(q.last) > until {
+			return Event{}, false
 		}
-		h[i] = h[p]
-		i = p
+		e := q.b[0][q.head]
+		q.head++
+		q.n--
+		return e, true
 	}
-	h[i] = e
+	if q.n == 0 {
+		return Event{}, false
+	}
+	i := bits.TrailingZeros64(q.nonem &^ 1)
+	src := q.b[i]
+	m := src[0].At
+	for _, e := range src[1:] {
+		m = min(m, e.At)
+	}
+	if m > until {
+		return Event{}, false
+	}
+	q.last = uint64(m)
+	q.b[0], q.head = q.b[0][:0], 0
+	q.b[i] = src[:0]
+	q.nonem &^= 1 << i
+	for _, e := range src { // every e lands below bucket i
+		j := bits.Len64(uint64(e.At) ^ q.last)
+		q.b[j] = append(q.b[j], e)
+		q.nonem |= 1 << j
+	}
+	e := q.b[0][0]
+	q.head = 1
+	q.n--
+	return e, true
 }
 
-// pop removes and returns the earliest event; the queue must not be empty.
-// It is Floyd's bottom-up variant: the hole left by the root walks down to
-// a leaf along the smallest children, then the last element sifts up from
-// there. The last element almost always belongs near the bottom, so this
-// saves the comparison against it at every level of the walk down.
-func (q *queue) pop() Event {
-	h := q.ev
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h = h[:n]
-	q.ev = h
-	if n == 0 {
-		return top
+// nextAt is the earliest pending time, or Never, without moving anything.
+func (q *queue) nextAt() Time {
+	if q.head < len(q.b[0]) {
+		return Time(q.last)
 	}
-	i := 0
-	for {
-		c := 4*i + 1
-		if c+3 < n { // all four children: a branch-free tournament
-			a := c + lessBit(&h[c+1], &h[c])
-			b := c + 2 + lessBit(&h[c+3], &h[c+2])
-			m := a + (b-a)&-lessBit(&h[b], &h[a])
-			h[i] = h[m]
-			i = m
-			continue
-		}
-		if c >= n {
-			break
-		}
-		m := c
-		for j := c + 1; j < n; j++ {
-			if less(&h[j], &h[m]) {
-				m = j
-			}
-		}
-		h[i] = h[m]
-		i = m
-		break // a partial set of children means these are leaves
+	if q.n == 0 {
+		return Never
 	}
-	q.siftUp(last, i)
-	return top
+	src := q.b[bits.TrailingZeros64(q.nonem&^1)]
+	m := src[0].At
+	for _, e := range src[1:] {
+		m = min(m, e.At)
+	}
+	return m
 }
-
-func (q *queue) peek() *Event { return &q.ev[0] }
