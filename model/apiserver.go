@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math/rand/v2"
-
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -47,7 +45,7 @@ type outcome struct {
 // (0: none). It always draws a latency and a uniform so the number of draws
 // does not depend on the environment: sweep points stay aligned on common
 // random numbers.
-func (a *apiserver) request(r *rand.Rand, k reqKind, t sim.Time, timeout int64, partitioned bool) outcome {
+func (a *apiserver) request(r *sim.Rand, k reqKind, t sim.Time, timeout int64, partitioned bool) outcome {
 	lat := a.writeLat.SampleNs(r)
 	if k == read {
 		lat = a.readLat.SampleNs(r)

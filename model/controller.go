@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math/rand/v2"
-
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -15,7 +13,7 @@ type controller struct {
 	start int64 // node-startup-grace-period
 	lease bool  // the controller reads leases (v1.13+)
 
-	r       *rand.Rand
+	r       sim.Rand
 	clocks  []sim.Time // per worker, within a pass
 	gen     int64      // leader generation: passes of an old leader are dropped
 	down    bool       // no leader (failover in progress)
@@ -107,7 +105,7 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	deadline := t + sim.Time(100e6)
 	for {
-		o := r.env.api.request(c.r, write, t, 0, false)
+		o := r.env.api.request(&c.r, write, t, 0, false)
 		t += sim.Time(o.dur)
 		if o.ok {
 			break
@@ -118,7 +116,7 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 		t += 20e6
 	}
 	n.unknown, n.unknownWrite = true, t
-	n.viewDelay = r.env.watchDelay.SampleNs(c.r)
+	n.viewDelay = r.env.watchDelay.SampleNs(&c.r)
 	r.becameUnknown(n, t)
 	// The kubelet may now see the change: replay its pending ticks.
 	n.status.regenerate(&r.sp, &r.env, n)

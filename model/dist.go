@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -185,7 +184,7 @@ func (d Dist) Validate() error {
 }
 
 // Sample draws one value in seconds. It allocates nothing.
-func (d *Dist) Sample(r *rand.Rand) float64 {
+func (d *Dist) Sample(r *sim.Rand) float64 {
 	switch d.Kind {
 	case Constant:
 		return d.A
@@ -221,7 +220,7 @@ func (d *Dist) Sample(r *rand.Rand) float64 {
 }
 
 // SampleNs draws one value as integer nanoseconds, saturating huge draws.
-func (d *Dist) SampleNs(r *rand.Rand) int64 {
+func (d *Dist) SampleNs(r *sim.Rand) int64 {
 	s := d.Sample(r)
 	if s >= 9e9 { // ~285 years: far beyond any simulated span
 		return 9e18
@@ -267,7 +266,7 @@ func (d *Dist) Mean() float64 {
 }
 
 // gammaSample draws Gamma(alpha, 1) by Marsaglia and Tsang's method.
-func gammaSample(r *rand.Rand, alpha float64) float64 {
+func gammaSample(r *sim.Rand, alpha float64) float64 {
 	if alpha < 1 {
 		u := r.Float64()
 		return gammaSample(r, alpha+1) * math.Pow(u, 1/alpha)

@@ -13,7 +13,7 @@ import (
 )
 
 func samples(d Dist, n int, seed uint64) []float64 {
-	r := sim.NewRNG(sim.StreamKey{Seed: seed, Component: "dist-test"})
+	r := sim.NewRand(sim.StreamKey{Seed: seed, Component: "dist-test"})
 	x := make([]float64, n)
 	for i := range x {
 		x[i] = d.Sample(r)

@@ -21,7 +21,7 @@ func (r *run) scheduleFailures(n *node, t sim.Time) {
 
 func (r *run) armFailure(n *node, k failKind, t sim.Time) {
 	p := r.process(k)
-	at := t + sim.Time(p.Every.SampleNs(r.failRNG))
+	at := t + sim.Time(p.Every.SampleNs(&r.failRNG))
 	n.nextFail[k] = at
 	if at <= r.env.end {
 		r.eng.At(at, r.kFailStart, n.id, int64(k))
@@ -45,10 +45,10 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 			r.eng.At(t.Add(p.Repair), r.kFailEnd, n.id, 0)
 		}
 	case partitionFailure:
-		n.partStart, n.partEnd = t, t+sim.Time(p.Lasts.SampleNs(r.failRNG))
+		n.partStart, n.partEnd = t, t+sim.Time(p.Lasts.SampleNs(&r.failRNG))
 		r.eng.At(n.partEnd, r.kFailEnd, n.id, 0)
 	case grayFailure:
-		n.grayStart, n.grayEnd = t, t+sim.Time(p.Lasts.SampleNs(r.failRNG))
+		n.grayStart, n.grayEnd = t, t+sim.Time(p.Lasts.SampleNs(&r.failRNG))
 		r.eng.At(n.grayEnd, r.kFailEnd, n.id, 0)
 	}
 	n.lease.regenerate(&r.lp, &r.env, n)

@@ -13,7 +13,7 @@ func (r *run) scheduleIncidents() {
 
 func (r *run) armIncident(i int, t sim.Time) {
 	in := &r.cfg.APIServer.Incidents[i]
-	at := t + sim.Time(in.Every.SampleNs(r.incRNG))
+	at := t + sim.Time(in.Every.SampleNs(&r.incRNG))
 	if at <= r.env.end {
 		r.eng.At(at, r.kIncStart, 0, int64(i))
 	}
@@ -21,7 +21,7 @@ func (r *run) armIncident(i int, t sim.Time) {
 
 func (r *run) incidentStart(i int, t sim.Time) {
 	spec := &r.cfg.APIServer.Incidents[i]
-	end := t + sim.Time(spec.Lasts.SampleNs(r.incRNG))
+	end := t + sim.Time(spec.Lasts.SampleNs(&r.incRNG))
 	r.armIncident(i, t)
 	r.eng.At(end, r.kIncEnd, 0, int64(i))
 	r.met.incident(r, spec, t, end)

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math/rand/v2"
-
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -14,8 +12,7 @@ import (
 // controller is the Ready=Unknown write; when one happens, the pending
 // batch is replayed (regenerate) so ticks after the write see it.
 type statusLoop struct {
-	pcg rand.PCG
-	r   *rand.Rand
+	r sim.Rand // its own stream; a copy is a snapshot
 
 	lastReport  sim.Time // lastStatusReportTime (kubelet clock)
 	readyCommit sim.Time // last PATCH that set Ready=True over an Unknown
@@ -36,7 +33,7 @@ type statusLoop struct {
 }
 
 type statusSnap struct {
-	pcg                              rand.PCG
+	r                                sim.Rand
 	lastReport, readyCommit, lastVis sim.Time
 }
 
@@ -57,7 +54,7 @@ const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{pcg: s.pcg, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
+	s.snap = statusSnap{r: s.r, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -69,13 +66,13 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			continue
 		}
 		s.ticks++
-		t := tick + sim.Time(p.collect.SampleNs(s.r)+p.collectPods)
+		t := tick + sim.Time(p.collect.SampleNs(&s.r)+p.collectPods)
 		patched := false
 		for try := 0; try < p.retries && t < n.crashAt; try++ {
 			cached := try == 0
 			if !(cached && p.fromCache) {
 				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
-				o := env.api.request(s.r, read, t, p.timeout, n.partitioned(t))
+				o := env.api.request(&s.r, read, t, p.timeout, n.partitioned(t))
 				t += sim.Time(o.dur)
 				if !o.ok {
 					continue
@@ -86,7 +83,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				break // nothing changed and the report is not due
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
-			o := env.api.request(s.r, write, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&s.r, write, t, p.timeout, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if !o.ok {
 				continue
@@ -99,11 +96,11 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				s.readyCommit = t
 			}
 			s.hb, s.setsReady, s.commit = hb, unknown, t
-			s.vis = env.deliver(s.r, t, &s.lastVis)
+			s.vis = env.deliver(&s.r, t, &s.lastVis)
 			patched = true
 			break
 		}
-		next := t + sim.Time(jitter(p.frequency, p.jitter, s.r))
+		next := t + sim.Time(jitter(p.frequency, p.jitter, &s.r))
 		if patched {
 			s.nextStart = next
 			return
@@ -117,7 +114,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 	if s.stopped {
 		return
 	}
-	s.pcg = s.snap.pcg
+	s.r = s.snap.r
 	s.lastReport, s.readyCommit, s.lastVis = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis
 	s.generate(p, env, n, s.start)
 }

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math/rand/v2"
-
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -16,8 +14,7 @@ import (
 // it from a snapshot with the same random numbers. No event is scheduled
 // per renewal: this is what makes the engine cheap.
 type leaseLoop struct {
-	pcg rand.PCG
-	r   *rand.Rand
+	r sim.Rand // its own stream; a copy is a snapshot
 
 	hasLease bool     // c.latestLease != nil: try the optimistic PUT first
 	lastVis  sim.Time // in-order delivery of the Lease object to the controller
@@ -33,7 +30,7 @@ type leaseLoop struct {
 }
 
 type leaseSnap struct {
-	pcg      rand.PCG
+	r        sim.Rand
 	hasLease bool
 	lastVis  sim.Time
 }
@@ -50,7 +47,7 @@ type leaseParams struct {
 
 // generate computes the sync starting at from.
 func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
-	l.snap = leaseSnap{pcg: l.pcg, hasLease: l.hasLease, lastVis: l.lastVis}
+	l.snap = leaseSnap{r: l.r, hasLease: l.hasLease, lastVis: l.lastVis}
 	l.start, l.vis = from, sim.Never
 	t, ok := from, false
 	if l.hasLease {
@@ -60,7 +57,7 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 		// backoffEnsureLease: GET until it succeeds, waiting 200ms, 400ms, … 7s.
 		sleep := p.backoff0 / 2
 		for t < n.crashAt && t <= env.end {
-			o := env.api.request(l.r, read, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&l.r, read, t, p.timeout, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if o.ok {
 				l.hasLease = true
@@ -74,7 +71,7 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 	if ok && l.commit >= n.crashAt {
 		l.vis = sim.Never // the kubelet died before the PUT returned
 	}
-	l.nextStart = t + sim.Time(jitter(p.interval, p.jitter, l.r))
+	l.nextStart = t + sim.Time(jitter(p.interval, p.jitter, &l.r))
 	if t >= n.crashAt {
 		l.nextStart = sim.Never
 	}
@@ -85,11 +82,11 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 func (l *leaseLoop) retryUpdate(p *leaseParams, env *env, n *node, t sim.Time) (sim.Time, bool) {
 	for i := 0; i < p.retries && t < n.crashAt; i++ {
 		renew := t
-		o := env.api.request(l.r, write, t, p.timeout, n.partitioned(t))
+		o := env.api.request(&l.r, write, t, p.timeout, n.partitioned(t))
 		t += sim.Time(o.dur)
 		if o.ok {
 			l.renew, l.commit = renew, t
-			l.vis = env.deliver(l.r, t, &l.lastVis)
+			l.vis = env.deliver(&l.r, t, &l.lastVis)
 			return t, true
 		}
 	}
@@ -101,7 +98,7 @@ func (l *leaseLoop) regenerate(p *leaseParams, env *env, n *node) {
 	if l.stopped {
 		return
 	}
-	l.pcg, l.hasLease, l.lastVis = l.snap.pcg, l.snap.hasLease, l.snap.lastVis
+	l.r, l.hasLease, l.lastVis = l.snap.r, l.snap.hasLease, l.snap.lastVis
 	l.generate(p, env, n, l.start)
 }
 

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math/rand/v2"
-
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -17,7 +15,7 @@ type env struct {
 // deliver returns when a write committed at commit reaches the
 // controller's informer: after a watch delay, held back by watch stalls,
 // and never before an earlier write to the same object (*last).
-func (e *env) deliver(r *rand.Rand, commit sim.Time, last *sim.Time) sim.Time {
+func (e *env) deliver(r *sim.Rand, commit sim.Time, last *sim.Time) sim.Time {
 	v := e.api.watchStallEnd(commit + sim.Time(e.watchDelay.SampleNs(r)))
 	if v < *last {
 		v = *last

@@ -21,7 +21,7 @@ func binomialTol(p float64, n int) float64 { return 4 * math.Sqrt(p*(1-p)/float6
 // between two arrivals raises an alarm with probability
 // clamp((L − (⌊G/T⌋+1)·T)/T, 0, 1).
 func TestOracleGriddedMonitor(t *testing.T) {
-	rng := sim.NewRNG(sim.StreamKey{Seed: 1, Component: "oracle"})
+	rng := sim.NewRand(sim.StreamKey{Seed: 1, Component: "oracle"})
 	const trials = 2000
 	for _, tc := range []struct{ gap, want float64 }{{55, 0}, {56, 0.2}, {57.5, 0.5}, {59, 0.8}, {60, 1}} {
 		alarms := 0

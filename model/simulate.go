@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	"github.com/nodesim/nodesim/sim"
@@ -22,16 +21,16 @@ type run struct {
 	met        metrics
 	warmup     sim.Time
 	toleration time.Duration
-	incRNG     *rand.Rand
-	failRNG    *rand.Rand
+	incRNG     sim.Rand
+	failRNG    sim.Rand
 
 	onTransition func(n *node, t sim.Time, unknown bool) // tests only
 
 	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd sim.Kind
 }
 
-func stream(cfg *Config, rep int, component string, node int) *rand.Rand {
-	return sim.NewRNG(sim.StreamKey{Seed: cfg.Simulation.Seed, Replication: rep, Component: component, Node: node})
+func stream(cfg *Config, rep int, component string, node int) sim.Rand {
+	return *sim.NewRand(sim.StreamKey{Seed: cfg.Simulation.Seed, Replication: rep, Component: component, Node: node})
 }
 
 // newRun sets up replication rep of cfg.
@@ -105,10 +104,8 @@ func (r *run) initNode(i int) {
 		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
 	}
 	r.ctl.zones[n.zone].size++
-	n.lease.pcg = sim.StreamKey{Seed: r.cfg.Simulation.Seed, Replication: r.rep, Component: "lease", Node: i}.PCG()
-	n.lease.r = rand.New(&n.lease.pcg)
-	n.status.pcg = sim.StreamKey{Seed: r.cfg.Simulation.Seed, Replication: r.rep, Component: "status", Node: i}.PCG()
-	n.status.r = rand.New(&n.status.pcg)
+	n.lease.r = stream(r.cfg, r.rep, "lease", i)
+	n.status.r = stream(r.cfg, r.rep, "status", i)
 	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
 	n.status.readyCommit, n.status.lastVis, n.lease.lastVis = longAgo, longAgo, longAgo
 	n.podSyncPhase = n.status.r.Int64N(10e9)

@@ -1,15 +1,13 @@
 package model
 
 import (
-	"math/rand/v2"
-
 	"github.com/nodesim/nodesim/sim"
 )
 
 // Pure timing formulas, each as upstream computes it.
 
 // jitter is wait.Jitter(d, f) = d + rand.Float64()*f*d (f ≤ 0: d).
-func jitter(d int64, f float64, r *rand.Rand) int64 {
+func jitter(d int64, f float64, r *sim.Rand) int64 {
 	if f <= 0 {
 		return d
 	}

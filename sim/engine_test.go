@@ -67,7 +67,7 @@ func TestEngineRejectsSchedulingInThePast(t *testing.T) {
 // trace runs a small random model and returns its event trace.
 func trace(seed uint64) []Event {
 	e := NewEngine()
-	r := NewRNG(StreamKey{Seed: seed, Component: "trace"})
+	r := NewRand(StreamKey{Seed: seed, Component: "trace"})
 	var out []Event
 	var k Kind
 	k = e.Register("hop", func(ev Event) {
@@ -90,7 +90,7 @@ func TestEngineSameSeedSameTrace(t *testing.T) {
 
 func TestStreamsSameNameSameNumbers(t *testing.T) {
 	k := StreamKey{Seed: 1, Replication: 2, Component: "lease", Node: 3}
-	a, b := NewRNG(k), NewRNG(k)
+	a, b := NewRand(k), NewRand(k)
 	for i := 0; i < 100; i++ {
 		require.Equal(t, a.Uint64(), b.Uint64())
 	}
@@ -105,9 +105,9 @@ func TestStreamsDifferentNamesIndependent(t *testing.T) {
 		{Seed: 1, Replication: 0, Component: "lease", Node: 1},
 	}
 	const n = 20000
-	x := draw(NewRNG(base), n)
+	x := draw(NewRand(base), n)
 	for _, v := range variants {
-		y := draw(NewRNG(v), n)
+		y := draw(NewRand(v), n)
 		// Pearson correlation of independent uniforms: sd 1/sqrt(n); 5 sd.
 		assert.Less(t, math.Abs(corr(x, y)), 5/math.Sqrt(n), "%+v", v)
 		// Lag-1 correlation within one stream.
@@ -115,7 +115,7 @@ func TestStreamsDifferentNamesIndependent(t *testing.T) {
 	}
 }
 
-func draw(r *rand.Rand, n int) []float64 {
+func draw(r *Rand, n int) []float64 {
 	x := make([]float64, n)
 	for i := range x {
 		x[i] = r.Float64()

@@ -29,12 +29,6 @@ func (k StreamKey) PCG() rand.PCG {
 	return *rand.NewPCG(s1, s2)
 }
 
-// NewRNG returns a generator over the stream named by k.
-func NewRNG(k StreamKey) *rand.Rand {
-	p := k.PCG()
-	return rand.New(&p)
-}
-
 // mix is splitmix64's finaliser: it spreads nearby integers (replication 1
 // and 2, node 17 and 18) over the whole 64-bit space.
 func mix(z uint64) uint64 {

@@ -1,0 +1,84 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRandMatchesMathRand checks every draw against rand.Rand over the same
+// PCG, bit for bit, including the ziggurats' tails and wedges and
+// Lemire's rejection loop: results must not depend on which one a model
+// uses, and a table typo would show here.
+func TestRandMatchesMathRand(t *testing.T) {
+	k := StreamKey{Seed: 11, Component: "rand-test"}
+	ours := NewRand(k)
+	pcg := k.PCG()
+	ref := rand.New(&pcg)
+	var normTail, expTail int
+	ns := []uint64{1, 2, 3, 10, 1 << 40, 1<<63 + 1, math.MaxUint64}
+	for i := 0; i < 1_000_000; i++ {
+		x := ours.NormFloat64()
+		require.Equal(t, ref.NormFloat64(), x, "NormFloat64, draw %d", i)
+		if math.Abs(x) > 3.442619855899 {
+			normTail++
+		}
+		y := ours.ExpFloat64()
+		require.Equal(t, ref.ExpFloat64(), y, "ExpFloat64, draw %d", i)
+		if y > 7.69711747013104972 {
+			expTail++
+		}
+		require.Equal(t, ref.Float64(), ours.Float64(), "Float64, draw %d", i)
+		n := ns[i%len(ns)]
+		require.Equal(t, ref.Uint64N(n), ours.Uint64N(n), "Uint64N(%d), draw %d", n, i)
+		if i%16 == 0 {
+			require.Equal(t, ref.Int64N(1e10), ours.Int64N(1e10))
+			require.Equal(t, ref.IntN(7), ours.IntN(7))
+			require.Equal(t, ref.Uint64(), ours.Uint64())
+		}
+	}
+	// P(|Z| > rn) = 5.8e-4, P(E > re) = 4.5e-4: hundreds of tail draws.
+	assert.Greater(t, normTail, 300)
+	assert.Greater(t, expTail, 250)
+}
+
+func TestRandCopyClonesStream(t *testing.T) {
+	a := NewRand(StreamKey{Seed: 3, Component: "clone"})
+	a.Uint64()
+	b := *a
+	for i := 0; i < 100; i++ {
+		require.Equal(t, a.NormFloat64(), b.NormFloat64())
+	}
+}
+
+func TestRandPanicsOnEmptyRange(t *testing.T) {
+	r := NewRand(StreamKey{})
+	assert.Panics(t, func() { r.Uint64N(0) })
+	assert.Panics(t, func() { r.Int64N(0) })
+	assert.Panics(t, func() { r.IntN(-1) })
+}
+
+// BenchmarkLognormalDraw is one latency draw, exp(μ + σZ), through each.
+func BenchmarkLognormalDraw(b *testing.B) {
+	k := StreamKey{Seed: 1, Component: "bench"}
+	b.Run("sim.Rand", func(b *testing.B) {
+		r := NewRand(k)
+		s := 0.0
+		for i := 0; i < b.N; i++ {
+			s += Exp(-3 + 0.5*r.NormFloat64())
+		}
+		_ = s
+	})
+	b.Run("rand.Rand", func(b *testing.B) {
+		p := k.PCG()
+		r := rand.New(&p)
+		s := 0.0
+		for i := 0; i < b.N; i++ {
+			s += Exp(-3 + 0.5*r.NormFloat64())
+		}
+		_ = s
+	})
+}
