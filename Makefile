@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test fmt-check vet unit race bench bench-go fuzz golden clean
+.PHONY: all build run test fmt-check vet unit race bench bench-go pgo fuzz golden clean
 
 all: build
 
@@ -37,6 +37,11 @@ bench:
 # Engine and hot-path micro-benchmarks with allocation counts.
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/ ./model/
+
+# Refresh cmd/nodesim/default.pgo, the profile go build uses to optimise the
+# nodesim binary (profile-guided optimisation), from the bench workload.
+pgo:
+	$(GO) run ./cmd/nodesim run bench --quiet --format json --workers 1 --replications 12 --cpuprofile cmd/nodesim/default.pgo >/dev/null
 
 # Fuzz the scenario loader; a short minimize time keeps new inputs from stalling it.
 fuzz:

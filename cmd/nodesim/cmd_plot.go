@@ -33,7 +33,7 @@ directory of RESULTS.json). Nothing is simulated.`,
 				out = filepath.Dir(args[0])
 			}
 			if err := outdir.Check(out); err != nil {
-				return badInput(err)
+				return badInputf("--out %v", err)
 			}
 			files, err := renderCharts(res)
 			if err != nil {

@@ -28,6 +28,7 @@ type runOptions struct {
 	replications int
 	workers      int
 	quiet        bool
+	cpuProfile   string
 }
 
 var formats = []string{"text", "json", "csv", "markdown"}
@@ -60,6 +61,7 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.IntVar(&o.replications, "replications", 0, "replications per point (default: the scenario's simulation.replications)")
 	f.IntVar(&o.workers, "workers", 0, "replications run in parallel, results do not depend on it (default: the number of CPUs)")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the simulation to `FILE` (pprof format; make pgo uses it)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -91,11 +93,21 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	}
 	if o.out != "" {
 		if err := outdir.Check(o.out); err != nil {
+			return badInputf("--out %v", err)
+		}
+	}
+	var prof *cpuProfile
+	if o.cpuProfile != "" {
+		if prof, err = startCPUProfile(o.cpuProfile); err != nil {
 			return badInput(err)
 		}
+		defer prof.stop()
 	}
 	res, err := simulate(cmd, sc, o)
 	if err != nil {
+		return err
+	}
+	if err := prof.write(); err != nil {
 		return err
 	}
 	res.Command = reproduce(name, o, cmd.Flags().Changed("replications"), sc.Base.Simulation.Seed)

@@ -28,7 +28,7 @@ func Check(dir string) error {
 	case err != nil:
 		return err
 	case !fi.IsDir():
-		return fmt.Errorf("--out %s: exists and is not a directory", dir)
+		return fmt.Errorf("%s: exists and is not a directory", dir)
 	}
 	return nil
 }
