@@ -1,6 +1,8 @@
 package model
 
 import (
+	"math"
+
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -30,9 +32,19 @@ func (in *incident) covers(t sim.Time) bool { return t >= in.start && t < in.end
 // work is regenerated (see node.regenerate), so nothing here looks ahead.
 type apiserver struct {
 	readLat, writeLat Dist
-	pFail             float64
+	failBelow         uint64                                 // see newAPIServer
 	incidents         []incident                             // started, in start order; trimmed by the run
 	log               func(k reqKind, t sim.Time, o outcome) // tests only
+}
+
+func newAPIServer(c *APIServerConfig) apiserver {
+	return apiserver{
+		readLat: c.ReadLatency, writeLat: c.WriteLatency,
+		// A request fails when Float64() < p. Float64 is v/2^53 for the low
+		// 53 bits v of a draw, so that is v < ⌈p·2^53⌉ exactly, without
+		// the conversion on the hot path.
+		failBelow: uint64(math.Ceil(c.RequestFailureProbability * (1 << 53))),
+	}
 }
 
 // outcome is what one request did: ok, and how long it took.
@@ -50,8 +62,7 @@ func (a *apiserver) request(r *sim.Rand, k reqKind, t sim.Time, timeout int64, p
 	if k == read {
 		lat = a.readLat.SampleNs(r)
 	}
-	u := r.Float64()
-	ok := u >= a.pFail
+	ok := r.Uint64()&(1<<53-1) >= a.failBelow
 	for i := len(a.incidents) - 1; i >= 0; i-- {
 		in := &a.incidents[i]
 		if !in.covers(t) {

@@ -30,10 +30,13 @@ func (r *run) pass(s sim.Time) sim.Time {
 	for w := range c.clocks {
 		c.clocks[w] = s + sim.Time(c.cfg.PassOverhead)
 	}
+	w := 0 // workers take nodes round robin
 	for i := range r.nodes {
-		w := i % len(c.clocks)
 		c.clocks[w] += sim.Time(c.cfg.PerNodeProcessing)
 		c.clocks[w] = r.processNode(&r.nodes[i], s, c.clocks[w])
+		if w++; w == len(c.clocks) {
+			w = 0
+		}
 	}
 	end := s
 	for _, t := range c.clocks {

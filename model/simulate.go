@@ -38,7 +38,7 @@ func newRun(cfg *Config, rep int) *run {
 	r := &run{cfg: cfg, rep: rep, eng: sim.NewEngine()}
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
-		api:        apiserver{readLat: cfg.APIServer.ReadLatency, writeLat: cfg.APIServer.WriteLatency, pFail: cfg.APIServer.RequestFailureProbability},
+		api:        newAPIServer(&cfg.APIServer),
 		watchDelay: cfg.Informer.WatchDelay,
 		end:        r.warmup.Add(cfg.Simulation.Duration),
 	}
