@@ -7,12 +7,18 @@ import (
 )
 
 // Rand is one random stream: a math/rand/v2 PCG with the draws the
-// samplers use. Every draw equals rand.Rand's over the same PCG, bit for
-// bit, but Rand calls its PCG directly: rand.Rand reaches its source
+// samplers use, the same algorithms and tables as rand.Rand, but Rand
+// calls its PCG directly: rand.Rand reaches its source
 // through an interface on every draw, which keeps the PCG step and the
 // ziggurats' fast paths from inlining into the samplers, the hottest code
 // of a run. A Rand is a value: copying it clones the stream, which is what
 // replays and rare-event splitting need.
+//
+// The ziggurats' rare wedge tests use Exp (relative error < 1e-12) where
+// rand.Rand uses math.Exp (3% of a run). The test compares the results
+// rounded to float32, so the two differ only when an error that small
+// straddles a float32 rounding boundary and the uniform lands exactly
+// there; TestRandMatchesMathRand finds no difference in 10^6 draws.
 type Rand struct{ pcg rand.PCG }
 
 // NewRand returns the stream named by k.
@@ -91,7 +97,7 @@ func (r *Rand) normSlow(j int32, i uint64) float64 {
 			}
 			return -rn - x
 		}
-		if zigFn[i]+float32(r.Float64())*(zigFn[i-1]-zigFn[i]) < float32(math.Exp(-.5*x*x)) {
+		if zigFn[i]+float32(r.Float64())*(zigFn[i-1]-zigFn[i]) < float32(Exp(-.5*x*x)) {
 			return x
 		}
 		u := r.pcg.Uint64()
@@ -121,7 +127,7 @@ func (r *Rand) expSlow(j uint32, i uint8) float64 {
 		if i == 0 {
 			return re - math.Log(r.Float64())
 		}
-		if zigFe[i]+float32(r.Float64())*(zigFe[i-1]-zigFe[i]) < float32(math.Exp(-x)) {
+		if zigFe[i]+float32(r.Float64())*(zigFe[i-1]-zigFe[i]) < float32(Exp(-x)) {
 			return x
 		}
 		u := r.pcg.Uint64()

@@ -11,8 +11,8 @@ import (
 
 // TestRandMatchesMathRand checks every draw against rand.Rand over the same
 // PCG, bit for bit, including the ziggurats' tails and wedges and
-// Lemire's rejection loop: results must not depend on which one a model
-// uses, and a table typo would show here.
+// Lemire's rejection loop: a table typo or a slip in the algorithms would
+// show here (the wedges' Exp is not expected to, see Rand).
 func TestRandMatchesMathRand(t *testing.T) {
 	k := StreamKey{Seed: 11, Component: "rand-test"}
 	ours := NewRand(k)

@@ -7,8 +7,8 @@
 package sim
 
 // Ziggurat tables of Marsaglia and Tsang (2000), exactly as math/rand/v2
-// has them, so Rand's normal and exponential draws equal rand.Rand's bit
-// for bit (TestRandMatchesMathRand).
+// has them, so Rand's normal and exponential draws match rand.Rand's
+// (TestRandMatchesMathRand).
 
 var zigKn = [128]uint32{
 	0x76ad2212, 0x0, 0x600f1b53, 0x6ce447a6, 0x725b46a2,
