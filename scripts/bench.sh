@@ -5,7 +5,7 @@
 # Prints node-days per second (median) and the line `ratio: N`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPS=${REPS:-5}
+REPS=${REPS:-7}
 SHARED=${SHARED:-../shared/bench}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
