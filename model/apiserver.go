@@ -58,9 +58,11 @@ type outcome struct {
 // does not depend on the environment: sweep points stay aligned on common
 // random numbers.
 func (a *apiserver) request(r *sim.Rand, k reqKind, t sim.Time, timeout int64, partitioned bool) outcome {
-	lat := a.writeLat.SampleNs(r)
+	var lat int64
 	if k == read {
 		lat = a.readLat.SampleNs(r)
+	} else {
+		lat = a.writeLat.SampleNs(r)
 	}
 	ok := r.Uint64()&(1<<53-1) >= a.failBelow
 	for i := len(a.incidents) - 1; i >= 0; i-- {
