@@ -15,11 +15,11 @@ import "math/bits"
 // share a bucket, so ties leave in insertion order without a sequence
 // number. Events are 24-byte values: no allocation once buckets have grown.
 type queue struct {
-	last  uint64 // time of the latest event taken out; no pending one is earlier
-	head  int    // next event in b[0]
-	n     int    // pending events
-	nonem uint64 // bit i set when b[i] is non-empty, for i ≥ 1
-	b     [64][]Event
+	last     uint64 // time of the latest event taken out; no pending one is earlier
+	head     int    // next event in b[0]
+	n        int    // pending events
+	nonEmpty uint64 // bit i set when b[i] is non-empty, for i ≥ 1
+	b        [64][]Event
 }
 
 func (q *queue) len() int { return q.n }
@@ -28,7 +28,7 @@ func (q *queue) len() int { return q.n }
 func (q *queue) push(e Event) {
 	i := bits.Len64(uint64(e.At) ^ q.last)
 	q.b[i] = append(q.b[i], e)
-	q.nonem |= 1 << i
+	q.nonEmpty |= 1 << i
 	q.n++
 }
 
@@ -48,7 +48,7 @@ func (q *queue) popUntil(until Time) (Event, bool) {
 	if q.n == 0 {
 		return Event{}, false
 	}
-	i := bits.TrailingZeros64(q.nonem &^ 1)
+	i := bits.TrailingZeros64(q.nonEmpty &^ 1)
 	src := q.b[i]
 	m := src[0].At
 	for _, e := range src[1:] {
@@ -60,11 +60,11 @@ func (q *queue) popUntil(until Time) (Event, bool) {
 	q.last = uint64(m)
 	q.b[0], q.head = q.b[0][:0], 0
 	q.b[i] = src[:0]
-	q.nonem &^= 1 << i
+	q.nonEmpty &^= 1 << i
 	for _, e := range src { // every e lands below bucket i
 		j := bits.Len64(uint64(e.At) ^ q.last)
 		q.b[j] = append(q.b[j], e)
-		q.nonem |= 1 << j
+		q.nonEmpty |= 1 << j
 	}
 	e := q.b[0][0]
 	q.head = 1
@@ -80,7 +80,7 @@ func (q *queue) nextAt() Time {
 	if q.n == 0 {
 		return Never
 	}
-	src := q.b[bits.TrailingZeros64(q.nonem&^1)]
+	src := q.b[bits.TrailingZeros64(q.nonEmpty&^1)]
 	m := src[0].At
 	for _, e := range src[1:] {
 		m = min(m, e.At)

@@ -7,12 +7,11 @@ import (
 )
 
 // Rand is one random stream: a math/rand/v2 PCG with the draws the
-// samplers use, the same algorithms and tables as rand.Rand, but Rand
-// calls its PCG directly: rand.Rand reaches its source
-// through an interface on every draw, which keeps the PCG step and the
-// ziggurats' fast paths from inlining into the samplers, the hottest code
-// of a run. A Rand is a value: copying it clones the stream, which is what
-// replays and rare-event splitting need.
+// samplers use, by the same algorithms and tables as rand.Rand. It calls
+// its PCG directly; rand.Rand goes through an interface on every draw,
+// which keeps the PCG step and the ziggurats' fast paths from inlining
+// into the samplers, the hottest code of a run. A Rand is a value: copying
+// it clones the stream, which is what replays and rare-event splitting need.
 //
 // The ziggurats' rare wedge tests use Exp (relative error < 1e-12) where
 // rand.Rand uses math.Exp (3% of a run). The test compares the results
