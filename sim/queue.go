@@ -48,15 +48,11 @@ func (q *queue) popUntil(until Time) (Event, bool) {
 	if q.n == 0 {
 		return Event{}, false
 	}
-	i := bits.TrailingZeros64(q.nonEmpty &^ 1)
-	src := q.b[i]
-	m := src[0].At
-	for _, e := range src[1:] {
-		m = min(m, e.At)
-	}
+	i, m := q.lowest()
 	if m > until {
 		return Event{}, false
 	}
+	src := q.b[i]
 	q.last = uint64(m)
 	q.b[0], q.head = q.b[0][:0], 0
 	q.b[i] = src[:0]
@@ -80,10 +76,17 @@ func (q *queue) nextAt() Time {
 	if q.n == 0 {
 		return Never
 	}
-	src := q.b[bits.TrailingZeros64(q.nonEmpty&^1)]
-	m := src[0].At
-	for _, e := range src[1:] {
+	_, m := q.lowest()
+	return m
+}
+
+// lowest is the lowest non-empty bucket above 0 and its earliest time;
+// bucket 0 must be used up and the queue not empty.
+func (q *queue) lowest() (int, Time) {
+	i := bits.TrailingZeros64(q.nonEmpty &^ 1)
+	m := q.b[i][0].At
+	for _, e := range q.b[i][1:] {
 		m = min(m, e.At)
 	}
-	return m
+	return i, m
 }
