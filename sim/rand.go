@@ -77,35 +77,30 @@ func (r *Rand) NormFloat64() float64 {
 	return r.normSlow(j, i)
 }
 
-// normSlow finishes a normal draw outside the ziggurat's rectangles and
-// loops as rand.Rand.NormFloat64 does.
+// normSlow finishes a draw that fell outside the ziggurat's rectangles:
+// the tail beyond rn, or the wedge test; a rejected wedge draws afresh, as
+// rand.Rand.NormFloat64 does.
 func (r *Rand) normSlow(j int32, i uint64) float64 {
 	const rn = 3.442619855899
-	for {
-		x := float64(j) * float64(zigWn[i])
-		if i == 0 { // the tail beyond rn
-			for {
-				x = -math.Log(r.Float64()) * (1.0 / rn)
-				y := -math.Log(r.Float64())
-				if y+y >= x*x {
-					break
-				}
+	if i == 0 {
+		var x float64
+		for {
+			x = -math.Log(r.Float64()) * (1.0 / rn)
+			y := -math.Log(r.Float64())
+			if y+y >= x*x {
+				break
 			}
-			if j > 0 {
-				return rn + x
-			}
-			return -rn - x
 		}
-		if zigFn[i]+float32(r.Float64())*(zigFn[i-1]-zigFn[i]) < float32(Exp(-.5*x*x)) {
-			return x
+		if j > 0 {
+			return rn + x
 		}
-		u := r.pcg.Uint64()
-		j = int32(u)
-		i = u >> 32 & 0x7F
-		if abs32(j) < zigKn[i] {
-			return float64(j) * float64(zigWn[i])
-		}
+		return -rn - x
 	}
+	x := float64(j) * float64(zigWn[i])
+	if zigFn[i]+float32(r.Float64())*(zigFn[i-1]-zigFn[i]) < float32(Exp(-.5*x*x)) {
+		return x
+	}
+	return r.NormFloat64()
 }
 
 // ExpFloat64 is exponential with rate 1, by the ziggurat.
@@ -119,23 +114,17 @@ func (r *Rand) ExpFloat64() float64 {
 	return r.expSlow(j, i)
 }
 
+// expSlow finishes a draw outside the rectangles, as normSlow does.
 func (r *Rand) expSlow(j uint32, i uint8) float64 {
 	const re = 7.69711747013104972
-	for {
-		x := float64(j) * float64(zigWe[i])
-		if i == 0 {
-			return re - math.Log(r.Float64())
-		}
-		if zigFe[i]+float32(r.Float64())*(zigFe[i-1]-zigFe[i]) < float32(Exp(-x)) {
-			return x
-		}
-		u := r.pcg.Uint64()
-		j = uint32(u)
-		i = uint8(u >> 32)
-		if j < zigKe[i] {
-			return float64(j) * float64(zigWe[i])
-		}
+	if i == 0 {
+		return re - math.Log(r.Float64())
 	}
+	x := float64(j) * float64(zigWe[i])
+	if zigFe[i]+float32(r.Float64())*(zigFe[i-1]-zigFe[i]) < float32(Exp(-x)) {
+		return x
+	}
+	return r.ExpFloat64()
 }
 
 // abs32 is |j| as a uint32 (|MinInt32| fits); the compiler makes it a
