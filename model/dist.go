@@ -59,6 +59,8 @@ type Dist struct {
 	Parts   []Dist    // mixture components
 	Weights []float64 // mixture: cumulative, normalised to end at 1
 	Source  string    // how the user wrote it, for `nodesim check`
+
+	ln *lognormalTable // lognormal: its sampler, built by NewLogNormal
 }
 
 // Const returns the constant distribution at d.
@@ -74,7 +76,17 @@ func LogNormalMedianP99(median, p99 time.Duration) (Dist, error) {
 		return Dist{}, fmt.Errorf("p99 (%v) must be greater than median (%v)", p99, median)
 	}
 	const z99 = 2.3263478740408408
-	return Dist{Kind: LogNormal, A: math.Log(median.Seconds()), B: math.Log(p99.Seconds()/median.Seconds()) / z99}, nil
+	return NewLogNormal(math.Log(median.Seconds()), math.Log(p99.Seconds()/median.Seconds())/z99)
+}
+
+// NewLogNormal builds the lognormal of ln seconds ~ N(mu, sigma²) with its
+// sampler.
+func NewLogNormal(mu, sigma float64) (Dist, error) {
+	t, err := newLognormalTable(mu, sigma)
+	if err != nil {
+		return Dist{}, err
+	}
+	return Dist{Kind: LogNormal, A: mu, B: sigma, ln: t}, nil
 }
 
 // NewMixture builds a mixture from components and positive weights.
@@ -143,7 +155,12 @@ func (d Dist) Validate() error {
 		if math.IsNaN(d.A) || math.IsInf(d.A, 0) {
 			return errors.New("lognormal median must be > 0")
 		}
-		return pos("sigma", d.B)
+		if err := pos("sigma", d.B); err != nil {
+			return err
+		}
+		if d.ln == nil {
+			return errors.New("lognormal built without NewLogNormal has no sampler")
+		}
 	case Normal:
 		if err := nonneg("mean", d.A); err != nil {
 			return err
@@ -193,7 +210,7 @@ func (d *Dist) Sample(r *sim.Rand) float64 {
 	case Exponential:
 		return d.A * r.ExpFloat64()
 	case LogNormal:
-		return sim.Exp(d.A + d.B*r.NormFloat64())
+		return d.ln.sample(r) / 1e9
 	case Normal:
 		for {
 			if x := d.A + d.B*r.NormFloat64(); x >= 0 {
@@ -221,11 +238,16 @@ func (d *Dist) Sample(r *sim.Rand) float64 {
 
 // SampleNs draws one value as integer nanoseconds, saturating huge draws.
 func (d *Dist) SampleNs(r *sim.Rand) int64 {
-	s := d.Sample(r)
-	if s >= 9e9 { // ~285 years: far beyond any simulated span
+	var ns float64
+	if d.Kind == LogNormal {
+		ns = d.ln.sample(r) // latencies: the hot path, already in ns
+	} else {
+		ns = d.Sample(r) * 1e9
+	}
+	if ns >= 9e18 { // ~285 years: far beyond any simulated span
 		return 9e18
 	}
-	return int64(s * 1e9)
+	return int64(ns)
 }
 
 // Mean is the expected value in seconds (NaN where it does not exist).

@@ -61,3 +61,10 @@ func record(r *run) *transitions {
 	}
 	return tr
 }
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
