@@ -16,8 +16,8 @@ import (
 // The density is unimodal, so each side of the mode gets its own stack of
 // layers, in distance from the mode: a base layer (a rectangle plus the
 // tail beyond it) and rectangles above it up to the peak, every layer of
-// the same area v. A draw picks one of the 256 layers from its low 8 bits
-// and a point in it from its high 53; points in a layer's part that lies
+// the same area v. A draw picks one of the 1024 layers from its low 10
+// bits and a point in it from its high 53; points in a layer's part that lies
 // wholly under the density are accepted at once, the rest go through an
 // exact test against the density (or the tail sampler) and may be
 // rejected, which starts a new draw. The layers cover the density, so the
@@ -46,9 +46,12 @@ type lognormalShape struct {
 	layers [2]int     // per side, for tests
 }
 
-const zigLayers = 256
+// zigLayers: with 1024, 99% of draws (sigma 1) take the fast path; with
+// 256, 96.7%, and a slow draw costs some 70ns. The 16 KB tables of a run's
+// few latencies sit in L2; bench ran 6.5% faster with 1024 than with 256.
+const zigLayers = 1024
 
-// zigHot is what the fast path reads: 16 bytes a layer, 4 KB a table.
+// zigHot is what the fast path reads: 16 bytes a layer, 16 KB a table.
 type zigHot struct {
 	fast uint64  // accept at once when the draw's high 53 bits are below this
 	step float64 // signed width/2^53 in ns: x = modeNs + u53·step
@@ -99,8 +102,8 @@ func newLognormalTable(mu, sigma float64) (*lognormalTable, error) {
 	return t, nil
 }
 
-// Shapes take a couple of milliseconds to build and every scenario load
-// builds the profile's lognormals: keep the first few hundred.
+// A shape takes about 10ms to build and every scenario load builds the
+// profile's lognormals: keep the first 64 (57 KB each).
 var shapes struct {
 	sync.Mutex
 	m map[float64]*lognormalShape
@@ -122,7 +125,7 @@ func lognormalShapeOf(sigma float64) (*lognormalShape, error) {
 	if shapes.m == nil {
 		shapes.m = make(map[float64]*lognormalShape)
 	}
-	if len(shapes.m) < 256 {
+	if len(shapes.m) < 64 {
 		shapes.m[sigma] = s
 	}
 	return s, nil
@@ -141,7 +144,7 @@ func newLognormalShape(sigma float64) (*lognormalShape, error) {
 		specs[0], specs[1] = right, left
 		return ok
 	}
-	// The smallest common area with both stacks within 256 layers: the
+	// The smallest common area with both stacks within zigLayers: the
 	// total area is then as close to 1 as the layer count allows.
 	lo, hi := 1.0/zigLayers, 1.0
 	for i := 0; i < 60; i++ {
