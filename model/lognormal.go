@@ -146,8 +146,13 @@ func newLognormalShape(sigma float64) (*lognormalShape, error) {
 	}
 	// The smallest common area with both stacks within zigLayers: the
 	// total area is then as close to 1 as the layer count allows.
-	lo, hi := 1.0/zigLayers, 1.0
-	for i := 0; i < 60; i++ {
+	// v only sets the efficiency, not the exactness: 24 halvings of a
+	// bracket [1/L, 2/L] are plenty.
+	lo, hi := 1.0/zigLayers, 2.0/zigLayers
+	for !fits(hi) && hi < 1 {
+		lo, hi = hi, 2*hi
+	}
+	for i := 0; i < 24; i++ {
 		if mid := (lo + hi) / 2; fits(mid) {
 			hi = mid
 		} else {
