@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var testSigmas = []float64{0.02, 0.3, 1, 1.37, 2.5, 4}
+var testSigmas = []float64{1e-9, 1e-5, 0.02, 0.3, 1, 1.37, 2.5, 4, 12}
 
 // TestLognormalTableCoversDensity checks the ziggurat's geometry, which is
 // what makes it exact: every layer has the same area, the layers of each
@@ -55,7 +55,11 @@ func TestLognormalTableCoversDensity(t *testing.T) {
 		require.Equal(t, n, tab.layers[0]+tab.layers[1])
 		require.GreaterOrEqual(t, float64(zigLayers)*v, 1.0, "layers cannot hold the whole mass")
 		t.Logf("sigma %v: %d+%d layers, area %.4f, fast path %.4f of draws", sigma, tab.layers[0], tab.layers[1], zigLayers*v, fast/zigLayers)
-		require.Greater(t, fast/zigLayers, 0.97)
+		floor := 0.97 // latencies: p99 under 10,000× the median
+		if sigma > 4 {
+			floor = 0.9
+		}
+		require.Greater(t, fast/zigLayers, floor)
 	}
 }
 
