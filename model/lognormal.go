@@ -209,7 +209,7 @@ func (t *lognormalTable) slow(r *sim.Rand, i, u53 uint64) (float64, bool) {
 		}
 		return math.Exp(t.sigma*z) * t.scale, true
 	}
-	if c.lo+r.Float64()*(c.hi-c.lo) >= fastLognormalPDF(x, t.sigma) {
+	if c.lo+r.Float64()*(c.hi-c.lo) >= lognormalPDF(x, t.sigma) {
 		return 0, false
 	}
 	return x * t.scale, true
@@ -246,13 +246,6 @@ func lognormalPDF(x, sigma float64) float64 {
 	}
 	l := math.Log(x)
 	return math.Exp(-l*l/(2*sigma*sigma)) / (x * sigma * math.Sqrt(2*math.Pi))
-}
-
-// fastLognormalPDF is lognormalPDF with sim's Exp and Log (relative error
-// below 1e-12), for the wedge tests of the sampler's slow path.
-func fastLognormalPDF(x, sigma float64) float64 {
-	l := sim.Log(x)
-	return sim.Exp(-l*l/(2*sigma*sigma)) / (x * sigma * math.Sqrt(2*math.Pi))
 }
 
 // lnSide is one side of the standard lognormal's mode m, in distance d ≥ 0
