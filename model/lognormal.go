@@ -42,7 +42,7 @@ type lognormalShape struct {
 	sigma  float64
 	mode   float64 // e^-sigma²
 	cold   [zigLayers]zigCold
-	tailA  [2]float64 // per side: the tail is |normal| beyond this, see tail
+	tailA  [2]float64 // per side: the tail is |normal| beyond this
 	layers [2]int     // per side, for tests
 }
 
@@ -203,7 +203,7 @@ func (t *lognormalTable) slow(r *sim.Rand, i, u53 uint64) (float64, bool) {
 		if r.Float64() >= c.tailAccept {
 			return 0, false
 		}
-		z := t.tail(r, c.side)
+		z := normalTail(r, t.tailA[c.side])
 		if c.side == 1 {
 			z = -z
 		}
@@ -215,17 +215,12 @@ func (t *lognormalTable) slow(r *sim.Rand, i, u53 uint64) (float64, bool) {
 	return x * t.scale, true
 }
 
-// tail draws |z| for a standard normal z beyond the side's base: z > a on
-// the right, z < -a on the left (Marsaglia's tail method for a ≥ 1).
-func (t *lognormalTable) tail(r *sim.Rand, side int) float64 {
-	a := t.tailA[side]
+// normalTail draws a standard normal conditioned on exceeding a
+// (Marsaglia's tail method for a ≥ 1); by symmetry it serves either side.
+func normalTail(r *sim.Rand, a float64) float64 {
 	if a < 1 {
 		for {
-			z := r.NormFloat64()
-			if side == 1 {
-				z = -z
-			}
-			if z > a {
+			if z := r.NormFloat64(); z > a {
 				return z
 			}
 		}
@@ -284,15 +279,7 @@ func (s lnSide) inv(y float64) float64 {
 
 // tailMass is the probability beyond distance d on this side.
 func (s lnSide) tailMass(d float64) float64 {
-	x := s.x(d)
-	if x <= 0 {
-		return 0
-	}
-	z := math.Log(x) / (s.sigma * math.Sqrt2)
-	if s.left {
-		return math.Erfc(-z) / 2
-	}
-	return math.Erfc(z) / 2
+	return math.Erfc(s.tailThreshold(d)/math.Sqrt2) / 2
 }
 
 // tailThreshold is a with the side's tail beyond distance r being |z| > a.
