@@ -32,6 +32,7 @@ func (in *incident) covers(t sim.Time) bool { return t >= in.start && t < in.end
 // work is regenerated (see node.regenerate), so nothing here looks ahead.
 type apiserver struct {
 	readLat, writeLat Dist
+	failP             float64                                // request-failure-probability
 	failBelow         uint64                                 // see newAPIServer
 	incidents         []incident                             // started, in start order; trimmed by the run
 	log               func(k reqKind, t sim.Time, o outcome) // tests only
@@ -39,7 +40,7 @@ type apiserver struct {
 
 func newAPIServer(c *APIServerConfig) apiserver {
 	return apiserver{
-		readLat: c.ReadLatency, writeLat: c.WriteLatency,
+		readLat: c.ReadLatency, writeLat: c.WriteLatency, failP: c.RequestFailureProbability,
 		// A request fails when Float64() < p. Float64 is v/2^53 for the low
 		// 53 bits v of a draw, so that is v < ⌈p·2^53⌉ exactly, without
 		// the conversion on the hot path.
@@ -57,14 +58,8 @@ type outcome struct {
 // (0: none). It always draws a latency and a uniform so the number of draws
 // does not depend on the environment: sweep points stay aligned on common
 // random numbers.
-func (a *apiserver) request(r *sim.Rand, k reqKind, t sim.Time, timeout int64, partitioned bool) outcome {
-	var lat int64
-	if k == read {
-		lat = a.readLat.SampleNs(r)
-	} else {
-		lat = a.writeLat.SampleNs(r)
-	}
-	ok := r.Uint64()&(1<<53-1) >= a.failBelow
+func (a *apiserver) request(d *draws, k reqKind, t sim.Time, timeout int64, partitioned bool) outcome {
+	lat, ok := a.draw(d, k)
 	for i := len(a.incidents) - 1; i >= 0; i-- {
 		in := &a.incidents[i]
 		if !in.covers(t) {
@@ -91,6 +86,19 @@ func (a *apiserver) request(r *sim.Rand, k reqKind, t sim.Time, timeout int64, p
 		a.log(k, t, o)
 	}
 	return o
+}
+
+// draw is a request's latency and whether it fails of itself, before
+// incidents and partitions.
+func (a *apiserver) draw(d *draws, k reqKind) (int64, bool) {
+	dist := &a.readLat
+	if k == write {
+		dist = &a.writeLat
+	}
+	if d.law != nil {
+		return d.tiltedNs(dist, siteReadLatency+site(k)), !d.tiltedFail(a.failP, k)
+	}
+	return dist.SampleNs(&d.r), d.r.Uint64()&(1<<53-1) >= a.failBelow
 }
 
 // watchStallEnd returns when a watch event whose natural delivery time is v

@@ -13,8 +13,9 @@ type controller struct {
 	start int64 // node-startup-grace-period
 	lease bool  // the controller reads leases (v1.13+)
 
-	r       sim.Rand
-	clocks  []sim.Time // per worker, within a pass
+	d       draws      // its stream: never tilted
+	extra   []sim.Time // per worker, time spent on transitions in this pass
+	load    []int64    // per worker, per-node processing of a whole pass
 	gen     int64      // leader generation: passes of an old leader are dropped
 	down    bool       // no leader (failover in progress)
 	zones   []zone
@@ -26,23 +27,29 @@ type controller struct {
 // pass is one monitorNodeHealth pass starting at s. It returns when the
 // pass ends, so the run can arm the next one node-monitor-period later.
 func (r *run) pass(s sim.Time) sim.Time {
+	clear(r.ctl.extra)
+	return r.passFrom(s)
+}
+
+// passFrom runs a pass that listed the nodes at s with the workers' extra
+// time so far. Workers take nodes round robin: a node is handled when its
+// worker has spent its slot of per-node processing plus the extra time of
+// the transitions before it, and the pass ends when the busiest worker
+// has done its whole load.
+func (r *run) passFrom(s sim.Time) sim.Time {
 	c := &r.ctl
-	for w := range c.clocks {
-		c.clocks[w] = s + sim.Time(c.cfg.PassOverhead)
-	}
-	w := 0 // workers take nodes round robin
+	base := s + sim.Time(c.cfg.PassOverhead)
 	for i := range r.nodes {
-		c.clocks[w] += sim.Time(c.cfg.PerNodeProcessing)
-		c.clocks[w] = r.processNode(&r.nodes[i], s, c.clocks[w])
-		if w++; w == len(c.clocks) {
-			w = 0
+		n := &r.nodes[i]
+		t := base + sim.Time(n.slot) + c.extra[n.worker]
+		if r.beforeNode != nil {
+			r.beforeNode(n, s, t)
 		}
+		c.extra[n.worker] += r.processNode(n, s, t) - t
 	}
 	end := s
-	for _, t := range c.clocks {
-		if t > end {
-			end = t
-		}
+	for w, x := range c.extra {
+		end = max(end, base+sim.Time(c.load[w])+x)
 	}
 	r.handleDisruption(end)
 	return end
@@ -108,7 +115,7 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	deadline := t + sim.Time(100e6)
 	for {
-		o := r.env.api.request(&c.r, write, t, 0, false)
+		o := r.env.api.request(&c.d, write, t, 0, false)
 		t += sim.Time(o.dur)
 		if o.ok {
 			break
@@ -119,7 +126,7 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 		t += 20e6
 	}
 	n.unknown, n.unknownWrite = true, t
-	n.viewDelay = r.env.watchDelay.SampleNs(&c.r)
+	n.viewDelay = r.env.watchDelay.SampleNs(&c.d.r)
 	r.becameUnknown(n, t)
 	// The kubelet may now see the change: replay its pending ticks.
 	n.status.regenerate(&r.sp, &r.env, n)

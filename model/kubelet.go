@@ -12,7 +12,8 @@ import (
 // controller is the Ready=Unknown write; when one happens, the pending
 // batch is replayed (regenerate) so ticks after the write see it.
 type statusLoop struct {
-	r sim.Rand // its own stream; a copy is a snapshot
+	d    draws  // its own stream; a copy is a snapshot
+	next *draws // if set, the law of the next batch that is not a replay (an excursion's branch)
 
 	lastReport  sim.Time // lastStatusReportTime (kubelet clock)
 	readyCommit sim.Time // last PATCH that set Ready=True over an Unknown
@@ -33,7 +34,7 @@ type statusLoop struct {
 }
 
 type statusSnap struct {
-	r                                sim.Rand
+	d                                draws
 	lastReport, readyCommit, lastVis sim.Time
 }
 
@@ -54,7 +55,7 @@ const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{r: s.r, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -66,13 +67,19 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			continue
 		}
 		s.ticks++
-		t := tick + sim.Time(p.collect.SampleNs(&s.r)+p.collectPods)
+		var collect int64
+		if s.d.law != nil {
+			collect = s.d.tiltedNs(&p.collect, siteCollect)
+		} else {
+			collect = p.collect.SampleNs(&s.d.r)
+		}
+		t := tick + sim.Time(collect+p.collectPods)
 		patched := false
 		for try := 0; try < p.retries && t < n.crashAt; try++ {
 			cached := try == 0
 			if !(cached && p.fromCache) {
 				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
-				o := env.api.request(&s.r, read, t, p.timeout, n.partitioned(t))
+				o := env.api.request(&s.d, read, t, p.timeout, n.partitioned(t))
 				t += sim.Time(o.dur)
 				if !o.ok {
 					continue
@@ -83,7 +90,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				break // nothing changed and the report is not due
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
-			o := env.api.request(&s.r, write, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&s.d, write, t, p.timeout, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if !o.ok {
 				continue
@@ -96,11 +103,11 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				s.readyCommit = t
 			}
 			s.hb, s.setsReady, s.commit = hb, unknown, t
-			s.vis = env.deliver(&s.r, t, &s.lastVis)
+			s.vis = env.deliver(&s.d, t, &s.lastVis)
 			patched = true
 			break
 		}
-		next := t + sim.Time(jitter(p.frequency, p.jitter, &s.r))
+		next := t + sim.Time(jitter(p.frequency, p.jitter, &s.d.r))
 		if patched {
 			s.nextStart = next
 			return
@@ -114,7 +121,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 	if s.stopped {
 		return
 	}
-	s.r = s.snap.r
+	s.d = s.snap.d
 	s.lastReport, s.readyCommit, s.lastVis = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis
 	s.generate(p, env, n, s.start)
 }
@@ -122,6 +129,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 // restart starts the loop at t as a freshly started kubelet.
 func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
 	s.stopped, s.lastReport = false, longAgo
+	s.fresh()
 	s.generate(p, env, n, t)
 }
 
@@ -137,6 +145,21 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 			s.stopped = true
 			return
 		}
+		s.fresh()
 		s.generate(p, env, n, s.nextStart)
 	}
+}
+
+// fresh switches to the law set for the next batch that is not a replay.
+func (s *statusLoop) fresh() {
+	if s.next != nil {
+		s.d, s.next = *s.next, nil
+	}
+}
+
+// due reports whether the controller, listing nodes at t, takes the
+// pending PATCH and starts the next batch: the branch point of a
+// rare-event excursion before leases.
+func (s *statusLoop) due(t sim.Time) bool {
+	return !s.stopped && s.vis <= t && s.nextStart != sim.Never
 }

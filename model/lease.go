@@ -14,7 +14,8 @@ import (
 // it from a snapshot with the same random numbers. No event is scheduled
 // per renewal: this is what makes the engine cheap.
 type leaseLoop struct {
-	r sim.Rand // its own stream; a copy is a snapshot
+	d    draws  // its own stream; a copy is a snapshot
+	next *draws // if set, the law of the next sync that is not a replay (an excursion's branch)
 
 	hasLease bool     // c.latestLease != nil: try the optimistic PUT first
 	lastVis  sim.Time // in-order delivery of the Lease object to the controller
@@ -30,7 +31,7 @@ type leaseLoop struct {
 }
 
 type leaseSnap struct {
-	r        sim.Rand
+	d        draws
 	hasLease bool
 	lastVis  sim.Time
 }
@@ -47,7 +48,7 @@ type leaseParams struct {
 
 // generate computes the sync starting at from.
 func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
-	l.snap = leaseSnap{r: l.r, hasLease: l.hasLease, lastVis: l.lastVis}
+	l.snap = leaseSnap{d: l.d, hasLease: l.hasLease, lastVis: l.lastVis}
 	l.start, l.vis = from, sim.Never
 	t, ok := from, false
 	if l.hasLease {
@@ -57,7 +58,7 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 		// backoffEnsureLease: GET until it succeeds, waiting 200ms, 400ms, … 7s.
 		sleep := p.backoff0 / 2
 		for t < n.crashAt && t <= env.end {
-			o := env.api.request(&l.r, read, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&l.d, read, t, p.timeout, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if o.ok {
 				l.hasLease = true
@@ -71,7 +72,7 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 	if ok && l.commit >= n.crashAt {
 		l.vis = sim.Never // the kubelet died before the PUT returned
 	}
-	l.nextStart = t + sim.Time(jitter(p.interval, p.jitter, &l.r))
+	l.nextStart = t + sim.Time(jitter(p.interval, p.jitter, &l.d.r))
 	if t >= n.crashAt {
 		l.nextStart = sim.Never
 	}
@@ -82,11 +83,11 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 func (l *leaseLoop) retryUpdate(p *leaseParams, env *env, n *node, t sim.Time) (sim.Time, bool) {
 	for i := 0; i < p.retries && t < n.crashAt; i++ {
 		renew := t
-		o := env.api.request(&l.r, write, t, p.timeout, n.partitioned(t))
+		o := env.api.request(&l.d, write, t, p.timeout, n.partitioned(t))
 		t += sim.Time(o.dur)
 		if o.ok {
 			l.renew, l.commit = renew, t
-			l.vis = env.deliver(&l.r, t, &l.lastVis)
+			l.vis = env.deliver(&l.d, t, &l.lastVis)
 			return t, true
 		}
 	}
@@ -98,13 +99,14 @@ func (l *leaseLoop) regenerate(p *leaseParams, env *env, n *node) {
 	if l.stopped {
 		return
 	}
-	l.r, l.hasLease, l.lastVis = l.snap.r, l.snap.hasLease, l.snap.lastVis
+	l.d, l.hasLease, l.lastVis = l.snap.d, l.snap.hasLease, l.snap.lastVis
 	l.generate(p, env, n, l.start)
 }
 
 // restart starts the loop at t with no cached lease (kubelet start).
 func (l *leaseLoop) restart(p *leaseParams, env *env, n *node, t sim.Time) {
 	l.stopped, l.hasLease = false, false
+	l.fresh()
 	l.generate(p, env, n, t)
 }
 
@@ -133,5 +135,20 @@ func (l *leaseLoop) advance(p *leaseParams, env *env, n *node) {
 		l.vis = sim.Never
 		return
 	}
+	l.fresh()
 	l.generate(p, env, n, l.nextStart)
+}
+
+// fresh switches to the law set for the next sync that is not a replay.
+func (l *leaseLoop) fresh() {
+	if l.next != nil {
+		l.d, l.next = *l.next, nil
+	}
+}
+
+// due reports whether the controller, looking at t, takes the pending
+// sync's result and starts the next sync: the branch point of a
+// rare-event excursion in lease mode.
+func (l *leaseLoop) due(t sim.Time) bool {
+	return !l.stopped && (l.vis <= t || l.vis == sim.Never && l.nextStart <= t)
 }

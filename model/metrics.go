@@ -40,14 +40,14 @@ type Replication struct {
 type metrics = Replication
 
 func (m *metrics) init(r *run) {
-	m.nodes, m.warmup, m.end = r.cfg.Cluster.Nodes, r.warmup, r.env.end
+	m.nodes, m.warmup, m.end = len(r.nodes), r.warmup, r.env.end
 	m.podsPerNode = int64(r.cfg.Cluster.PodsPerNode)
 	m.cellLen = sim.At(day)
 	if span := m.end - m.warmup; span < m.cellLen {
 		m.cellLen = span
 	}
 	m.cells = int64(m.nodes) * int64((m.end-m.warmup)/m.cellLen)
-	if r.rep == 0 {
+	if r.rep == 0 && r.spec.branch == 0 && r.spec.positions == nil {
 		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones)
 	}
 }
@@ -62,7 +62,7 @@ func (m *metrics) heartbeat(r *run, n *node, before, t sim.Time) {
 		return // only a Ready node can raise a false alarm after a heartbeat
 	}
 	m.heartbeats++
-	if before > 0 && n.fail == noFailure && before >= n.failEnd { // gaps of healthy nodes only
+	if before > 0 && n.fail == noFailure && before >= n.failEnd && !r.spec.noGaps { // gaps of healthy nodes only
 		m.addGap(t - before)
 	}
 }

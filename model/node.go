@@ -15,8 +15,14 @@ type env struct {
 // deliver returns when a write committed at commit reaches the
 // controller's informer: after a watch delay, held back by watch stalls,
 // and never before an earlier write to the same object (*last).
-func (e *env) deliver(r *sim.Rand, commit sim.Time, last *sim.Time) sim.Time {
-	v := e.api.watchStallEnd(commit + sim.Time(e.watchDelay.SampleNs(r)))
+func (e *env) deliver(d *draws, commit sim.Time, last *sim.Time) sim.Time {
+	var delay int64
+	if d.law != nil {
+		delay = d.tiltedNs(&e.watchDelay, siteWatchDelay)
+	} else {
+		delay = e.watchDelay.SampleNs(&d.r)
+	}
+	v := e.api.watchStallEnd(commit + sim.Time(delay))
 	if v < *last {
 		v = *last
 	}
@@ -37,7 +43,10 @@ const (
 // node is one Node: its kubelet loops, what the apiserver holds about its
 // Ready condition, the controller's health entry, taints and failures.
 type node struct {
-	id, zone int32
+	id, zone int32 // index in the run's nodes; failure domain
+	pos      int32 // position in the cluster: its streams, worker and slot in a pass
+	worker   int32 // the controller worker that processes it, round robin
+	slot     int64 // its worker's per-node processing before it finishes, in a pass
 	lease    leaseLoop
 	status   statusLoop
 

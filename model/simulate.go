@@ -9,9 +9,17 @@ import (
 
 // run is one replication: the engine, the environment, every node and the
 // controller, and the metrics being collected.
+//
+// A run may simulate only some positions of the cluster (runSpec): the
+// other nodes are then phantoms that the controller still spends its
+// per-node time on but that never leave Ready. Rare-event estimation uses
+// such thin runs where nodes do not interact (DESIGN §3: they interact only
+// through the controller's pass duration and zone states, which phantoms
+// leave as a healthy cluster would).
 type run struct {
 	cfg        *Config
 	rep        int
+	spec       runSpec
 	eng        *sim.Engine
 	env        env
 	nodes      []node
@@ -25,17 +33,31 @@ type run struct {
 	failRNG    sim.Rand
 
 	onTransition func(n *node, t sim.Time, unknown bool) // tests only
+	beforeNode   func(n *node, s, t sim.Time)            // rare-event branching: before each node of a pass
 
 	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd sim.Kind
 }
 
-func stream(cfg *Config, rep int, component string, node int) sim.Rand {
-	return *sim.NewRand(sim.StreamKey{Seed: cfg.Simulation.Seed, Replication: rep, Component: component, Node: node})
+// runSpec says which part of a cluster a run simulates, and on which
+// streams. The zero value is a whole replication of the scenario.
+type runSpec struct {
+	positions   []int32 // the nodes simulated, ascending; nil: all
+	branch      uint64  // stream branch (sim.StreamKey.Branch)
+	noIncidents bool    // incidents do not arrive by themselves
+	noFailures  bool    // no injected failures
+	noGaps      bool    // no heartbeat-gap histogram
+}
+
+func (r *run) stream(component string, node int) sim.Rand {
+	return *sim.NewRand(sim.StreamKey{Seed: r.cfg.Simulation.Seed, Replication: r.rep, Component: component, Node: node, Branch: r.spec.branch})
 }
 
 // newRun sets up replication rep of cfg.
-func newRun(cfg *Config, rep int) *run {
-	r := &run{cfg: cfg, rep: rep, eng: sim.NewEngine()}
+func newRun(cfg *Config, rep int) *run { return newRunSpec(cfg, rep, runSpec{}) }
+
+// newRunSpec sets up replication rep of the part of cfg that spec names.
+func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
+	r := &run{cfg: cfg, rep: rep, spec: spec, eng: sim.NewEngine()}
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
 		api:        newAPIServer(&cfg.APIServer),
@@ -56,22 +78,51 @@ func newRun(cfg *Config, rep int) *run {
 	}
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
-		lease: cfg.Rules.Lease, r: stream(cfg, rep, "controller", 0),
-		clocks: make([]sim.Time, cfg.Controller.Workers), zones: make([]zone, cfg.Cluster.Zones),
+		lease: cfg.Rules.Lease, d: draws{r: r.stream("controller", 0)},
+		extra: make([]sim.Time, cfg.Controller.Workers), zones: make([]zone, cfg.Cluster.Zones),
+		load: workerLoads(cfg.Cluster.Nodes, cfg.Controller.Workers, cfg.Controller.PerNodeProcessing),
 	}
 	for i := range r.ctl.zones {
-		r.ctl.zones[i].id = int32(i)
-		r.ctl.zones[i].bucket = newBucket(cfg.Controller.NodeEvictionRate, 0)
+		z := &r.ctl.zones[i]
+		z.id = int32(i)
+		z.bucket = newBucket(cfg.Controller.NodeEvictionRate, 0)
+		z.size = shareOf(cfg.Cluster.Nodes, cfg.Cluster.Zones, i) // phantoms count: they are Ready nodes of the zone
 	}
-	r.incRNG = stream(cfg, rep, "incidents", 0)
-	r.failRNG = stream(cfg, rep, "failures", 0)
+	r.incRNG = r.stream("incidents", 0)
+	r.failRNG = r.stream("failures", 0)
 	r.register()
+	positions := spec.positions
+	if positions == nil {
+		positions = make([]int32, cfg.Cluster.Nodes)
+		for i := range positions {
+			positions[i] = int32(i)
+		}
+	}
+	r.nodes = make([]node, len(positions))
 	r.met.init(r)
-	r.nodes = make([]node, cfg.Cluster.Nodes)
-	for i := range r.nodes {
-		r.initNode(i)
+	for i, pos := range positions {
+		r.initNode(i, pos)
 	}
 	return r
+}
+
+// shareOf is how many of n things dealt round robin over k land on i.
+func shareOf(n, k, i int) int {
+	s := n / k
+	if i < n%k {
+		s++
+	}
+	return s
+}
+
+// workerLoads is each worker's per-node processing time in one pass over
+// nodes handed out round robin.
+func workerLoads(nodes, workers int, perNode time.Duration) []int64 {
+	l := make([]int64, workers)
+	for w := range l {
+		l[w] = int64(shareOf(nodes, workers, w)) * int64(perNode)
+	}
+	return l
 }
 
 func (r *run) register() {
@@ -95,35 +146,41 @@ func (r *run) register() {
 	r.kIncEnd = e.Register("incident-end", func(ev sim.Event) { r.incidentEnd(int(ev.Arg), ev.At) })
 }
 
-// initNode creates node i at time 0 with its kubelet loops at random phases.
-func (r *run) initNode(i int) {
+// initNode creates node i, at position pos of the cluster, at time 0 with
+// its kubelet loops at random phases.
+func (r *run) initNode(i int, pos int32) {
 	n := &r.nodes[i]
+	workers := int32(r.cfg.Controller.Workers)
 	*n = node{
-		id: int32(i), zone: int32(i % r.cfg.Cluster.Zones),
+		id: int32(i), pos: pos, zone: pos % int32(r.cfg.Cluster.Zones),
+		worker: pos % workers, slot: int64(pos/workers+1) * int64(r.cfg.Controller.PerNodeProcessing),
 		crashAt: sim.Never, partStart: sim.Never, partEnd: sim.Never, grayStart: sim.Never, grayEnd: sim.Never,
 		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
 	}
-	r.ctl.zones[n.zone].size++
-	n.lease.r = stream(r.cfg, r.rep, "lease", i)
-	n.status.r = stream(r.cfg, r.rep, "status", i)
+	n.lease.d = draws{r: r.stream("lease", int(pos)), base: leaseSites}
+	n.status.d = draws{r: r.stream("status", int(pos)), base: statusSites}
 	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
 	n.status.readyCommit, n.status.lastVis, n.lease.lastVis = longAgo, longAgo, longAgo
-	n.podSyncPhase = n.status.r.Int64N(10e9)
-	phase := sim.Time(n.status.r.Int64N(int64(r.cfg.Kubelet.NodeStatusUpdateFrequency)))
+	n.podSyncPhase = n.status.d.r.Int64N(10e9)
+	phase := sim.Time(n.status.d.r.Int64N(int64(r.cfg.Kubelet.NodeStatusUpdateFrequency)))
 	n.status.restart(&r.sp, &r.env, n, phase)
 	if r.cfg.Rules.Lease {
-		n.lease.restart(&r.lp, &r.env, n, sim.Time(n.lease.r.Int64N(r.lp.interval)))
+		n.lease.restart(&r.lp, &r.env, n, sim.Time(n.lease.d.r.Int64N(r.lp.interval)))
 	} else {
 		n.lease.stopped = true
 		n.lease.vis = sim.Never
 	}
-	r.scheduleFailures(n, 0)
+	if !r.spec.noFailures {
+		r.scheduleFailures(n, 0)
+	}
 }
 
 // simulate runs the replication to the end and returns its metrics.
 func (r *run) simulate(ctx context.Context) (*metrics, error) {
 	r.eng.At(sim.At(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
-	r.scheduleIncidents()
+	if !r.spec.noIncidents {
+		r.scheduleIncidents()
+	}
 	// Run in slices so a cancelled context stops a long replication.
 	const slice = sim.Time(time.Hour)
 	for t := slice; ; t += slice {

@@ -238,3 +238,22 @@ func TestQueuePopUntilLeavesLaterEvents(t *testing.T) {
 	_, ok = q.popUntil(Never)
 	assert.False(t, ok)
 }
+
+// Reset forgets pending events and restarts the clock, keeping handlers.
+func TestEngineReset(t *testing.T) {
+	e := NewEngine()
+	var got []Time
+	k := e.Register("x", func(ev Event) { got = append(got, ev.At) })
+	e.At(5, k, 0, 0)
+	e.At(100, k, 0, 0)
+	e.Run(10)
+	e.Reset(50)
+	if e.Now() != 50 || e.Pending() != 0 {
+		t.Fatalf("after Reset: now %v, pending %d", e.Now(), e.Pending())
+	}
+	e.At(60, k, 0, 0)
+	e.Run(1000)
+	if len(got) != 2 || got[0] != 5 || got[1] != 60 {
+		t.Errorf("events %v, want [5 60]: the event at 100 was dropped by Reset", got)
+	}
+}

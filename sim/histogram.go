@@ -135,6 +135,12 @@ func (h *Histogram) Merge(o *Histogram) {
 	}
 }
 
+// Reset empties h, keeping its buckets' memory.
+func (h *Histogram) Reset() {
+	clear(h.counts)
+	h.zero, h.count, h.sum, h.min, h.max = 0, 0, 0, 0, 0
+}
+
 // Count returns the number of samples recorded.
 func (h *Histogram) Count() uint64 { return h.count }
 

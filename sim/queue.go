@@ -24,6 +24,14 @@ type queue struct {
 
 func (q *queue) len() int { return q.n }
 
+// reset empties the queue, keeping bucket memory, with last at t.
+func (q *queue) reset(t uint64) {
+	for i := range q.b {
+		q.b[i] = q.b[i][:0]
+	}
+	q.last, q.head, q.n, q.nonEmpty = t, 0, 0, 0
+}
+
 // push adds e; e.At must not be before the last event taken out.
 func (q *queue) push(e Event) {
 	i := bits.Len64(uint64(e.At) ^ q.last)

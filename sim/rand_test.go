@@ -87,3 +87,20 @@ func BenchmarkLognormalDraw(b *testing.B) {
 		_ = s
 	})
 }
+
+// Branch 0 is the stream itself; other branches are other streams.
+func TestStreamKeyBranch(t *testing.T) {
+	k := StreamKey{Seed: 1, Replication: 2, Component: "lease", Node: 3}
+	a, b := k.PCG(), k.PCG()
+	k.Branch = 7
+	c := k.PCG()
+	k.Branch = 8
+	d := k.PCG()
+	x, y, z, w := a.Uint64(), b.Uint64(), c.Uint64(), d.Uint64()
+	if x != y {
+		t.Fatal("same key, different streams")
+	}
+	if x == z || z == w {
+		t.Error("branches share numbers")
+	}
+}

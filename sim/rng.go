@@ -16,6 +16,10 @@ type StreamKey struct {
 	Replication int
 	Component   string
 	Node        int
+	// Branch names an alternative future of the same stream: a rare-event
+	// estimator's batch or excursion. Branch 0 is the stream itself, so
+	// keys that leave it unset keep their numbers.
+	Branch uint64
 }
 
 // PCG returns the PCG generator state for k. rand.PCG is a plain value, so
@@ -26,6 +30,9 @@ func (k StreamKey) PCG() rand.PCG {
 	c := h.Sum64()
 	s1 := mix(k.Seed ^ mix(uint64(k.Replication)+0x9e3779b97f4a7c15))
 	s2 := mix(c ^ mix(uint64(int64(k.Node))+0xbf58476d1ce4e5b9) ^ s1)
+	if k.Branch != 0 {
+		s2 = mix(s2 ^ mix(k.Branch+0x94d049bb133111eb))
+	}
 	return *rand.NewPCG(s1, s2)
 }
 
