@@ -16,7 +16,7 @@ func benchConfig(nodes int, d time.Duration) *Config {
 	c, _ := Default("v1.33")
 	c.Controller.NodeMonitorGracePeriod = 40 * time.Second
 	c.Cluster.Nodes, c.Cluster.Zones = nodes, 3
-	c.Simulation = SimulationConfig{Duration: d, Warmup: 0, Replications: 1, Seed: 1}
+	c.Simulation.Duration, c.Simulation.Warmup, c.Simulation.Replications, c.Simulation.Seed = d, 0, 1, 1
 	c.APIServer.WriteLatency = must(NewLogNormal(-5.298317366548036, 1)) // ln(5ms)
 	c.APIServer.ReadLatency = c.APIServer.WriteLatency
 	c.APIServer.RequestFailureProbability = 0.2

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -30,7 +31,25 @@ type SimulationConfig struct {
 	Warmup       time.Duration // discarded start: lets loops desynchronise
 	Replications int
 	Seed         uint64
+
+	// Method estimates the false-NotReady figures: "crude" counts them in
+	// the replications; "rare" (rare.go) conditions on incidents and
+	// importance-samples per-node noise, until its 95% interval's
+	// half-width is within TargetRelativeError of the estimate or it has
+	// simulated MaxWorkNodeDays.
+	Method              string
+	TargetRelativeError float64
+	MaxWorkNodeDays     float64
 }
+
+// Estimation methods.
+const (
+	MethodCrude = "crude"
+	MethodRare  = "rare"
+)
+
+// Methods lists the accepted simulation.method values.
+var Methods = []string{MethodCrude, MethodRare}
 
 // ClusterConfig is the cluster's shape.
 type ClusterConfig struct {
@@ -188,6 +207,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Simulation.Replications < 1 {
 		bad("simulation.replications", "must be >= 1, got %d", c.Simulation.Replications)
+	}
+	if c.Simulation.Method != MethodCrude && c.Simulation.Method != MethodRare {
+		bad("simulation.method", "must be %q or %q, got %q", MethodCrude, MethodRare, c.Simulation.Method)
+	}
+	if !(c.Simulation.TargetRelativeError > 0 && c.Simulation.TargetRelativeError <= 1) {
+		bad("simulation.target-relative-error", "must be in (0, 1], got %v", c.Simulation.TargetRelativeError)
+	}
+	if !(c.Simulation.MaxWorkNodeDays > 0) || math.IsInf(c.Simulation.MaxWorkNodeDays, 0) {
+		bad("simulation.max-work-node-days", "must be a number > 0, got %v", c.Simulation.MaxWorkNodeDays)
 	}
 	if c.Cluster.Nodes < 1 {
 		bad("cluster.nodes", "must be >= 1, got %d", c.Cluster.Nodes)

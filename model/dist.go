@@ -283,8 +283,11 @@ func (d *Dist) Mean() float64 {
 			prev = d.Weights[i]
 		}
 		return m
+	case Normal: // truncated at 0
+		a := -d.A / d.B
+		return d.A + d.B*math.Exp(-a*a/2)/math.Sqrt(2*math.Pi)/upperNormal(a)
 	}
-	return math.NaN() // truncated normal: not needed in closed form
+	return math.NaN()
 }
 
 // gammaSample draws Gamma(alpha, 1) by Marsaglia and Tsang's method.

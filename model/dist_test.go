@@ -45,6 +45,7 @@ func TestDistMeans(t *testing.T) {
 		{Kind: Gamma, A: 0.5, B: 1},
 		{Kind: Weibull, A: 1.5, B: 2},
 		{Kind: Pareto, A: 1, B: 3},
+		{Kind: Normal, A: 0.5, B: 1}, // truncated at 0
 		mustLogNormal(150*time.Millisecond, 2*time.Second),
 	} {
 		x := samples(d, 200_000, 2)

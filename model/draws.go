@@ -71,6 +71,19 @@ func (d *draws) tiltedNs(dist *Dist, s site) int64 {
 	return saturateNs(d.tiltedSeconds(dist, d.base+s) * 1e9)
 }
 
+// takeOver is the law next continuing the path that d drew so far: the
+// likelihood ratio carries on, and d's records are closed. A loop switches
+// law only at a fresh sync (one that is not a replay), and a replay only
+// restores its pending sync, so no path mixes the two laws in one sync.
+func (next *draws) takeOver(d *draws) draws {
+	if d.law != nil && d.law.log != nil {
+		d.law.log.kept = d.mark
+	}
+	nd := *next
+	nd.logLR = d.logLR
+	return nd
+}
+
 func saturateNs(ns float64) int64 {
 	if ns >= 9e18 {
 		return 9e18
@@ -122,10 +135,14 @@ func (d *draws) tiltedSeconds(dist *Dist, s site) float64 {
 		return dist.A
 	case Mixture:
 		c := d.component(dist, law, s)
-		if part := &dist.Parts[c]; part.Kind != Mixture {
+		switch part := &dist.Parts[c]; part.Kind {
+		case Constant:
+			return part.A
+		case Mixture:
+			return part.Sample(&d.r) // nested mixtures stay natural
+		default:
 			return d.tailDraw(part, law, s)
 		}
-		return dist.Parts[c].Sample(&d.r) // nested mixtures stay natural
 	}
 	return d.tailDraw(dist, law, s)
 }
@@ -188,7 +205,10 @@ func (d *draws) tiltedFail(p float64, k reqKind) bool {
 // drawLog records an excursion's draws for the cross-entropy fit. A path's
 // records are log.recs[:mark]; a replay rewinds mark with the snapshot and
 // overwrites what it redraws.
-type drawLog struct{ recs []drawRec }
+type drawLog struct {
+	recs []drawRec
+	kept int32 // records of the path once its loop switched law; -1: it has not
+}
 
 type drawRec struct {
 	site site
@@ -211,10 +231,13 @@ func (d *draws) record(s site, kind uint8, x float64) {
 	d.mark++
 }
 
-// records is the path's share of the log.
-func (d *draws) records() []drawRec {
-	if d.law == nil || d.law.log == nil {
+// records is the path's share of log, whether d still draws under it.
+func (d *draws) records(log *drawLog) []drawRec {
+	if d.law != nil && d.law.log == log {
+		return log.recs[:d.mark]
+	}
+	if log.kept < 0 {
 		return nil
 	}
-	return d.law.log.recs[:d.mark]
+	return log.recs[:log.kept]
 }

@@ -15,7 +15,7 @@ func exactConfig(t *testing.T, profile string, nodes int) *Config {
 	c, err := Default(profile)
 	require.NoError(t, err)
 	c.Cluster.Nodes, c.Cluster.Zones = nodes, 1
-	c.Simulation = SimulationConfig{Duration: time.Hour, Replications: 1, Seed: 1}
+	c.Simulation.Duration, c.Simulation.Warmup, c.Simulation.Replications, c.Simulation.Seed = time.Hour, 0, 1, 1
 	c.Kubelet.StatusCollectionDelay = Const(0)
 	c.Kubelet.StatusJitterFactor, c.Kubelet.RenewJitterFactor = 0, 0
 	c.APIServer.WriteLatency, c.APIServer.ReadLatency = Const(0), Const(0)

@@ -23,8 +23,27 @@ func (r *run) incidentStart(i int, t sim.Time) {
 	spec := &r.cfg.APIServer.Incidents[i]
 	end := t + sim.Time(spec.Lasts.SampleNs(&r.incRNG))
 	r.armIncident(i, t)
+	r.startIncident(i, t, end)
+}
+
+// forcedIncident is an incident of spec i placed at a given time, as a
+// rare-event estimator conditions on incidents instead of waiting for them.
+type forcedIncident struct {
+	spec       int
+	start, end sim.Time
+}
+
+// force schedules f (a run's natural incidents should be off).
+func (r *run) force(f forcedIncident) {
+	r.forced = append(r.forced, f)
+	r.eng.At(f.start, r.kForced, 0, int64(len(r.forced)-1))
+}
+
+// startIncident starts incident spec i at t, lasting until end.
+func (r *run) startIncident(i int, t, end sim.Time) {
+	spec := &r.cfg.APIServer.Incidents[i]
 	r.eng.At(end, r.kIncEnd, 0, int64(i))
-	r.met.incident(r, spec, t, end)
+	r.met.incident(r, i, spec, t, end)
 	if spec.Effect == LeaderFailover {
 		r.ctl.down = true
 		r.ctl.gen++ // the old leader's pending passes are void

@@ -153,7 +153,7 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 // fresh switches to the law set for the next batch that is not a replay.
 func (s *statusLoop) fresh() {
 	if s.next != nil {
-		s.d, s.next = *s.next, nil
+		s.d, s.next = s.next.takeOver(&s.d), nil
 	}
 }
 

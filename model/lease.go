@@ -142,7 +142,7 @@ func (l *leaseLoop) advance(p *leaseParams, env *env, n *node) {
 // fresh switches to the law set for the next sync that is not a replay.
 func (l *leaseLoop) fresh() {
 	if l.next != nil {
-		l.d, l.next = *l.next, nil
+		l.d, l.next = l.next.takeOver(&l.d), nil
 	}
 }
 

@@ -35,6 +35,11 @@ type Replication struct {
 	gaps         sim.Histogram
 	gapMs        []uint64 // gaps below gapMsRange in exact 1ms bins: no log per heartbeat
 	timeline     *timeline
+
+	keepDurations bool      // an excursion's few episodes, one by one
+	durations     []float64 // seconds
+	countUntil    sim.Time  // transitions after it are not counted (their episodes before it are followed to the end)
+	incidents     []int64   // per incident spec, incidents started after warmup
 }
 
 type metrics = Replication
@@ -47,9 +52,24 @@ func (m *metrics) init(r *run) {
 		m.cellLen = span
 	}
 	m.cells = int64(m.nodes) * int64((m.end-m.warmup)/m.cellLen)
+	m.countUntil = sim.Never
+	m.incidents = make([]int64, len(r.cfg.APIServer.Incidents))
 	if r.rep == 0 && r.spec.branch == 0 && r.spec.positions == nil {
 		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones)
 	}
+}
+
+// restart empties m for a short simulation of nodes from from to end
+// that keeps every episode's duration (an excursion), reusing its memory.
+func (m *metrics) restart(nodes int, from, end sim.Time) {
+	*m = Replication{
+		nodes: nodes, warmup: from, end: end, podsPerNode: m.podsPerNode, cellLen: end - from, cells: int64(nodes),
+		falseDur: m.falseDur, det: m.det, gaps: m.gaps, keepDurations: true, durations: m.durations[:0],
+		countUntil: sim.Never, incidents: m.incidents,
+	}
+	m.falseDur.Reset()
+	m.det.Reset()
+	m.gaps.Reset()
 }
 
 const day = 24 * 3600 * 1e9
@@ -97,7 +117,7 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 		m.detected(r, n, t)
 		return
 	}
-	n.falseEpisode = m.after(t)
+	n.falseEpisode = m.after(t) && t <= m.countUntil
 	if !n.falseEpisode {
 		return
 	}
@@ -117,6 +137,9 @@ func (m *metrics) recovery(r *run, n *node, t sim.Time) {
 	n.falseEpisode = false
 	d := t.Sub(n.unknownSince).Seconds()
 	m.falseDur.Add(d)
+	if m.keepDurations {
+		m.durations = append(m.durations, d)
+	}
 	m.unknownSecs += d
 	// MarkPodsNotReady dropped the endpoints at the transition; the kubelet's
 	// status manager re-posts pod readiness at its next 10s sync after the
@@ -197,8 +220,11 @@ func (m *metrics) eviction(r *run, n *node, t sim.Time) {
 	}
 }
 
-// incident records a control-plane incident for the timeline.
-func (m *metrics) incident(r *run, spec *Incident, s, e sim.Time) {
+// incident records a control-plane incident of spec i.
+func (m *metrics) incident(r *run, i int, spec *Incident, s, e sim.Time) {
+	if m.after(s) && i < len(m.incidents) {
+		m.incidents[i]++
+	}
 	if m.timeline != nil {
 		m.timeline.incident(spec, s, e)
 	}

@@ -32,7 +32,8 @@ func Default(profile string) (*Config, error) {
 		RenewFraction:      v >= 16,
 		StatusFromInformer: v >= 31,
 	}
-	c.Simulation = SimulationConfig{Duration: 24 * time.Hour, Warmup: 10 * time.Minute, Replications: 4, Seed: 1}
+	c.Simulation = SimulationConfig{Duration: 24 * time.Hour, Warmup: 10 * time.Minute, Replications: 4, Seed: 1,
+		Method: MethodCrude, TargetRelativeError: 0.2, MaxWorkNodeDays: 200_000}
 	c.Cluster = ClusterConfig{Nodes: 1000, Zones: 3, PodsPerNode: 30}
 	c.Kubelet = DefaultKubeletConfig(v)
 	c.APIServer = DefaultAPIServerConfig()

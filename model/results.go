@@ -52,6 +52,72 @@ type Point struct {
 	GapHistogram   GapHistogram      `json:"gap_histogram"`
 	Timeline       *Timeline         `json:"timeline,omitempty"`
 	Warnings       []string          `json:"warnings"`
+
+	// IncidentCounts is how many incidents of each spec (by name, or
+	// effect) started after warmup in the replications.
+	IncidentCounts map[string]int64 `json:"incident_counts"`
+	// IncidentResponse is, for the rare method, each incident spec's
+	// effect as a function of its duration.
+	IncidentResponse []IncidentResponse `json:"incident_response,omitempty"`
+}
+
+// Estimator says how the false-NotReady figures were estimated and how
+// far they can be trusted.
+type Estimator struct {
+	Method string `json:"method"` // "crude" or "rare"
+	// RelativeError is the 95% interval's half-width over the estimate.
+	RelativeError Num `json:"relative_error"`
+	// EffectiveSamples is (estimate / standard error)²: the number of
+	// independent events a crude estimate this precise would rest on.
+	EffectiveSamples   Num   `json:"effective_samples"`
+	IncidentsSimulated int64 `json:"incidents_simulated"`
+	WorkNodeDays       Num   `json:"work_node_days"`
+
+	// Rare method only.
+	TargetRelativeError Num                  `json:"target_relative_error,omitempty"`
+	StoppedBy           string               `json:"stopped_by,omitempty"` // "target", "work-cap" or "nothing-found"
+	Components          []EstimatorComponent `json:"components,omitempty"`
+}
+
+// EstimatorComponent is one cause's share of a rare-event estimate.
+type EstimatorComponent struct {
+	Source         string   `json:"source"` // "noise", or the incident's name
+	Effect         string   `json:"effect,omitempty"`
+	Mode           string   `json:"mode"` // "importance-sampling", "crude" or "forced-incidents"
+	RatePerNodeDay Num      `json:"rate_per_node_day"`
+	RateCI95       Interval `json:"rate_per_node_day_ci95"`
+	Samples        int64    `json:"samples"` // noise batches, or incident windows
+	Excursions     int64    `json:"excursions,omitempty"`
+	// Forced incidents: their rate, and the mean false NotReady per incident.
+	IncidentsPerDay  Num `json:"incidents_per_day,omitempty"`
+	FlipsPerIncident Num `json:"false_notready_per_incident,omitempty"` // net of the noise in its window
+	// StrataModes is, per duration stratum, "whole" (the whole cluster
+	// counted) or "sparse" (a few nodes, importance-sampled).
+	StrataModes string `json:"strata_modes,omitempty"`
+}
+
+// IncidentResponse is what one incident of a spec does to the cluster,
+// by stratum of its duration: "how long an outage can it absorb?".
+type IncidentResponse struct {
+	Name            string            `json:"name"`
+	Effect          string            `json:"effect"`
+	IncidentsPerDay Num               `json:"incidents_per_day"`
+	Windows         int64             `json:"windows"`
+	Strata          []ResponseStratum `json:"strata"`
+}
+
+// ResponseStratum is the mean response to incidents lasting between
+// DurationLoS and DurationHiS.
+type ResponseStratum struct {
+	DurationLoS        Num      `json:"duration_lo_s"`
+	DurationHiS        Num      `json:"duration_hi_s"`
+	DurationMeanS      Num      `json:"duration_mean_s"`
+	Windows            int64    `json:"windows"`
+	NodesFlipped       Num      `json:"false_notready"` // per incident, net of the noise in its window
+	NodesFlippedCI95   Interval `json:"false_notready_ci95"`
+	MaxFraction        Num      `json:"max_fraction"`
+	EndpointPodSeconds Num      `json:"endpoint_pod_seconds"`
+	PodsEvicted        Num      `json:"pods_evicted"`
 }
 
 // Interval is a two-sided 95% confidence interval.
@@ -63,15 +129,16 @@ type Interval struct {
 // FalseNotReady counts Ready→Unknown transitions of nodes with no failure
 // injected at that moment.
 type FalseNotReady struct {
-	Events                    int64    `json:"events"`
-	RatePerNodeDay            Num      `json:"rate_per_node_day"`
-	RatePerNodeDayCI95        Interval `json:"rate_per_node_day_ci95"`
-	PerClusterDay             Num      `json:"per_cluster_day"`
-	ProbabilityPerNodeDay     Num      `json:"probability_per_node_day"`
-	ProbabilityPerNodeDayCI95 Interval `json:"probability_per_node_day_ci95"`
-	ProbabilityPerHeartbeat   Num      `json:"probability_per_heartbeat"`
-	MeanDurationS             Num      `json:"mean_duration_s"`
-	P99DurationS              Num      `json:"p99_duration_s"`
+	Events                    int64     `json:"events"`
+	RatePerNodeDay            Num       `json:"rate_per_node_day"`
+	RatePerNodeDayCI95        Interval  `json:"rate_per_node_day_ci95"`
+	PerClusterDay             Num       `json:"per_cluster_day"`
+	ProbabilityPerNodeDay     Num       `json:"probability_per_node_day"`
+	ProbabilityPerNodeDayCI95 Interval  `json:"probability_per_node_day_ci95"`
+	ProbabilityPerHeartbeat   Num       `json:"probability_per_heartbeat"`
+	MeanDurationS             Num       `json:"mean_duration_s"`
+	P99DurationS              Num       `json:"p99_duration_s"`
+	Estimator                 Estimator `json:"estimator"`
 }
 
 // EndpointLoss is pod-time of healthy pods marked NotReady.

@@ -34,5 +34,13 @@ func RunPoint(ctx context.Context, cfg *Config, workers int, onReplication func(
 		}
 		reps[i] = r.rep
 	}
-	return Summarize(cfg, reps), nil
+	p := Summarize(cfg, reps)
+	if cfg.Simulation.Method == MethodRare {
+		e, err := estimateRare(ctx, cfg, rareOptions{target: cfg.Simulation.TargetRelativeError, maxWork: cfg.Simulation.MaxWorkNodeDays}, workers, nil)
+		if err != nil {
+			return Point{}, err
+		}
+		e.apply(&p)
+	}
+	return p, nil
 }

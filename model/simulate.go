@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -35,17 +36,20 @@ type run struct {
 	onTransition func(n *node, t sim.Time, unknown bool) // tests only
 	beforeNode   func(n *node, s, t sim.Time)            // rare-event branching: before each node of a pass
 
-	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd sim.Kind
+	forced []forcedIncident // incidents placed by a rare-event estimator
+
+	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd, kForced sim.Kind
 }
 
 // runSpec says which part of a cluster a run simulates, and on which
 // streams. The zero value is a whole replication of the scenario.
 type runSpec struct {
-	positions   []int32 // the nodes simulated, ascending; nil: all
-	branch      uint64  // stream branch (sim.StreamKey.Branch)
-	noIncidents bool    // incidents do not arrive by themselves
-	noFailures  bool    // no injected failures
-	noGaps      bool    // no heartbeat-gap histogram
+	positions   []int32       // the nodes simulated, ascending; nil: all
+	branch      uint64        // stream branch (sim.StreamKey.Branch)
+	noIncidents bool          // incidents do not arrive by themselves
+	noFailures  bool          // no injected failures
+	noGaps      bool          // no heartbeat-gap histogram
+	duration    time.Duration // simulated time after warmup (0: the scenario's)
 }
 
 func (r *run) stream(component string, node int) sim.Rand {
@@ -62,7 +66,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.env = env{
 		api:        newAPIServer(&cfg.APIServer),
 		watchDelay: cfg.Informer.WatchDelay,
-		end:        r.warmup.Add(cfg.Simulation.Duration),
+		end:        r.warmup.Add(cmp.Or(spec.duration, cfg.Simulation.Duration)),
 	}
 	r.toleration = time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second
 	timeout := int64(cfg.HeartbeatClientTimeout())
@@ -144,6 +148,10 @@ func (r *run) register() {
 	r.kFailEnd = e.Register("failure-end", func(ev sim.Event) { r.failEnd(&r.nodes[ev.Node], ev.At) })
 	r.kIncStart = e.Register("incident-start", func(ev sim.Event) { r.incidentStart(int(ev.Arg), ev.At) })
 	r.kIncEnd = e.Register("incident-end", func(ev sim.Event) { r.incidentEnd(int(ev.Arg), ev.At) })
+	r.kForced = e.Register("forced-incident", func(ev sim.Event) {
+		f := r.forced[ev.Arg]
+		r.startIncident(f.spec, f.start, f.end)
+	})
 }
 
 // initNode creates node i, at position pos of the cluster, at time 0 with

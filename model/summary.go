@@ -43,8 +43,36 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 		tl := reps[0].timeline.out
 		p.Timeline = &tl
 	}
+	p.FalseNotReady.Estimator = crudeEstimator(cfg, &m, &p.FalseNotReady, len(reps))
+	p.IncidentCounts = incidentCounts(cfg, m.incidents)
 	p.Warnings = warnings(cfg, &m, &p)
 	return p
+}
+
+// crudeEstimator describes a count over the replications.
+func crudeEstimator(cfg *Config, m *Replication, f *FalseNotReady, reps int) Estimator {
+	x := Estimator{Method: MethodCrude, RelativeError: NaN(), EffectiveSamples: Num(f.Events)}
+	if f.RatePerNodeDay > 0 {
+		x.RelativeError = Num(float64(f.RatePerNodeDayCI95.Hi-f.RatePerNodeDayCI95.Lo) / 2 / float64(f.RatePerNodeDay))
+	}
+	for _, k := range m.incidents {
+		x.IncidentsSimulated += k
+	}
+	x.WorkNodeDays = Num(float64(cfg.Cluster.Nodes) * (cfg.Simulation.Warmup + cfg.Simulation.Duration).Hours() / 24 * float64(reps))
+	return x
+}
+
+// incidentCounts names the incidents of each spec that started after warmup.
+func incidentCounts(cfg *Config, counts []int64) map[string]int64 {
+	out := map[string]int64{}
+	for i := range cfg.APIServer.Incidents {
+		var k int64
+		if i < len(counts) {
+			k = counts[i]
+		}
+		out[incidentLabel(cfg, i)] += k
+	}
+	return out
 }
 
 func (m *Replication) merge(o *Replication) {
@@ -63,6 +91,12 @@ func (m *Replication) merge(o *Replication) {
 	m.fullSecs += o.fullSecs
 	m.failures += o.failures
 	m.detectedN += o.detectedN
+	if len(m.incidents) < len(o.incidents) {
+		m.incidents = append(m.incidents, make([]int64, len(o.incidents)-len(m.incidents))...)
+	}
+	for i, k := range o.incidents {
+		m.incidents[i] += k
+	}
 	m.undetected += o.undetected
 	m.det.Merge(&o.det)
 	m.gaps.Merge(&o.gaps)

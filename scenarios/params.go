@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ var params = []param{
 	durationParam("simulation.warmup", func(c *model.Config) *time.Duration { return &c.Simulation.Warmup }),
 	intParam("simulation.replications", func(c *model.Config) *int { return &c.Simulation.Replications }),
 	intParam("simulation.seed", func(c *model.Config) *uint64 { return &c.Simulation.Seed }),
+	{key: "simulation.method", get: func(c *model.Config) string { return c.Simulation.Method }, set: setMethod},
+	floatParam("simulation.target-relative-error", func(c *model.Config) *float64 { return &c.Simulation.TargetRelativeError }),
+	floatParam("simulation.max-work-node-days", func(c *model.Config) *float64 { return &c.Simulation.MaxWorkNodeDays }),
 
 	intParam("cluster.nodes", func(c *model.Config) *int { return &c.Cluster.Nodes }),
 	intParam("cluster.zones", func(c *model.Config) *int { return &c.Cluster.Zones }),
@@ -151,6 +155,18 @@ func distParam(key string, f func(*model.Config) *model.Dist) param {
 			*f(c) = d
 			return err
 		}}
+}
+
+func setMethod(c *model.Config, v any, _ *source) error {
+	s, err := asString(v)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(model.Methods, s) {
+		return fmt.Errorf("unknown method %q%s; one of %s", s, suggest(s, model.Methods), strings.Join(model.Methods, ", "))
+	}
+	c.Simulation.Method = s
+	return nil
 }
 
 // setProfile only checks the name: the loader picks each config's

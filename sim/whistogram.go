@@ -36,17 +36,20 @@ func (h *WeightedHistogram) Add(x, w float64) {
 }
 
 // Merge adds o's samples to h.
-func (h *WeightedHistogram) Merge(o *WeightedHistogram) {
-	if o == nil {
+func (h *WeightedHistogram) Merge(o *WeightedHistogram) { h.MergeScaled(o, 1) }
+
+// MergeScaled adds o's samples to h with their weights times f > 0.
+func (h *WeightedHistogram) MergeScaled(o *WeightedHistogram, f float64) {
+	if o == nil || !(f > 0) {
 		return
 	}
-	h.total += o.total
-	h.zero += o.zero
+	h.total += f * o.total
+	h.zero += f * o.zero
 	for i, w := range o.w {
 		if h.w == nil {
 			h.w = map[int]float64{}
 		}
-		h.w[i] += w
+		h.w[i] += f * w
 	}
 }
 

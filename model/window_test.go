@@ -1,0 +1,41 @@
+package model
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// watchStallCluster is a noiseless lease-mode cluster whose controller's
+// watch stalls for 2 minutes, longer than any grace: every node goes
+// Unknown exactly once per stall, at most.
+func watchStallCluster(t *testing.T, nodes int, every time.Duration) *Config {
+	c := exactConfig(t, "v1.33", nodes)
+	c.Cluster.Zones = 1
+	c.Simulation.Warmup = 10 * time.Minute
+	c.APIServer.Incidents = []Incident{{Name: "stall", Every: Dist{Kind: Exponential, A: every.Seconds()},
+		Lasts: Const(2 * time.Minute), Effect: WatchStall}}
+	require.NoError(t, c.Validate())
+	return c
+}
+
+// A stall longer than the grace period flips every node once, and each
+// episode lasts until the stall ends and the kubelet's Ready is seen.
+func TestWindowWatchStallFlipsEveryNodeOnce(t *testing.T) {
+	c := watchStallCluster(t, 50, 24*time.Hour)
+	for w := 0; w < 3; w++ {
+		res, err := runWindow(context.Background(), c, 0, w, 0, 1)
+		require.NoError(t, err)
+		assert.Equal(t, 50.0, res.flips, "window %d", w)
+		assert.Equal(t, 120.0, res.duration)
+		assert.Len(t, res.durations, 50)
+		for _, d := range res.durations {
+			assert.Greater(t, d, 60.0)
+			assert.Less(t, d, 120.0, "Unknown from grace expiry until the stall's end delivers the Ready patch")
+		}
+		assert.Equal(t, 1.0, res.maxFrac)
+	}
+}
