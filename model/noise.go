@@ -43,11 +43,11 @@ type noiseBatch struct {
 
 // noisePlan fixes a batch's shape and law.
 type noisePlan struct {
-	nodes    int           // positions per batch
-	duration time.Duration // per batch, after warmup
-	prop     *proposal
-	pi       float64 // share of branch points given an excursion
-	logging  bool
+	nodes       int           // positions per batch
+	duration    time.Duration // per batch, after warmup
+	prop        *proposal
+	pi          float64 // share of branch points given an excursion
+	logging     bool
 	onExcursion func(excursionResult, *excursion) // the cross-entropy pilot reads each
 }
 
