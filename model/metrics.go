@@ -40,6 +40,13 @@ type Replication struct {
 	durations     []float64 // seconds
 	countUntil    sim.Time  // transitions after it are not counted (their episodes before it are followed to the end)
 	incidents     []int64   // per incident spec, incidents started after warmup
+
+	// False NotReady within an incident's window (window.go), and how many
+	// incidents they came from: a figure resting on a few incidents is
+	// not a rate.
+	incSeq, incCounted      int64
+	incFrom, incUntil       sim.Time
+	incidentEvents, incHits int64
 }
 
 type metrics = Replication
@@ -122,6 +129,13 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 		return
 	}
 	m.falseEvents++
+	if t >= m.incFrom && t <= m.incUntil {
+		m.incidentEvents++
+		if m.incCounted != m.incSeq {
+			m.incCounted = m.incSeq
+			m.incHits++
+		}
+	}
 	n.unknownSince = t
 	if c := int64((t - m.warmup) / m.cellLen); c*int64(m.nodes) < m.cells && int32(c) != n.lastFalseCell {
 		n.lastFalseCell = int32(c)
@@ -225,6 +239,8 @@ func (m *metrics) incident(r *run, i int, spec *Incident, s, e sim.Time) {
 	if m.after(s) && i < len(m.incidents) {
 		m.incidents[i]++
 	}
+	m.incSeq++
+	m.incFrom, m.incUntil = s, e.Add(windowPost(r.cfg))
 	if m.timeline != nil {
 		m.timeline.incident(spec, s, e)
 	}

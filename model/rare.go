@@ -61,6 +61,8 @@ type rareEstimate struct {
 	specs     []specState
 	workDays  float64
 	stoppedBy string
+
+	noEvictionSeen bool // set by apply
 }
 
 // specState is one incident spec's windows, by stratum.

@@ -2,11 +2,28 @@ package model
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/stat/distuv"
 )
+
+// Rare-event estimates against closed forms at tiny probabilities. Each
+// tolerance is the estimator's own: 4 of its standard errors (the
+// estimate is a mean of many independent batches and windows, so close to
+// normal), never a hand-picked band.
+
+func rareEstimateOf(t *testing.T, c *Config, target float64) (*rareEstimate, float64, float64) {
+	t.Helper()
+	e, err := estimateRare(context.Background(), c, rareOptions{target: target, maxWork: 1e6}, 2, nil)
+	require.NoError(t, err)
+	est, se := e.rate()
+	t.Log(e)
+	return e, est, se
+}
 
 // hangingLease is a noiseless lease-mode cluster (v1.31: grace 40s, 5s
 // passes on an exact grid) whose every request hangs past the client
@@ -28,27 +45,69 @@ func hangingLease(t *testing.T, q float64) *Config {
 	return c
 }
 
-func TestPilotLearnsHangingLease(t *testing.T) {
-	c := hangingLease(t, 1e-3)
-	res, err := noisePilot(context.Background(), c)
-	require.NoError(t, err)
-	t.Logf("levels %v reached %v rate %.3g excursions %d work %.1f node-days", res.levels, res.reached, res.rate, res.excursions, res.workDays)
-	t.Logf("write mix %v fail %v", res.prop.sites[leaseSites+siteWriteLatency].mix, res.prop.sites[leaseSites+siteWriteFails].fail)
-	require.True(t, res.reached)
+func TestRareHangingLeaseQ4(t *testing.T) {
+	for _, q := range []float64{1e-3, 1e-2} {
+		e, est, se := rareEstimateOf(t, hangingLease(t, q), 0.1)
+		want := q * q * q * q * e.heartbeatsPerNodeDay()
+		assert.InDelta(t, want, est, 4*se, "q=%v", q)
+		t.Logf("q=%v: %.4g ± %.2g per node-day, closed form %.4g", q, est, z95*se, want)
+	}
 }
 
-func TestRareHangingLeaseQ4(t *testing.T) {
-	const q = 1e-3
-	c := hangingLease(t, q)
-	e, err := estimateRare(context.Background(), c, rareOptions{target: 0.2, maxWork: 1e6}, 2, nil)
+func TestPilotLearnsHangingLease(t *testing.T) {
+	res, err := noisePilot(context.Background(), hangingLease(t, 1e-3))
 	require.NoError(t, err)
-	est, se := e.rate()
-	var hb, days float64
-	for _, b := range e.batches {
-		hb += float64(b.heartbeats)
-		days += b.nodeDays
+	require.True(t, res.reached, "levels %v", res.levels)
+	hang := 1 - res.prop.sites[leaseSites+siteWriteLatency].mix[0]
+	assert.Greater(t, hang, 0.3, "the slow PUT became common under the proposal")
+}
+
+// slowCollection is v1.12 (status heartbeats only, grace 40s) with zero
+// latencies, no jitter and passes on an exact 5s grid, and a lognormal
+// status collection delay C. The loop is sliding, so PATCHes commit
+// 10s + C apart; the gridded monitor raises an alarm on a gap L with
+// probability clamp((L−45)/5, 0, 1) (theory.md §3.6). Per heartbeat:
+//
+//	P = E[clamp((C−35)/5, 0, 1)] = (E[(C−35)⁺] − E[(C−40)⁺]) / 5
+//
+// with E[(C−k)⁺] = e^{μ+σ²/2}·Φ(d+σ) − k·Φ(d), d = (μ − ln k)/σ.
+func slowCollection(t *testing.T, median, p99 time.Duration) (*Config, float64) {
+	c := exactConfig(t, "v1.12", 1000)
+	c.Cluster.Zones = 3
+	c.Kubelet.StatusCollectionDelay = must(LogNormalMedianP99(median, p99))
+	c.Simulation.Warmup = 10 * time.Minute
+	require.NoError(t, c.Validate())
+	mu, sigma := c.Kubelet.StatusCollectionDelay.A, c.Kubelet.StatusCollectionDelay.B
+	call := func(k float64) float64 {
+		d := (mu - math.Log(k)) / sigma
+		return math.Exp(mu+sigma*sigma/2)*distuv.UnitNormal.CDF(d+sigma) - k*distuv.UnitNormal.CDF(d)
 	}
-	want := q * q * q * q * hb / days
-	t.Logf("%v; closed form %.4g", e, want)
-	require.InDelta(t, want, est, 4*se)
+	return c, (call(35) - call(40)) / 5
+}
+
+func TestRareSlowCollectionLognormalTail(t *testing.T) {
+	for _, tc := range []struct{ median, p99 time.Duration }{
+		{150 * time.Millisecond, 2 * time.Second}, // ≈ 2e-3 per node-day
+		{100 * time.Millisecond, 1 * time.Second}, // ≈ 1e-6
+	} {
+		c, perHB := slowCollection(t, tc.median, tc.p99)
+		e, est, se := rareEstimateOf(t, c, 0.1)
+		hb := e.heartbeatsPerNodeDay()
+		assert.InDelta(t, perHB*hb, est, 4*se, "median %v p99 %v", tc.median, tc.p99)
+		t.Logf("collection %v/%v: %.4g ± %.2g per node-day, closed form %.4g (%.3g per heartbeat)", tc.median, tc.p99, est, z95*se, perHB*hb, perHB)
+	}
+}
+
+// A watch stall longer than the grace period flips every node exactly
+// once (TestWindowWatchStallFlipsEveryNodeOnce) and nothing else does in
+// a noiseless cluster, so the rate is the incident rate, exactly: the
+// estimator's variance is zero.
+func TestRareWatchStallRateIsIncidentRate(t *testing.T) {
+	for _, every := range []time.Duration{24 * time.Hour, 10 * 365 * 24 * time.Hour} {
+		c := watchStallCluster(t, 200, every)
+		_, est, se := rareEstimateOf(t, c, 0.1)
+		want := 86400 / every.Seconds()
+		assert.InEpsilon(t, want, est, 1e-9, "every %v", every)
+		assert.Zero(t, se)
+	}
 }

@@ -40,6 +40,12 @@ func (e *rareEstimate) apply(p *Point) {
 	ev, evVar := e.linear(func(b *noiseBatch) float64 { return b.evicted }, func(w *windowResult) float64 { return w.evicted })
 	p.FalseEvictions.RatePerNodeDay = Num(ev)
 	p.FalseEvictions.RatePerNodeDayCI95 = Interval{Num(max(ev-z95*math.Sqrt(evVar), 0)), Num(ev + z95*math.Sqrt(evVar))}
+	if ev == 0 {
+		// No sampled episode outlasted the toleration: all that is known
+		// is that no false NotReady evicts more than its node's pods.
+		p.FalseEvictions.RatePerNodeDayCI95.Hi = Num(hi * float64(cfg.Cluster.PodsPerNode))
+		e.noEvictionSeen = true
+	}
 	p.QoS = QoS{TMRS: ratio(86400, est), TMS: f.MeanDurationS, PA: Num(1 - dur/86400)}
 	f.Estimator = e.estimator(est, se)
 	p.IncidentResponse = e.responses()
@@ -245,6 +251,9 @@ func (e *rareEstimate) warnings(p *Point) []string {
 			e.cfg.Simulation.MaxWorkNodeDays, fmtRel(p.FalseNotReady.Estimator.RelativeError), e.cfg.Simulation.TargetRelativeError))
 	case "nothing-found":
 		w = append(w, "the rare-event estimator found no false NotReady at all: the rate is given as 0 with an upper bound")
+	}
+	if e.noEvictionSeen && p.FalseNotReady.RatePerNodeDay > 0 {
+		w = append(w, "no rare-event sample stayed Unknown long enough to be evicted: the false-eviction bound assumes any false NotReady might")
 	}
 	if !e.pilot.reached && e.noiseMode == "importance-sampling" {
 		w = append(w, "the importance-sampling pilot never reached a false NotReady from per-node noise: that part of the estimate rests on what the batches found")

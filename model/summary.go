@@ -91,6 +91,8 @@ func (m *Replication) merge(o *Replication) {
 	m.fullSecs += o.fullSecs
 	m.failures += o.failures
 	m.detectedN += o.detectedN
+	m.incidentEvents += o.incidentEvents
+	m.incHits += o.incHits
 	if len(m.incidents) < len(o.incidents) {
 		m.incidents = append(m.incidents, make([]int64, len(o.incidents)-len(m.incidents))...)
 	}
@@ -190,6 +192,14 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 	}
 	if cfg.Simulation.Duration < 24*3600e9 {
 		w = append(w, fmt.Sprintf("each replication simulates %v, less than a day: probability_per_node_day assumes independent %v windows", cfg.Simulation.Duration, cfg.Simulation.Duration))
+	}
+	if m.falseEvents > 0 && 2*m.incidentEvents >= m.falseEvents && m.incHits <= 2 {
+		inc := "1 incident"
+		if m.incHits != 1 {
+			inc = fmt.Sprintf("%d incidents", m.incHits)
+		}
+		w = append(w, fmt.Sprintf("%d of the %d false NotReady came with %s: the figure rests on them and can move several-fold between runs; --method rare conditions on incidents instead of waiting for them",
+			m.incidentEvents, m.falseEvents, inc))
 	}
 	if m.undetected > 0 {
 		w = append(w, fmt.Sprintf("%d injected failures were never detected (gray failures in lease mode stay Ready)", m.undetected))

@@ -29,6 +29,7 @@ type runOptions struct {
 	workers      int
 	quiet        bool
 	cpuProfile   string
+	method       string
 }
 
 var formats = []string{"text", "json", "csv", "markdown"}
@@ -61,6 +62,7 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.IntVar(&o.replications, "replications", 0, "replications per point (default: the scenario's simulation.replications)")
 	f.IntVar(&o.workers, "workers", 0, "replications run in parallel, results do not depend on it (default: the number of CPUs)")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	f.StringVar(&o.method, "method", "", "estimate false NotReady by `METHOD`: crude (count them) or rare (rare-event estimation); shorthand for --set simulation.method=METHOD")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the simulation to `FILE` (pprof format; make pgo uses it)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -86,6 +88,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	}
 	if cmd.Flags().Changed("seed") {
 		sets = append(sets, "simulation.seed="+strconv.FormatUint(o.seed, 10))
+	}
+	if cmd.Flags().Changed("method") {
+		sets = append(sets, "simulation.method="+strconv.Quote(o.method))
 	}
 	sc, err := scenarios.Load(name, sets)
 	if err != nil {
@@ -157,6 +162,9 @@ func reproduce(name string, o *runOptions, reps bool, seed uint64) string {
 	}
 	if reps {
 		parts = append(parts, "--replications", strconv.Itoa(o.replications))
+	}
+	if o.method != "" {
+		parts = append(parts, "--method", shellQuote(o.method))
 	}
 	return strings.Join(append(parts, "--seed", strconv.FormatUint(seed, 10)), " ")
 }

@@ -37,9 +37,24 @@ func Sig(x float64, n int) string {
 // num formats a Num with 3 significant digits, "-" when undefined.
 func num(n model.Num) string { return Sig(float64(n), 3) }
 
-// interval formats a 95% interval as "[lo, hi]".
+// interval formats a 95% interval as "[lo, hi]", both bounds in the same
+// notation: "[9.67e-06, 1.03e-05]", not "[9.67e-06, 0.0000103]".
 func interval(iv model.Interval) string {
+	lo, hi := float64(iv.Lo), float64(iv.Hi)
+	if small := func(x float64) bool { return x != 0 && math.Abs(x) < 1e-5 }; small(lo) || small(hi) {
+		return "[" + sci(lo) + ", " + sci(hi) + "]"
+	}
 	return "[" + num(iv.Lo) + ", " + num(iv.Hi) + "]"
+}
+
+func sci(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "-"
+	}
+	if x == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(x, 'e', 2, 64)
 }
 
 // Seconds renders a span for people: "430 ms", "43 s", "2.5 min",
@@ -73,7 +88,11 @@ func Sentence(p *model.Point, failures string) string {
 
 func falseSentence(p *model.Point) string {
 	f := &p.FalseNotReady
-	if f.Events == 0 {
+	rare := f.Estimator.Method == model.MethodRare
+	switch {
+	case rare && !(f.RatePerNodeDay > 0):
+		return fmt.Sprintf("no false NotReady found by the rare-event method (95%% bound: under %s per node-day)", num(f.RatePerNodeDayCI95.Hi))
+	case !rare && f.Events == 0:
 		return fmt.Sprintf("no false NotReady in %s node-days (95%% bound: under %s per node-day)", Sig(p.NodeDays, 3), num(f.RatePerNodeDayCI95.Hi))
 	}
 	nodes := ""
@@ -172,5 +191,9 @@ func header(res *model.Results) string {
 	if len(res.Points) != 1 {
 		s += "s"
 	}
-	return s + fmt.Sprintf(" × %d replications, %s node-days", reps, Sig(nodeDays, 3))
+	s += fmt.Sprintf(" × %d replications, %s node-days", reps, Sig(nodeDays, 3))
+	if len(res.Points) > 0 && res.Points[0].FalseNotReady.Estimator.Method == model.MethodRare {
+		s += "; false NotReady by the rare-event method"
+	}
+	return s
 }

@@ -63,7 +63,8 @@ func pointRows(p *model.Point) [][3]string {
 	f, d, m, q, g := &p.FalseNotReady, &p.Detection, &p.MassNotReady, &p.QoS, &p.GapHistogram
 	return [][3]string{
 		{"false NotReady per node-day", num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95)},
-		{"  events", fmt.Sprint(f.Events), ""},
+		{"  estimated by", EstimatorLine(&f.Estimator), ""},
+		{eventsLabel(f), fmt.Sprint(f.Events), ""},
 		{"  per cluster-day", num(f.PerClusterDay), ""},
 		{"  P(a node-day has one)", num(f.ProbabilityPerNodeDay), interval(f.ProbabilityPerNodeDayCI95)},
 		{"  P(per heartbeat)", num(f.ProbabilityPerHeartbeat), ""},
@@ -77,16 +78,69 @@ func pointRows(p *model.Point) [][3]string {
 		{"QoS: T_MR, T_M, P_A", secs(q.TMRS) + ", " + secs(q.TMS) + ", " + Sig(float64(q.PA), 7), ""},
 		{"heartbeat gaps p50, p99, max", secs(g.P50S) + ", " + secs(g.P99S) + ", " + secs(g.MaxS), ""},
 		{"node-days simulated", Sig(p.NodeDays, 4), ""},
+		{"incidents after warmup", IncidentCountsLine(p.IncidentCounts), ""},
 	}
 }
 
+func eventsLabel(f *model.FalseNotReady) string {
+	if f.Estimator.Method == model.MethodRare {
+		return "  events in the replications"
+	}
+	return "  events"
+}
+
+// EstimatorLine says how a false-NotReady figure was estimated: "crude,
+// ±12%" or "rare, ±2.9% (target ±20%), 585 node-days of work".
+func EstimatorLine(e *model.Estimator) string {
+	s := e.Method
+	if e.RelativeError.Defined() {
+		s += ", ±" + percent(float64(e.RelativeError))
+	}
+	if e.Method == model.MethodRare {
+		if e.TargetRelativeError.Defined() {
+			s += " (target ±" + percent(float64(e.TargetRelativeError)) + ")"
+		}
+		s += ", " + Sig(float64(e.WorkNodeDays), 3) + " node-days of work"
+		if e.StoppedBy == "work-cap" {
+			s += ", stopped by the work cap"
+		}
+	}
+	return s
+}
+
+func percent(x float64) string { return Sig(100*x, 2) + "%" }
+
+// IncidentCountsLine lists incidents by spec: "etcd leader election 1".
+func IncidentCountsLine(c map[string]int64) string {
+	if len(c) == 0 {
+		return "none configured"
+	}
+	var parts []string
+	for _, k := range sortedKeys(stringify(c)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, c[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func stringify(c map[string]int64) map[string]string {
+	m := make(map[string]string, len(c))
+	for k, v := range c {
+		m[k] = fmt.Sprint(v)
+	}
+	return m
+}
+
 // sweepColumns are the per-point columns of a sweep table.
-var sweepColumns = []string{"false NR/node-day", "95% CI", "P(node-day)", "endpoint s/node-day", "evict/node-day", "detect p50", "p99", "undetected", "max NR"}
+var sweepColumns = []string{"false NR/node-day", "95% CI", "±", "P(node-day)", "endpoint s/node-day", "evict/node-day", "detect p50", "p99", "undetected", "max NR"}
 
 func sweepRow(p *model.Point) []string {
 	f, d := &p.FalseNotReady, &p.Detection
+	rel := "-"
+	if f.Estimator.RelativeError.Defined() {
+		rel = percent(float64(f.Estimator.RelativeError))
+	}
 	return []string{
-		num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), num(f.ProbabilityPerNodeDay),
+		num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), rel, num(f.ProbabilityPerNodeDay),
 		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay),
 		secs(d.P50S), secs(d.P99S), fmt.Sprintf("%d/%d", d.Failures-d.Detected, d.Failures), num(p.MassNotReady.MaxFraction),
 	}
