@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/nodesim/nodesim/sim"
 )
@@ -44,6 +43,9 @@ const (
 	z95             = 1.959963984540054
 )
 
+// rareDebug, if set, sees the estimate after each round (tests).
+var rareDebug func(e *rareEstimate, round int)
+
 // RareOptions are the estimator's knobs (simulation.target-relative-error,
 // simulation.max-work-node-days).
 type rareOptions struct {
@@ -65,13 +67,58 @@ type rareEstimate struct {
 	noEvictionSeen bool // set by apply
 }
 
-// specState is one incident spec's windows, by stratum.
+// specState is one incident spec's windows, by stratum of its duration.
 type specState struct {
 	spec    *Incident
 	perDay  float64 // incidents per day
-	strata  [][]windowResult
-	sparse  []bool // the stratum's windows are sparse (runSparseWindow)
-	windows int    // all windows run, the pilot's included
+	strata  []stratumState
+	windows int // all windows run, the pilots' included
+}
+
+// stratumState is one duration stratum's windows.
+type stratumState struct {
+	stratum
+	windows []windowResult
+	sparse  bool // its windows are sparse (runSparseWindow)
+}
+
+// moments of a per-window measure over the stratum's windows.
+func (st *stratumState) moments(f func(*windowResult) float64) sim.Moments {
+	var m sim.Moments
+	for k := range st.windows {
+		m.Add(f(&st.windows[k]))
+	}
+	return m
+}
+
+// stratified is Σ P_s·mean_s of a per-window measure and its variance
+// Σ P_s²·σ²_s/n_s, where a counted (whole) stratum whose windows all
+// measured the same does not count as certain: a count bounded by the
+// cluster's nodes may still, with probability up to 3/n (the rule of
+// three), take any other value, so its mean is known to ±nodes·3/n and
+// that is its variance's share. A sparse stratum's zero is the verdict of
+// many importance-sampled excursions, each pushed towards a false
+// NotReady, and stands on its sample variance.
+func (s *specState) stratified(f func(*windowResult) float64, nodes float64) (mean, variance float64) {
+	for k := range s.strata {
+		st := &s.strata[k]
+		m := st.moments(f)
+		mean += st.prob() * m.Mean
+		v := m.Variance() / float64(m.N)
+		if m.N > 0 && !(v > 0) && !st.sparse {
+			b := nodes * 3 / float64(m.N) / z95
+			v = b * b
+		}
+		if m.N >= 2 {
+			variance += st.prob() * st.prob() * v
+		}
+	}
+	return mean, variance
+}
+
+func (s *specState) meanSpan() float64 {
+	m, _ := s.stratified(func(w *windowResult) float64 { return w.spanDays }, 0)
+	return m
 }
 
 // estimateRare runs the estimator on cfg.
@@ -90,8 +137,11 @@ func estimateRare(ctx context.Context, cfg *Config, opt rareOptions, workers int
 	}
 	for i := range cfg.APIServer.Incidents {
 		spec := &cfg.APIServer.Incidents[i]
-		k := windowStrata(spec)
-		e.specs = append(e.specs, specState{spec: spec, perDay: incidentsPerDay(spec), strata: make([][]windowResult, k), sparse: make([]bool, k)})
+		ss := specState{spec: spec, perDay: incidentsPerDay(spec)}
+		for _, st := range durationStrata(spec) {
+			ss.strata = append(ss.strata, stratumState{stratum: st})
+		}
+		e.specs = append(e.specs, ss)
 	}
 	for round := 0; ; round++ {
 		units := e.nextRound(round == 0)
@@ -115,6 +165,9 @@ func estimateRare(ctx context.Context, cfg *Config, opt rareOptions, workers int
 			e.chooseModes()
 		}
 		est, se := e.rate()
+		if rareDebug != nil {
+			rareDebug(e, round)
+		}
 		switch {
 		case !e.ready():
 			continue
@@ -142,7 +195,7 @@ func (e *rareEstimate) ready() bool {
 			continue
 		}
 		for _, st := range s.strata {
-			if len(st) < minWindows {
+			if len(st.windows) < minWindows {
 				return false
 			}
 		}
@@ -183,12 +236,12 @@ func (e *rareEstimate) runUnit(ctx context.Context, u rareUnit) unitResult {
 		nb, err := runNoiseBatch(ctx, e.cfg, u.index, branchNoise, e.plan, newExcursion(e.cfg))
 		return unitResult{nb: nb, err: err}
 	}
-	s := &e.specs[u.spec]
-	if s.sparse[u.stratum] {
-		wr, err := runSparseWindow(ctx, e.cfg, u.spec, u.index, u.stratum, len(s.strata), noisePlan{nodes: sparseNodes, prop: e.pilot.prop})
+	st := &e.specs[u.spec].strata[u.stratum]
+	if st.sparse {
+		wr, err := runSparseWindow(ctx, e.cfg, u.spec, u.index, st.stratum, noisePlan{nodes: sparseNodes, prop: e.pilot.prop})
 		return unitResult{wr: wr, err: err}
 	}
-	wr, err := runWindow(ctx, e.cfg, u.spec, u.index, u.stratum, len(s.strata))
+	wr, err := runWindow(ctx, e.cfg, u.spec, u.index, st.stratum)
 	return unitResult{wr: wr, err: err}
 }
 
@@ -198,14 +251,10 @@ func (e *rareEstimate) runUnit(ctx context.Context, u rareUnit) unitResult {
 // pilot windows are set aside; they only chose.
 func (e *rareEstimate) chooseModes() {
 	for i := range e.specs {
-		s := &e.specs[i]
-		for k, st := range s.strata {
-			var flips float64
-			for _, w := range st {
-				flips += w.flips
-			}
-			if len(st) > 0 && flips == 0 {
-				s.sparse[k], s.strata[k] = true, nil
+		for k := range e.specs[i].strata {
+			st := &e.specs[i].strata[k]
+			if m := st.moments(func(w *windowResult) float64 { return w.flips }); m.N > 0 && m.Mean == 0 {
+				st.sparse, st.windows = true, nil
 			}
 		}
 	}
@@ -218,40 +267,31 @@ func (e *rareEstimate) merge(u rareUnit, res unitResult) {
 		return
 	}
 	s := &e.specs[u.spec]
-	s.strata[u.stratum] = append(s.strata[u.stratum], res.wr)
+	s.strata[u.stratum].windows = append(s.strata[u.stratum].windows, res.wr)
 	s.windows++
 	e.workDays += res.wr.workDays
 }
 
 // nextRound chooses the next round's units: the minimums first, then
-// each unit to the component with the largest variance reduction per
-// node-day of work, from what the rounds so far measured.
+// each unit to the component (the noise, or one duration stratum of one
+// incident spec) whose variance it reduces most per node-day of work,
+// from what the rounds so far measured.
 func (e *rareEstimate) nextRound(first bool) []rareUnit {
 	var units []rareUnit
 	nb := len(e.batches)
 	nw := make([]int, len(e.specs))
+	planned := make([][]int, len(e.specs))
 	for i := range e.specs {
 		nw[i] = e.specs[i].windows
+		for _, st := range e.specs[i].strata {
+			planned[i] = append(planned[i], len(st.windows))
+		}
 	}
 	addNoise := func() {
 		units = append(units, rareUnit{spec: -1, index: nb})
 		nb++
 	}
-	// Windows go to the stratum with the fewest, in this round included.
-	planned := make([][]int, len(e.specs))
-	for i := range e.specs {
-		planned[i] = make([]int, len(e.specs[i].strata))
-		for k, st := range e.specs[i].strata {
-			planned[i][k] = len(st)
-		}
-	}
-	addWindow := func(i int) {
-		k := 0
-		for j, n := range planned[i] {
-			if n < planned[i][k] {
-				k = j
-			}
-		}
+	addWindow := func(i, k int) {
 		units = append(units, rareUnit{spec: i, index: nw[i], stratum: k})
 		planned[i][k]++
 		nw[i]++
@@ -264,9 +304,9 @@ func (e *rareEstimate) nextRound(first bool) []rareUnit {
 		addNoise()
 	}
 	for i, s := range e.specs {
-		if s.perDay > 0 {
-			for slices.Min(planned[i]) < need {
-				addWindow(i)
+		for k := range s.strata {
+			for s.perDay > 0 && planned[i][k] < need {
+				addWindow(i, k)
 			}
 		}
 	}
@@ -275,18 +315,34 @@ func (e *rareEstimate) nextRound(first bool) []rareUnit {
 	}
 	a0, aw := e.coefficients()
 	v0, c0 := e.noiseUnitVariance()
+	gain := func(coef, v float64, n int, c float64) float64 {
+		return coef * coef * v * (1/float64(n) - 1/float64(n+1)) / c
+	}
+	// A stratum's variance for allocation has a prior, the cluster's size
+	// squared over its windows: few windows that happened to agree must not
+	// starve a stratum that holds rare long outages.
+	nodes := float64(e.cfg.Cluster.Nodes)
 	for len(units) < roundUnits {
-		best, bestGain := -1, a0*a0*v0*(1/float64(nb)-1/float64(nb+1))/c0
+		bi, bk, best := -1, -1, gain(a0, v0, nb, c0)
 		for i := range e.specs {
-			v, c := e.windowUnitVariance(i)
-			if g := aw[i] * aw[i] * v * (1/float64(nw[i]) - 1/float64(nw[i]+1)) / c; g > bestGain {
-				best, bestGain = i, g
+			s := &e.specs[i]
+			for k := range s.strata {
+				st := &s.strata[k]
+				m := st.moments(func(w *windowResult) float64 { return w.flips })
+				c := st.moments(func(w *windowResult) float64 { return w.workDays }).Mean
+				prior := 0.0
+				if !st.sparse {
+					prior = nodes * nodes / float64(planned[i][k])
+				}
+				if g := gain(aw[i]*st.prob(), m.Variance()+prior, planned[i][k], max(c, 1e-9)); g > best {
+					bi, bk, best = i, k, g
+				}
 			}
 		}
-		if best < 0 {
+		if bi < 0 {
 			addNoise()
 		} else {
-			addWindow(best)
+			addWindow(bi, bk)
 		}
 	}
 	return units
@@ -314,34 +370,6 @@ func (e *rareEstimate) noiseUnitVariance() (v, cost float64) {
 	return m.Variance(), max(w.Mean, 1e-9)
 }
 
-// windowUnitVariance is the variance of one window's count under
-// proportional allocation, Σ_s σ²_s / S, and a window's work.
-func (e *rareEstimate) windowUnitVariance(i int) (v, cost float64) {
-	s := &e.specs[i]
-	var w sim.Moments
-	for _, st := range s.strata {
-		var m sim.Moments
-		for _, r := range st {
-			m.Add(r.flips)
-			w.Add(r.workDays)
-		}
-		if m.N >= 2 {
-			v += m.Variance()
-		}
-	}
-	return v / float64(len(s.strata)), max(w.Mean, 1e-9)
-}
-
-func (s *specState) meanSpan() float64 {
-	var m sim.Moments
-	for _, st := range s.strata {
-		for _, r := range st {
-			m.Add(r.spanDays)
-		}
-	}
-	return m.Mean
-}
-
 // linear evaluates the rate formula for any additive per-event measure:
 // noise gives a batch's total, window a window's; it returns the estimate
 // per node-day and its variance.
@@ -356,21 +384,10 @@ func (e *rareEstimate) linear(noise func(*noiseBatch) float64, window func(*wind
 		variance = a0 * a0 * m.Variance() / float64(m.N)
 	}
 	for i := range e.specs {
-		s := &e.specs[i]
-		if s.perDay == 0 {
+		if e.specs[i].perDay == 0 {
 			continue
 		}
-		var mean, v float64
-		for _, st := range s.strata {
-			var sm sim.Moments
-			for k := range st {
-				sm.Add(window(&st[k]))
-			}
-			mean += sm.Mean / float64(len(s.strata))
-			if sm.N >= 2 {
-				v += sm.Variance() / float64(sm.N) / float64(len(s.strata)*len(s.strata))
-			}
-		}
+		mean, v := e.specs[i].stratified(window, float64(e.cfg.Cluster.Nodes))
 		est += aw[i] * mean
 		variance += aw[i] * aw[i] * v
 	}

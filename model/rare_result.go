@@ -72,17 +72,17 @@ func (e *rareEstimate) estimator(est, se float64) Estimator {
 		if s.perDay == 0 {
 			continue
 		}
-		mean, v := s.meanFlips()
+		mean, v := s.stratified(func(w *windowResult) float64 { return w.flips }, nodes)
 		span := s.meanSpan()
 		excess := mean - l0*nodes*span
 		varEx := v + nodes*nodes*span*span*v0
 		rate := s.perDay * excess / nodes
 		var mode string
-		for k, sp := range s.sparse {
+		for k, st := range s.strata {
 			if k > 0 {
 				mode += ","
 			}
-			mode += map[bool]string{true: "sparse", false: "whole"}[sp]
+			mode += map[bool]string{true: "sparse", false: "whole"}[st.sparse]
 		}
 		x.Components = append(x.Components, EstimatorComponent{Source: incidentLabel(e.cfg, i), Effect: s.spec.Effect.String(),
 			Mode: "forced-incidents", RatePerNodeDay: Num(rate), RateCI95: signedCI(rate, s.perDay*s.perDay*varEx/(nodes*nodes)),
@@ -106,7 +106,7 @@ func (e *rareEstimate) noiseRate() (float64, float64) {
 
 func (s *specState) excursions() (n int64) {
 	for _, st := range s.strata {
-		for _, w := range st {
+		for _, w := range st.windows {
 			n += w.excursions
 		}
 	}
@@ -123,21 +123,6 @@ func signedCI(est, variance float64) Interval {
 func ci(est, variance float64) Interval {
 	h := z95 * math.Sqrt(variance)
 	return Interval{Num(max(est-h, 0)), Num(est + h)}
-}
-
-// meanFlips is the stratified mean of false NotReady per incident and its variance.
-func (s *specState) meanFlips() (mean, variance float64) {
-	for _, st := range s.strata {
-		var m sim.Moments
-		for _, r := range st {
-			m.Add(r.flips)
-		}
-		mean += m.Mean / float64(len(s.strata))
-		if m.N >= 2 {
-			variance += m.Variance() / float64(m.N) / float64(len(s.strata)*len(s.strata))
-		}
-	}
-	return mean, variance
 }
 
 // heartbeatsPerNodeDay is the probe refresh rate of the noise main paths.
@@ -168,13 +153,13 @@ func (e *rareEstimate) durations() *sim.WeightedHistogram {
 	for i := range e.specs {
 		s := &e.specs[i]
 		for _, st := range s.strata {
-			for _, r := range st {
+			for _, r := range st.windows {
 				for j, d := range r.durations {
 					w := 1.0
 					if r.durW != nil {
 						w = r.durW[j]
 					}
-					h.Add(d, w*aw[i]/float64(len(s.strata)*len(st)))
+					h.Add(d, w*aw[i]*st.prob()/float64(len(st.windows)))
 				}
 			}
 		}
@@ -210,23 +195,20 @@ func (e *rareEstimate) responses() []IncidentResponse {
 			continue
 		}
 		r := IncidentResponse{Name: incidentLabel(e.cfg, i), Effect: s.spec.Effect.String(), IncidentsPerDay: Num(s.perDay), Windows: int64(s.windows)}
-		k := len(s.strata)
 		l0, _ := e.noiseRate()
 		nodes := float64(e.cfg.Cluster.Nodes)
-		for j, st := range s.strata {
-			var flips, dur, ep, evict, frac sim.Moments
-			for _, w := range st {
-				flips.Add(w.flips - l0*nodes*w.spanDays) // net of the noise in the window
-				dur.Add(w.duration)
-				ep.Add(w.endpoint)
-				evict.Add(w.evicted)
-				frac.Add(w.maxFrac)
-			}
+		for _, st := range s.strata {
+			f := func(g func(*windowResult) float64) sim.Moments { return st.moments(g) }
+			flips := f(func(w *windowResult) float64 { return w.flips - l0*nodes*w.spanDays }) // net of the noise in the window
 			r.Strata = append(r.Strata, ResponseStratum{
-				DurationLoS: Num(s.spec.Lasts.Quantile(float64(j) / float64(k))), DurationHiS: Num(s.spec.Lasts.Quantile(float64(j+1) / float64(k))),
-				DurationMeanS: Num(dur.Mean), Windows: int64(len(st)), NodesFlipped: Num(flips.Mean),
-				NodesFlippedCI95: ci(flips.Mean, flips.Variance()/float64(max(flips.N, 1))),
-				MaxFraction:      Num(frac.Mean), EndpointPodSeconds: Num(ep.Mean), PodsEvicted: Num(evict.Mean),
+				Probability: Num(st.prob()),
+				DurationLoS: Num(s.spec.Lasts.TailQuantile(st.vHi)), DurationHiS: Num(s.spec.Lasts.TailQuantile(max(st.vLo, 1e-300))),
+				DurationMeanS: Num(f(func(w *windowResult) float64 { return w.duration }).Mean), Windows: int64(len(st.windows)),
+				NodesFlipped: Num(flips.Mean), NodesFlippedCI95: signedCI(flips.Mean, flips.Variance()/float64(max(flips.N, 1))),
+				MaxFraction:        Num(f(func(w *windowResult) float64 { return w.maxFrac }).Mean),
+				EndpointPodSeconds: Num(f(func(w *windowResult) float64 { return w.endpoint }).Mean),
+				PodsEvicted:        Num(f(func(w *windowResult) float64 { return w.evicted }).Mean),
+				Mode:               map[bool]string{true: "sparse", false: "whole"}[st.sparse],
 			})
 		}
 		out = append(out, r)

@@ -109,6 +109,8 @@ type IncidentResponse struct {
 // ResponseStratum is the mean response to incidents lasting between
 // DurationLoS and DurationHiS.
 type ResponseStratum struct {
+	Probability        Num      `json:"probability"` // of an incident lasting this long
+	Mode               string   `json:"mode"`        // "whole" (the cluster counted) or "sparse" (importance-sampled)
 	DurationLoS        Num      `json:"duration_lo_s"`
 	DurationHiS        Num      `json:"duration_hi_s"`
 	DurationMeanS      Num      `json:"duration_mean_s"`

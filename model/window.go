@@ -1,8 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/nodesim/nodesim/sim"
@@ -42,34 +44,83 @@ func windowPost(cfg *Config) time.Duration {
 		cfg.Kubelet.LeaseBackoffMax + cfg.HeartbeatClientTimeout() + 30*time.Second
 }
 
-// windowStrata is how many equal-probability strata an incident spec's
-// duration is split into: one for a constant.
-func windowStrata(spec *Incident) int {
-	if spec.Lasts.Kind == Constant {
-		return 1
+// stratum is a range of an incident's durations: those whose upper-tail
+// probability (Survival) lies in (vLo, vHi]. Its probability is the
+// width of that range.
+type stratum struct{ vLo, vHi float64 }
+
+func (s stratum) prob() float64 { return s.vHi - s.vLo }
+
+// tailGrid bounds duration strata by tail probability, so that the long
+// incidents of a heavy tail get strata of their own however rare they
+// are: the cluster's response to a 1-in-a-million outage is what a
+// rare-event estimate of it needs.
+var tailGrid = []float64{1, 1.0 / 2, 1.0 / 4, 1.0 / 8, 1.0 / 16, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 0}
+
+// durationStrata splits spec's duration distribution on tailGrid, merging
+// neighbouring cells while their durations stay within a quarter second
+// or 5% of each other: a constant is one stratum, a bounded
+// distribution's tail cells merge, and a jump (a mixture's rare long
+// component) is a stratum of its own.
+func durationStrata(spec *Incident) []stratum {
+	grid := strataGrid(&spec.Lasts)
+	q := make([]float64, len(grid)) // the duration at each grid point
+	for k, v := range grid {
+		q[k] = spec.Lasts.TailQuantile(max(v, 1e-300))
 	}
-	return 8
+	narrow := func(a, b float64) bool { return b-a < max(0.25, 0.05*a) }
+	var out []stratum
+	top := 0 // grid index of the current stratum's vHi
+	for k := 2; k < len(grid); k++ {
+		if !narrow(q[top], q[k]) {
+			out = append(out, stratum{vHi: grid[top], vLo: grid[k-1]})
+			top = k - 1
+		}
+	}
+	return append(out, stratum{vHi: grid[top], vLo: 0})
+}
+
+// strataGrid is tailGrid plus, for a mixture, the tail probability at
+// which each component takes over from the next shorter one (components
+// ordered by median): a rare long component then has a stratum that
+// holds it alone.
+func strataGrid(d *Dist) []float64 {
+	grid := slices.Clone(tailGrid)
+	if d.Kind == Mixture && len(d.Parts) > 1 {
+		idx := make([]int, len(d.Parts))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(d.Parts[b].Quantile(0.5), d.Parts[a].Quantile(0.5)) })
+		var mass float64
+		for _, c := range idx[:len(idx)-1] {
+			mass += cumWeight(d.Weights, c)
+			grid = append(grid, mass)
+		}
+		slices.SortFunc(grid, func(a, b float64) int { return cmp.Compare(b, a) })
+		grid = slices.Compact(grid)
+	}
+	return grid
 }
 
 // windowIncident places window w's incident of spec i, its duration in
-// stratum k of strata: its start, end, and the end of the counted span.
-func windowIncident(cfg *Config, i, w, k, strata int) (branch uint64, start, end, until sim.Time) {
+// stratum st: its start, end, and the end of the counted span.
+func windowIncident(cfg *Config, i, w int, st stratum) (branch uint64, start, end, until sim.Time) {
 	spec := &cfg.APIServer.Incidents[i]
 	branch = branchWindow<<32 | uint64(i+1)
 	u := sim.NewRand(sim.StreamKey{Seed: cfg.Simulation.Seed, Replication: w, Component: "window", Branch: branch})
-	d := spec.Lasts.Quantile((float64(k) + u.Float64()) / float64(strata))
-	// The start is spread over a status report period, so its phase
-	// relative to the kubelets' slow loops is random too.
-	spread := max(cfg.Kubelet.NodeStatusReportFrequency, cfg.Controller.NodeMonitorGracePeriod)
+	d := spec.Lasts.TailQuantile(st.vHi - st.prob()*u.Float64())
+	// The start is spread over a status report period (at most half an
+	// hour), so its phase relative to the kubelets' slow loops is random too.
+	spread := max(min(cfg.Kubelet.NodeStatusReportFrequency, 30*time.Minute), cfg.Controller.NodeMonitorGracePeriod)
 	start = sim.At(cfg.Simulation.Warmup).Add(time.Duration(u.Float64() * float64(spread)))
 	end = start + sim.Time(d*1e9)
 	return branch, start, end, end.Add(windowPost(cfg))
 }
 
-// runWindow simulates window w of incident spec i, its duration in
-// stratum k of strata.
-func runWindow(ctx context.Context, cfg *Config, i, w, k, strata int) (windowResult, error) {
-	branch, start, end, until := windowIncident(cfg, i, w, k, strata)
+// runWindow simulates window w of incident spec i, its duration in st.
+func runWindow(ctx context.Context, cfg *Config, i, w int, st stratum) (windowResult, error) {
+	branch, start, end, until := windowIncident(cfg, i, w, st)
 	d := end.Sub(start).Seconds()
 	tol := time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second
 	limit := until.Add(tol + 10*time.Minute)
@@ -143,8 +194,8 @@ func windowPre(cfg *Config) time.Duration {
 // importance-sampled excursion that knows the incident (as the main path
 // does: an incident still to come is revealed at its start). The counts
 // are scaled to the whole cluster.
-func runSparseWindow(ctx context.Context, cfg *Config, i, w, k, strata int, plan noisePlan) (windowResult, error) {
-	branch, start, end, until := windowIncident(cfg, i, w, k, strata)
+func runSparseWindow(ctx context.Context, cfg *Config, i, w int, st stratum, plan noisePlan) (windowResult, error) {
+	branch, start, end, until := windowIncident(cfg, i, w, st)
 	from := start.Add(-windowPre(cfg))
 	pos := batchPositions(cfg, w, branch, plan.nodes)
 	r := newRunSpec(cfg, w, runSpec{positions: pos, branch: branch, noIncidents: true, noFailures: true, noGaps: true,

@@ -1,0 +1,63 @@
+package model_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/nodesim/nodesim/model"
+	"github.com/nodesim/nodesim/scenarios"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Rare-event estimates against crude Monte Carlo on every built-in point
+// where crude can reach (1e-2 … 10 per node-day here, and beyond): the
+// difference must be within 1.96 joint standard errors, each estimator's
+// own (crude's from its 95% interval). Crude runs 16 replications of 4
+// days per point, so this takes minutes: NODESIM_VALIDATE=1 (make
+// validate) runs it.
+func TestRareAgreesWithCrudeOnBuiltins(t *testing.T) {
+	if os.Getenv("NODESIM_VALIDATE") == "" {
+		t.Skip("set NODESIM_VALIDATE=1 (make validate)")
+	}
+	for _, name := range scenarios.BuiltinNames() {
+		if name == "bench" {
+			continue // the throughput workload: its rare-event answer is the default's
+		}
+		sc, err := scenarios.Load(name, []string{"simulation.replications=16", "simulation.duration=4d"})
+		require.NoError(t, err)
+		for _, p := range sc.Points {
+			crude, err := model.RunPoint(context.Background(), p.Config, runtime.NumCPU(), nil)
+			require.NoError(t, err)
+			c := crude.FalseNotReady
+			if !(c.RatePerNodeDay >= 1e-2) {
+				t.Logf("%s %v: crude %v per node-day, out of crude's reach", name, p.Params, c.RatePerNodeDay)
+				continue
+			}
+			rc := *p.Config
+			rc.Simulation.Method, rc.Simulation.Replications, rc.Simulation.TargetRelativeError = model.MethodRare, 1, 0.1
+			rare, err := model.RunPoint(context.Background(), &rc, runtime.NumCPU(), nil)
+			require.NoError(t, err)
+			r := rare.FalseNotReady
+			seC := float64(c.RatePerNodeDayCI95.Hi-c.RatePerNodeDayCI95.Lo) / 2 / 1.96
+			seR := float64(r.RatePerNodeDayCI95.Hi-r.RatePerNodeDayCI95.Lo) / 2 / 1.96
+			joint := math.Sqrt(seC*seC + seR*seR)
+			diff := float64(r.RatePerNodeDay - c.RatePerNodeDay)
+			t.Logf("%s %v: crude %.4g [%.4g, %.4g], rare %.4g [%.4g, %.4g] (%s), difference %.2f joint standard errors",
+				name, p.Params, c.RatePerNodeDay, c.RatePerNodeDayCI95.Lo, c.RatePerNodeDayCI95.Hi,
+				r.RatePerNodeDay, r.RatePerNodeDayCI95.Lo, r.RatePerNodeDayCI95.Hi, modes(&r.Estimator), diff/joint)
+			assert.LessOrEqual(t, math.Abs(diff), 1.96*joint, "%s %v", name, p.Params)
+		}
+	}
+}
+
+func modes(e *model.Estimator) string {
+	s := ""
+	for _, c := range e.Components {
+		s += c.Source + ":" + c.Mode + " "
+	}
+	return s
+}
