@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test fmt-check vet unit race bench bench-go pgo fuzz golden clean
+.PHONY: all build run test fmt-check vet unit race bench bench-go pgo fuzz golden validate rare-goals clean
 
 all: build
 
@@ -46,6 +46,17 @@ pgo:
 # Fuzz the scenario loader; a short minimize time keeps new inputs from stalling it.
 fuzz:
 	$(GO) test -run '^$$' -fuzz=FuzzLoad -fuzztime=60s -fuzzminimizetime=5s ./scenarios/
+
+# Minutes of statistical validation beyond make test: the rare-event
+# estimator against crude Monte Carlo on every built-in point crude can
+# reach, and its interval's coverage over 200 seeds.
+validate:
+	NODESIM_VALIDATE=1 $(GO) test -count=1 -timeout 60m -run 'TestRareAgreesWithCrudeOnBuiltins|TestRareIntervalCoverage' -v ./model/
+
+# The rare-event goals: each class of false NotReady at 1e-3, 1e-6 and
+# 1e-9 per node-day, wall time to a ±20% interval on this machine.
+rare-goals:
+	./scripts/rare-goals.sh
 
 # Regenerate CLI goldens (help, check, built-in summaries); review the diff.
 golden:

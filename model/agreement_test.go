@@ -14,7 +14,8 @@ import (
 )
 
 // Rare-event estimates against crude Monte Carlo on every built-in point
-// where crude can reach (1e-2 … 10 per node-day here, and beyond): the
+// where crude can reach (at least 50 events in 64,000 node-days: rates
+// from about 1e-3 per node-day up): the
 // difference must be within 1.96 joint standard errors, each estimator's
 // own (crude's from its 95% interval). Crude runs 16 replications of 4
 // days per point, so this takes minutes: NODESIM_VALIDATE=1 (make
@@ -33,8 +34,8 @@ func TestRareAgreesWithCrudeOnBuiltins(t *testing.T) {
 			crude, err := model.RunPoint(context.Background(), p.Config, runtime.NumCPU(), nil)
 			require.NoError(t, err)
 			c := crude.FalseNotReady
-			if !(c.RatePerNodeDay >= 1e-2) {
-				t.Logf("%s %v: crude %v per node-day, out of crude's reach", name, p.Params, c.RatePerNodeDay)
+			if c.Events < 50 {
+				t.Logf("%s %v: crude saw %d false NotReady (%v per node-day), out of its reach", name, p.Params, c.Events, c.RatePerNodeDay)
 				continue
 			}
 			rc := *p.Config

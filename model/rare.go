@@ -122,7 +122,7 @@ func (s *specState) meanSpan() float64 {
 }
 
 // estimateRare runs the estimator on cfg.
-func estimateRare(ctx context.Context, cfg *Config, opt rareOptions, workers int, progress func()) (*rareEstimate, error) {
+func estimateRare(ctx context.Context, cfg *Config, opt rareOptions, workers int, progress Progress) (*rareEstimate, error) {
 	e := &rareEstimate{cfg: cfg}
 	pilot, err := noisePilot(ctx, cfg)
 	if err != nil {
@@ -145,11 +145,14 @@ func estimateRare(ctx context.Context, cfg *Config, opt rareOptions, workers int
 	}
 	for round := 0; ; round++ {
 		units := e.nextRound(round == 0)
+		if progress != nil {
+			progress(0, len(units))
+		}
 		res, err := sim.Replicate(ctx, len(units), workers, func(k int) unitResult {
 			return e.runUnit(ctx, units[k])
 		}, func(int) {
 			if progress != nil {
-				progress()
+				progress(1, 0)
 			}
 		})
 		if err != nil {

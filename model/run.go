@@ -6,15 +6,21 @@ import (
 	"github.com/nodesim/nodesim/sim"
 )
 
+// Progress hears of work as it is planned (added) and done (finished),
+// from worker goroutines; a run's total is not known in advance when the
+// rare-event estimator decides its work as it goes.
+type Progress func(finished, added int)
+
 // RunPoint simulates cfg.Simulation.Replications replications of cfg on up
 // to workers goroutines and merges them in replication order, so the
-// result is identical for any worker count. onReplication, if set, is
-// called after each replication (from worker goroutines). Cancelling ctx
-// stops the run and returns ctx.Err().
-func RunPoint(ctx context.Context, cfg *Config, workers int, onReplication func()) (Point, error) {
+// result is identical for any worker count; with the rare method it then
+// runs the rare-event estimator. progress, if set, counts replications and
+// the estimator's units. Cancelling ctx stops the run and returns
+// ctx.Err().
+func RunPoint(ctx context.Context, cfg *Config, workers int, progress Progress) (Point, error) {
 	var done func(int)
-	if onReplication != nil {
-		done = func(int) { onReplication() }
+	if progress != nil {
+		done = func(int) { progress(1, 0) }
 	}
 	type result struct {
 		rep *Replication
@@ -36,7 +42,7 @@ func RunPoint(ctx context.Context, cfg *Config, workers int, onReplication func(
 	}
 	p := Summarize(cfg, reps)
 	if cfg.Simulation.Method == MethodRare {
-		e, err := estimateRare(ctx, cfg, rareOptions{target: cfg.Simulation.TargetRelativeError, maxWork: cfg.Simulation.MaxWorkNodeDays}, workers, nil)
+		e, err := estimateRare(ctx, cfg, rareOptions{target: cfg.Simulation.TargetRelativeError, maxWork: cfg.Simulation.MaxWorkNodeDays}, workers, progress)
 		if err != nil {
 			return Point{}, err
 		}

@@ -143,7 +143,7 @@ func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions) (*model
 		GraceS:         sc.Base.Controller.NodeMonitorGracePeriod.Seconds(),
 	}
 	for _, p := range sc.Points {
-		pt, err := model.RunPoint(cmd.Context(), p.Config, o.workers, bar.Add)
+		pt, err := model.RunPoint(cmd.Context(), p.Config, o.workers, bar.Step)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ package progress
 import (
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,6 +17,7 @@ import (
 // nothing, so callers need not check whether one is shown.
 type Bar struct {
 	bar *progressbar.ProgressBar
+	mu  sync.Mutex // ChangeMax and Add from several workers
 }
 
 // New returns a bar over total replications, or a silent one.
@@ -28,7 +30,7 @@ func New(stderr io.Writer, total int, quiet bool) *Bar {
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionSetDescription("simulating"),
 		progressbar.OptionShowCount(),
-		progressbar.OptionSetItsString("replications"),
+		progressbar.OptionSetItsString("steps"),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
@@ -37,9 +39,21 @@ func New(stderr io.Writer, total int, quiet bool) *Bar {
 }
 
 // Add records one finished replication; safe from several goroutines.
-func (b *Bar) Add() {
-	if b != nil && b.bar != nil {
-		_ = b.bar.Add(1)
+func (b *Bar) Add() { b.Step(1, 0) }
+
+// Step records finished units of work and added ones that the total did
+// not foresee (a rare-event estimate plans its work as it goes).
+func (b *Bar) Step(finished, added int) {
+	if b == nil || b.bar == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if added > 0 {
+		b.bar.ChangeMax(b.bar.GetMax() + added)
+	}
+	if finished > 0 {
+		_ = b.bar.Add(finished)
 	}
 }
 

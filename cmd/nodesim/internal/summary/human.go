@@ -22,7 +22,7 @@ func Sig(x float64, n int) string {
 		return "0"
 	}
 	ax := math.Abs(x)
-	if ax >= 1e7 || ax < 1e-5 {
+	if ax >= 1e7 || ax < 1e-4 {
 		return strconv.FormatFloat(x, 'e', n-1, 64)
 	}
 	mag := int(math.Floor(math.Log10(ax)))
@@ -38,10 +38,10 @@ func Sig(x float64, n int) string {
 func num(n model.Num) string { return Sig(float64(n), 3) }
 
 // interval formats a 95% interval as "[lo, hi]", both bounds in the same
-// notation: "[9.67e-06, 1.03e-05]", not "[9.67e-06, 0.0000103]".
+// notation: "[9.67e-05, 1.03e-04]", not "[9.67e-05, 0.000103]".
 func interval(iv model.Interval) string {
 	lo, hi := float64(iv.Lo), float64(iv.Hi)
-	if small := func(x float64) bool { return x != 0 && math.Abs(x) < 1e-5 }; small(lo) || small(hi) {
+	if small := func(x float64) bool { return x != 0 && math.Abs(x) < 1e-4 }; small(lo) || small(hi) {
 		return "[" + sci(lo) + ", " + sci(hi) + "]"
 	}
 	return "[" + num(iv.Lo) + ", " + num(iv.Hi) + "]"
