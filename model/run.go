@@ -12,6 +12,10 @@ import (
 // called after each replication (from worker goroutines). Cancelling ctx
 // stops the run and returns ctx.Err().
 func RunPoint(ctx context.Context, cfg *Config, workers int, onReplication func()) (Point, error) {
+	return runPoint(ctx, cfg, workers, onReplication, nil)
+}
+
+func runPoint(ctx context.Context, cfg *Config, workers int, onReplication func(), tr *Trace) (Point, error) {
 	var done func(int)
 	if onReplication != nil {
 		done = func(int) { onReplication() }
@@ -21,7 +25,7 @@ func RunPoint(ctx context.Context, cfg *Config, workers int, onReplication func(
 		err error
 	}
 	res, err := sim.Replicate(ctx, cfg.Simulation.Replications, workers, func(rep int) result {
-		m, err := Simulate(ctx, cfg, rep)
+		m, err := simulateTraced(ctx, cfg, rep, tr)
 		return result{m, err}
 	}, done)
 	if err != nil {
