@@ -117,6 +117,9 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 			break
 		}
 		if t+20e6 > deadline {
+			if r.env.trace != nil {
+				r.env.trace.unknownFailed(n)
+			}
 			return t, false // "Skipping - no pods will be evicted"; retried next pass
 		}
 		t += 20e6

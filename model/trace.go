@@ -78,10 +78,11 @@ const (
 	trLease
 	trPass
 	trUnknown
+	trUnknownFailed
 	trReady
 )
 
-var traceKinds = [...]string{"leader", "node", "lease", "pass", "unknown", "ready"}
+var traceKinds = [...]string{"leader", "node", "lease", "pass", "unknown", "unknown-failed", "ready"}
 
 func (k traceKind) rank() int {
 	switch k {
@@ -89,7 +90,7 @@ func (k traceKind) rank() int {
 		return 1 // a delivery at a pass's instant is visible to it
 	case trPass:
 		return 2
-	case trUnknown, trReady:
+	case trUnknown, trUnknownFailed, trReady:
 		return 3
 	}
 	return 0
@@ -102,21 +103,27 @@ type traceRec struct {
 	n    int32
 	a, b int64 // node: hb, commit; lease: renew, commit; unknown: -, done
 	set  bool  // node: sets Ready=True over Unknown
+	late int64 // a delivery recorded later than its time (see deliveredAt); -1: not late
 }
 
 // tracer writes the trace of one run. Records wait in a buffer of about
 // one pass until nothing earlier can come, so memory stays per node.
 type tracer struct {
-	w    *bufio.Writer
-	at   []sim.Time // processing instant of each node in the current pass
-	recs []traceRec
-	gen  int64 // leader generation of the last traced pass
-	line []byte
+	w     *bufio.Writer
+	at    []sim.Time // processing instant of each node in the current pass
+	prev  []sim.Time // and in the one before (-1: none)
+	lastS sim.Time   // when the previous pass listed nodes (-1: none)
+	recs  []traceRec
+	gen   int64 // leader generation of the last traced pass
+	line  []byte
 }
 
 func newTracer(w io.Writer, r *run) (*tracer, error) {
 	c := r.cfg
-	t := &tracer{w: bufio.NewWriterSize(w, 1<<16), at: make([]sim.Time, c.Cluster.Nodes)}
+	t := &tracer{w: bufio.NewWriterSize(w, 1<<16), at: make([]sim.Time, c.Cluster.Nodes), prev: make([]sim.Time, c.Cluster.Nodes), lastS: -1}
+	for i := range t.at {
+		t.at[i] = -1
+	}
 	h, err := json.Marshal(traceHeader{
 		Version: TraceVersion, Scenario: c.Name, Profile: c.Profile, Seed: c.Simulation.Seed, Replication: r.rep,
 		Nodes: c.Cluster.Nodes, Zones: c.Cluster.Zones, Lease: c.Rules.Lease,
@@ -142,16 +149,40 @@ func newTracer(w io.Writer, r *run) (*tracer, error) {
 }
 
 // visit records that the pass handles n at t.
-func (t *tracer) visit(n *node, at sim.Time) { t.at[n.id] = at }
+func (t *tracer) visit(n *node, at sim.Time) { t.prev[n.id], t.at[n.id] = t.at[n.id], at }
 
-// status records the delivery of s's pending PATCH to the node informer.
+// status records the delivery of s's pending PATCH to the node informer,
+// which the pass reads as of its start.
 func (t *tracer) status(n *node, s *statusLoop) {
-	t.recs = append(t.recs, traceRec{t: s.vis, kind: trNode, n: n.id, a: s.hb, b: int64(s.commit), set: s.setsReady})
+	rec := traceRec{kind: trNode, n: n.id, a: s.hb, b: int64(s.commit), set: s.setsReady}
+	rec.t, rec.late = deliveredAt(s.vis, t.lastS)
+	t.recs = append(t.recs, rec)
 }
 
-// lease records the delivery of l's pending renewal to the lease informer.
+// lease records the delivery of l's pending renewal to the lease informer,
+// which the pass reads at n's instant.
 func (t *tracer) lease(n *node, l *leaseLoop) {
-	t.recs = append(t.recs, traceRec{t: l.vis, kind: trLease, n: n.id, a: int64(l.renew), b: int64(l.commit)})
+	rec := traceRec{kind: trLease, n: n.id, a: int64(l.renew), b: int64(l.commit)}
+	rec.t, rec.late = deliveredAt(l.vis, t.prev[n.id])
+	t.recs = append(t.recs, rec)
+}
+
+// deliveredAt is when the controller can have received a delivery whose
+// informer time is vis, given that its previous read, at last, did not
+// see it: vis, or just after last when vis is earlier (late = vis). That
+// happens when a pending sync is replayed after the controller read past
+// its old outcome (see conformance/README.md).
+func deliveredAt(vis, last sim.Time) (at sim.Time, late int64) {
+	if vis <= last {
+		return last + 1, int64(vis)
+	}
+	return vis, -1
+}
+
+// unknownFailed records that n's Ready=Unknown write failed at its instant
+// in the current pass ("Skipping - no pods will be evicted").
+func (t *tracer) unknownFailed(n *node) {
+	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownFailed, n: n.id, late: -1})
 }
 
 // transition records Ready→Unknown (its write returned at done) or a
@@ -161,7 +192,7 @@ func (t *tracer) transition(n *node, done sim.Time, unknown bool) {
 	if unknown {
 		k = trUnknown
 	}
-	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: k, n: n.id, b: int64(done)})
+	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: k, n: n.id, b: int64(done), late: -1})
 }
 
 // pass records the pass that listed nodes at s and ended at end. Every
@@ -170,10 +201,11 @@ func (t *tracer) transition(n *node, done sim.Time, unknown bool) {
 func (t *tracer) pass(r *run, s, end sim.Time) {
 	if r.ctl.gen != t.gen {
 		t.gen = r.ctl.gen
-		t.recs = append(t.recs, traceRec{t: s, kind: trLeader})
+		t.recs = append(t.recs, traceRec{t: s, kind: trLeader, late: -1})
 	}
-	t.recs = append(t.recs, traceRec{t: s, kind: trPass, a: int64(end)})
+	t.recs = append(t.recs, traceRec{t: s, kind: trPass, a: int64(end), late: -1})
 	t.flush(s)
+	t.lastS = s
 }
 
 // flush writes the records up to until, in time order, and keeps the rest.
@@ -202,32 +234,25 @@ func compareTime(a, b sim.Time) int {
 func (t *tracer) write(rec traceRec) {
 	b := append(t.line[:0], `{"k":"`...)
 	b = append(b, traceKinds[rec.kind]...)
-	b = append(b, `","t":`...)
-	b = strconv.AppendInt(b, int64(rec.t), 10)
+	b = append(b, '"')
+	b = field(b, "t", int64(rec.t))
 	if rec.kind != trPass && rec.kind != trLeader {
-		b = append(b, `,"n":`...)
-		b = strconv.AppendInt(b, int64(rec.n), 10)
+		b = field(b, "n", int64(rec.n))
 	}
 	switch rec.kind {
 	case trNode:
-		b = append(b, `,"hb":`...)
-		b = strconv.AppendInt(b, rec.a, 10)
+		b = field(b, "hb", rec.a)
 		if rec.set {
 			b = append(b, `,"sets_ready":true`...)
 		}
-		b = append(b, `,"c":`...)
-		b = strconv.AppendInt(b, rec.b, 10)
+		b = field(b, "c", rec.b)
 	case trLease:
-		b = append(b, `,"renew":`...)
-		b = strconv.AppendInt(b, rec.a, 10)
-		b = append(b, `,"c":`...)
-		b = strconv.AppendInt(b, rec.b, 10)
+		b = field(b, "renew", rec.a)
+		b = field(b, "c", rec.b)
 	case trUnknown:
-		b = append(b, `,"done":`...)
-		b = strconv.AppendInt(b, rec.b, 10)
+		b = field(b, "done", rec.b)
 	case trPass:
-		b = append(b, `,"end":`...)
-		b = strconv.AppendInt(b, rec.a, 10)
+		b = field(b, "end", rec.a)
 		b = append(b, `,"at":[`...)
 		for i, at := range t.at {
 			if i > 0 {
@@ -237,9 +262,19 @@ func (t *tracer) write(rec traceRec) {
 		}
 		b = append(b, ']')
 	}
+	if rec.late >= 0 {
+		b = field(b, "late", rec.late)
+	}
 	b = append(b, "}\n"...)
 	t.w.Write(b)
 	t.line = b
+}
+
+func field(b []byte, name string, v int64) []byte {
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, v, 10)
 }
 
 // close writes the closing record (a trace without it is truncated) and

@@ -168,3 +168,49 @@ var errDiskFull = errors.New("disk full")
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
+
+func TestDeliveredAtNeverBeforeAReadThatMissedIt(t *testing.T) {
+	for _, tc := range []struct {
+		vis, last, at sim.Time
+		late          int64
+	}{
+		{sec(12), sec(10), sec(12), -1},
+		{sec(10), sec(10), sec(10) + 1, int64(sec(10))}, // the read at 10 did not see it
+		{sec(3), sec(10), sec(10) + 1, int64(sec(3))},
+		{sec(3), -1, sec(3), -1},
+	} {
+		at, late := deliveredAt(tc.vis, tc.last)
+		assert.Equal(t, tc.at, at, "vis %v last %v", tc.vis, tc.last)
+		assert.Equal(t, tc.late, late)
+	}
+}
+
+// While etcd is unavailable the controller's Ready=Unknown write fails at
+// every pass; the trace says so, so a replay can fail it too.
+func TestTraceRecordsFailedUnknownWrites(t *testing.T) {
+	c := exactConfig(t, "v1.33", 1)
+	c.APIServer.Incidents = []Incident{{Every: Const(50 * time.Second), Lasts: Const(30 * time.Second), Effect: Unavailable, FailAfter: 7 * time.Second}}
+	r, n := manual(t, c)
+	n.status.seenHB = 1
+	var buf bytes.Buffer
+	tr, err := newTracer(&buf, r)
+	require.NoError(t, err)
+	r.scheduleIncidents()
+	r.eng.Run(sec(100))
+	require.NoError(t, tr.close(sec(100)))
+	_, lines := parseTrace(t, buf.Bytes())
+	var failed, unknown []sim.Time
+	for _, l := range lines {
+		switch l.K {
+		case "unknown-failed":
+			failed = append(failed, sim.Time(l.T))
+		case "unknown":
+			unknown = append(unknown, sim.Time(l.T))
+		}
+	}
+	// probe 5 (first pass), grace 50s: due at the pass at 60, whose write
+	// fails after 7s, so the next pass is at 72 (passes slide) and fails
+	// too; etcd is back by the pass at 84.
+	assert.Equal(t, []sim.Time{sec(60), sec(72)}, failed)
+	assert.Equal(t, []sim.Time{sec(84)}, unknown)
+}
