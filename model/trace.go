@@ -170,8 +170,8 @@ func (t *tracer) lease(n *node, l *leaseLoop) {
 // deliveredAt is when the controller can have received a delivery whose
 // informer time is vis, given that its previous read, at last, did not
 // see it: vis, or just after last when vis is earlier (late = vis). That
-// happens when a pending sync is replayed after the controller read past
-// its old outcome (see conformance/README.md).
+// happens when a kubelet loop is replayed or restarted for a time the
+// controller had already read past (conformance/README.md, finding 4).
 func deliveredAt(vis, last sim.Time) (at sim.Time, late int64) {
 	if vis <= last {
 		return last + 1, int64(vis)
