@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test fmt-check vet unit race bench bench-go pgo fuzz golden validate rare-goals clean
+.PHONY: all build run test fmt-check vet unit race conformance bench bench-go pgo fuzz golden validate rare-goals clean
 
 all: build
 
@@ -29,6 +29,12 @@ unit:
 
 race:
 	$(GO) test -count=1 -race -short ./sim/ ./model/
+
+# Replay nodesim's traces of conformance/scenarios through the real node
+# lifecycle controller (k8s.io/kubernetes, its own module: conformance/).
+# Ends with `conformance: N transitions compared, M mismatches`.
+conformance:
+	GO=$(GO) ./conformance/run.sh
 
 # Side-by-side throughput against ../shared/bench/baseline-go; prints `ratio: N`.
 bench:

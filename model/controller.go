@@ -59,6 +59,9 @@ func (r *run) passFrom(s sim.Time) sim.Time {
 // monitorNodeHealth for one node, handled at instant t of a pass that
 // listed nodes at s. It returns the worker's clock after the node.
 func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
+	if r.env.trace != nil {
+		r.env.trace.visit(n, t)
+	}
 	c := &r.ctl
 	n.status.observe(&r.sp, &r.env, n, s) // nodes come from the informer snapshot at pass start
 	if n.unknown && n.status.seenReady > n.unknownWrite {
@@ -121,6 +124,9 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 			break
 		}
 		if t+20e6 > deadline {
+			if r.env.trace != nil {
+				r.env.trace.unknownFailed(n)
+			}
 			return t, false // "Skipping - no pods will be evicted"; retried next pass
 		}
 		t += 20e6

@@ -137,6 +137,9 @@ func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
 // informer holds at t.
 func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 	for s.vis <= t {
+		if env.trace != nil {
+			env.trace.status(n, s)
+		}
 		s.seenHB, s.vis = s.hb, sim.Never
 		if s.setsReady {
 			s.seenReady = s.commit

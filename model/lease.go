@@ -116,6 +116,9 @@ func (l *leaseLoop) observe(p *leaseParams, env *env, n *node, t sim.Time) sim.T
 	for {
 		switch {
 		case l.vis <= t:
+			if env.trace != nil {
+				env.trace.lease(n, l)
+			}
 			l.seen, l.vis = l.renew, sim.Never
 		case !l.stopped && l.vis == sim.Never && l.nextStart <= t:
 			// the pending sync is over (delivered or never succeeded)

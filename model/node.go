@@ -10,6 +10,7 @@ type env struct {
 	api        apiserver
 	watchDelay Dist
 	end        sim.Time
+	trace      *tracer // --trace (nil: off); it only reads
 }
 
 // deliver returns when a write committed at commit reaches the

@@ -18,6 +18,10 @@ type Progress func(finished, added int)
 // the estimator's units. Cancelling ctx stops the run and returns
 // ctx.Err().
 func RunPoint(ctx context.Context, cfg *Config, workers int, progress Progress) (Point, error) {
+	return runPoint(ctx, cfg, workers, progress, nil)
+}
+
+func runPoint(ctx context.Context, cfg *Config, workers int, progress Progress, tr *Trace) (Point, error) {
 	var done func(int)
 	if progress != nil {
 		done = func(int) { progress(1, 0) }
@@ -27,7 +31,7 @@ func RunPoint(ctx context.Context, cfg *Config, workers int, progress Progress) 
 		err error
 	}
 	res, err := sim.Replicate(ctx, cfg.Simulation.Replications, workers, func(rep int) result {
-		m, err := Simulate(ctx, cfg, rep)
+		m, err := simulateTraced(ctx, cfg, rep, tr)
 		return result{m, err}
 	}, done)
 	if err != nil {

@@ -33,7 +33,7 @@ type run struct {
 	incRNG     sim.Rand
 	failRNG    sim.Rand
 
-	onTransition func(n *node, t sim.Time, unknown bool) // tests only
+	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
 	beforeNode   func(n *node, s, t sim.Time)            // rare-event branching: before each node of a pass
 
 	forced []forcedIncident // incidents placed by a rare-event estimator
@@ -136,6 +136,9 @@ func (r *run) register() {
 			return // a pass of a leader that lost its lease
 		}
 		end := r.pass(ev.At)
+		if r.env.trace != nil {
+			r.env.trace.pass(r, ev.At, end)
+		}
 		e.At(end.Add(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 	})
 	r.ctl.tainter = e.Register("no-execute-tainting-pass", func(ev sim.Event) {

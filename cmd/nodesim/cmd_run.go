@@ -30,6 +30,8 @@ type runOptions struct {
 	quiet        bool
 	cpuProfile   string
 	method       string
+	trace        string
+	traceRep     int
 }
 
 var formats = []string{"text", "json", "csv", "markdown"}
@@ -47,7 +49,8 @@ seed (common random numbers), so points differ only by their parameters.`,
   nodesim run grace-sweep --out review/
   nodesim run my.toml --set cluster.nodes=5000 --set controller.workers=1,8
   nodesim run default --set profile=v1.12,v1.33 --format markdown
-  nodesim run bench --replications 8 --seed 7 --format json`,
+  nodesim run bench --replications 8 --seed 7 --format json
+  nodesim run watch-stall --set controller.node-monitor-grace-period=40s --trace stall.jsonl`,
 		Args:              argsBetween(0, 1),
 		ValidArgsFunction: completeScenario,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,6 +67,8 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.BoolVar(&o.quiet, "quiet", false, "no progress bar")
 	f.StringVar(&o.method, "method", "", "estimate false NotReady by `METHOD`: crude (count them) or rare (rare-event estimation); shorthand for --set simulation.method=METHOD")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the simulation to `FILE` (pprof format; make pgo uses it)")
+	f.StringVar(&o.trace, "trace", "", "write what the node lifecycle controller observed in one replication to `FILE` (JSON lines, docs/trace.md)")
+	f.IntVar(&o.traceRep, "trace-replication", 0, "the replication --trace records, from 0")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -101,6 +106,11 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 			return badInputf("--out %v", err)
 		}
 	}
+	trace, err := startTrace(cmd, o, sc)
+	if err != nil {
+		return err
+	}
+	defer trace.abort()
 	var prof *cpuProfile
 	if o.cpuProfile != "" {
 		if prof, err = startCPUProfile(o.cpuProfile); err != nil {
@@ -108,7 +118,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 		}
 		defer prof.stop()
 	}
-	res, err := simulate(cmd, sc, o)
+	res, err := simulate(cmd, sc, o, trace.spec())
 	if err != nil {
 		return err
 	}
@@ -121,11 +131,14 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 			return err
 		}
 	}
+	if err := trace.commit(); err != nil {
+		return err
+	}
 	return printResults(cmd.OutOrStdout(), o.format, res)
 }
 
 // simulate runs every point in order and fills the results document.
-func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions) (*model.Results, error) {
+func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions, tr *model.Trace) (*model.Results, error) {
 	total := 0
 	for _, p := range sc.Points {
 		total += p.Config.Simulation.Replications
@@ -143,7 +156,7 @@ func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions) (*model
 		GraceS:         sc.Base.Controller.NodeMonitorGracePeriod.Seconds(),
 	}
 	for _, p := range sc.Points {
-		pt, err := model.RunPoint(cmd.Context(), p.Config, o.workers, bar.Step)
+		pt, err := model.RunPointTraced(cmd.Context(), p.Config, o.workers, bar.Step, tr)
 		if err != nil {
 			return nil, err
 		}

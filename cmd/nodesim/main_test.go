@@ -75,6 +75,10 @@ func TestGolden(t *testing.T) {
 		{"bad-workers", []string{"run", "--workers", "0"}, 2},
 		{"bad-show", []string{"scenarios", "show", "nosuch"}, 2},
 		{"bad-plot", []string{"plot", "testdata/no-such-results.json"}, 2},
+		{"bad-trace-sweep", []string{"run", "grace-sweep", "--trace", "testdata/x.jsonl"}, 2},
+		{"bad-trace-replication", []string{"run", "--trace", "testdata/x.jsonl", "--trace-replication", "2"}, 2},
+		{"bad-trace-replication-alone", []string{"run", "--trace-replication", "1"}, 2},
+		{"bad-trace-dir", []string{"run", "--trace", "testdata"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, status := cli(t, tc.args...)

@@ -65,3 +65,52 @@ func TestCheckRejectsAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPendingCommitAndAbort(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new")
+	path := filepath.Join(dir, "run.trace")
+	p, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Write([]byte("line\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("%s visible before Commit: %v", path, err)
+	}
+	if err := p.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	p.Abort() // after Commit: a no-op
+	if b, err := os.ReadFile(path); err != nil || string(b) != "line\n" {
+		t.Fatalf("after Commit: %q, %v", b, err)
+	}
+	if got := names(t, dir); len(got) != 1 {
+		t.Fatalf("files = %v, want only run.trace", got)
+	}
+
+	// Abort leaves nothing, not even the directory Create made.
+	dir = filepath.Join(t.TempDir(), "other")
+	p, err = Create(filepath.Join(dir, "run.trace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Write([]byte("partial"))
+	p.Abort()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("directory left after Abort: %v", err)
+	}
+}
+
+func TestCreateRejectsBadPaths(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Create(dir); err == nil {
+		t.Error("a directory accepted as a file")
+	}
+	f := filepath.Join(dir, "file")
+	os.WriteFile(f, nil, 0o644)
+	if _, err := Create(filepath.Join(f, "run.trace")); err == nil {
+		t.Error("a path under a regular file accepted")
+	}
+}
