@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -22,6 +23,7 @@ const (
 	ceMaxIters  = 25
 	ceFinal     = 3 // iterations at the top level
 	alarmScore  = 2 // an excursion's score when it ends in a false NotReady
+	ceMinElites = 10
 )
 
 // ceSample is one pilot excursion.
@@ -50,12 +52,27 @@ func heartbeatInterval(cfg *Config) time.Duration {
 	return cfg.Kubelet.NodeStatusUpdateFrequency
 }
 
-// noisePilot learns the noise estimator's proposal.
+// noisePilot learns the noise estimator's proposal; if the levels stall
+// short of a false NotReady it tries once more from a bolder start, on
+// streams of its own.
 func noisePilot(ctx context.Context, cfg *Config) (pilotResult, error) {
+	res, err := pilotFrom(ctx, cfg, startProposal(cfg, 0.1, 0.7), 0)
+	if err != nil || res.reached {
+		return res, err
+	}
+	again, err := pilotFrom(ctx, cfg, startProposal(cfg, 0.3, 0.4), ceMaxIters)
+	again.workDays += res.workDays
+	again.excursions += res.excursions
+	return again, err
+}
+
+// pilotFrom runs cross-entropy iterations from start; batch numbers begin
+// at first.
+func pilotFrom(ctx context.Context, cfg *Config, start *proposal, first int) (pilotResult, error) {
 	const perIter, nodes = 2000, 4
 	dur := max(time.Duration(perIter/nodes)*heartbeatInterval(cfg), 30*time.Minute)
 	x := newExcursion(cfg)
-	res := pilotResult{prop: startProposal(cfg)}
+	res := pilotResult{prop: start}
 	final, stuck, rho := 0, 0, ceRho
 	for it := 0; it < ceMaxIters && final < ceFinal; it++ {
 		var samples []ceSample
@@ -64,7 +81,7 @@ func noisePilot(ctx context.Context, cfg *Config) (pilotResult, error) {
 				recs := append(slices.Clone(x.leaseLog.recs), x.statusLog.recs...)
 				samples = append(samples, ceSample{score: er.score, logLR: er.logLR, recs: recs})
 			}}
-		nb, err := runNoiseBatch(ctx, cfg, it, branchPilot, plan, x)
+		nb, err := runNoiseBatch(ctx, cfg, first+it, branchPilot, plan, x)
 		if err != nil {
 			return pilotResult{}, err
 		}
@@ -92,32 +109,43 @@ func noisePilot(ctx context.Context, cfg *Config) (pilotResult, error) {
 }
 
 // eliteLevel is the (1−rho) quantile of the scores, or the alarm score
-// once at least rho of the excursions reach it.
+// once at least rho of the excursions reach it. Scores tie (an on-time
+// heartbeat of a noiseless cluster scores 0): when the quantile's tie
+// would make more than twice the intended share elite, the elites are
+// those strictly above it, if there are ceMinElites of them, so that a
+// tie at the bottom cannot make everyone elite and stall the levels.
 func eliteLevel(samples []ceSample, rho float64) float64 {
 	scores := make([]float64, len(samples))
 	for i, s := range samples {
 		scores[i] = s.score
 	}
 	slices.Sort(scores)
-	q := scores[min(int(math.Floor((1-rho)*float64(len(scores)))), len(scores)-1)]
+	n := len(scores)
+	k := min(int(math.Floor((1-rho)*float64(n))), n-1)
+	q := scores[k]
+	if ge := n - sort.SearchFloat64s(scores, q); float64(ge) > 2*rho*float64(n) {
+		if i := sort.Search(n, func(i int) bool { return scores[i] > q }); n-i >= ceMinElites {
+			q = scores[i]
+		}
+	}
 	return min(q, alarmScore)
 }
 
 // startProposal is where the pilot starts: the natural law with its rare
 // branches made common enough to be seen in one iteration (mixture
-// components of under 10% raised to 10%, failures to up to 10%, a mild
-// tail tilt), so the first elite set holds them if they matter. The fit
-// takes back what does not matter.
-func startProposal(cfg *Config) *proposal {
+// components and failures raised to floor, every tail tilted to tail), so
+// the first elite set holds them if they matter. The fit takes back what
+// does not matter.
+func startProposal(cfg *Config, floor, tail float64) *proposal {
 	p := naturalProposal(cfg)
 	for s := range p.sites {
 		law := &p.sites[s]
-		law.tail = 0.7
+		law.tail = tail
 		if q := law.fail; q > 0 {
-			law.fail = max(q, min(0.1, 1000*q))
+			law.fail = max(q, min(floor, 1000*q))
 		}
 		if d := siteDist(cfg, site(s)); d != nil && d.Kind == Mixture {
-			law.mix = raiseRare(d.Weights, 0.1)
+			law.mix = raiseRare(d.Weights, floor)
 		}
 	}
 	return p

@@ -134,11 +134,13 @@ func TestRareIntervalCoverage(t *testing.T) {
 		c.Simulation.Seed = seed
 		e, err := estimateRare(context.Background(), c, rareOptions{target: 0.2, maxWork: 1e6}, 2, nil)
 		require.NoError(t, err)
-		est, se := e.rate()
-		if math.Abs(est-truth) <= z95*se {
+		var p Point
+		e.apply(&p)
+		ci := p.FalseNotReady.RatePerNodeDayCI95
+		if float64(ci.Lo) <= truth && truth <= float64(ci.Hi) {
 			covered++
 		}
-		relErr.Add(z95 * se / est)
+		relErr.Add(float64(p.FalseNotReady.Estimator.RelativeError))
 	}
 	frac := float64(covered) / seeds
 	t.Logf("coverage %d/%d = %.3f (relative error %.3f ± %.3f)", covered, seeds, frac, relErr.Mean, relErr.StdDev())
