@@ -247,3 +247,13 @@ func (n *Num) UnmarshalJSON(b []byte) error {
 	*n = Num(f)
 	return nil
 }
+
+// Bounded reports whether the rate is only an upper bound: nothing was
+// counted (crude) or found (rare), so the estimate is 0 and its interval's
+// top is the figure to show.
+func (f *FalseNotReady) Bounded() bool {
+	if f.Estimator.Method == MethodRare {
+		return !(f.RatePerNodeDay > 0)
+	}
+	return f.Events == 0
+}

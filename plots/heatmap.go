@@ -50,7 +50,7 @@ func heatmapChart(res *model.Results) (painter, string) {
 		f := p.FalseNotReady
 		c.rate, c.lo, c.hi = float64(f.RatePerNodeDay), float64(f.RatePerNodeDayCI95.Lo), float64(f.RatePerNodeDayCI95.Hi)
 		switch {
-		case f.Events == 0 && def(f.RatePerNodeDayCI95.Hi):
+		case f.Bounded() && def(f.RatePerNodeDayCI95.Hi):
 			c.zero, c.known = true, true
 		case def(f.RatePerNodeDay) && f.RatePerNodeDay > 0:
 			c.known = true

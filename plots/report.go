@@ -119,6 +119,14 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	return b.Bytes()
 }
 
+// byRare notes a rare-event estimate and its relative error.
+func byRare(e *model.Estimator) string {
+	if e.Method != model.MethodRare || !def(e.RelativeError) {
+		return ""
+	}
+	return fmt.Sprintf(", rare-event estimate ±%s%%", fmtSig(100*float64(e.RelativeError), 2))
+}
+
 // finding is one plain-language bullet for point p.
 func finding(p model.Point, axes []model.SweepAxis) string {
 	where := "At the scenario's parameters"
@@ -128,13 +136,13 @@ func finding(p model.Point, axes []model.SweepAxis) string {
 	f := p.FalseNotReady
 	var s string
 	switch {
-	case f.Events == 0 && def(f.RatePerNodeDayCI95.Hi):
+	case f.Bounded() && def(f.RatePerNodeDayCI95.Hi):
 		s = fmt.Sprintf("%s: no false NotReady in %s node-days; the rate is below %s per node-day (95%% upper bound), %s",
 			where, fmtSig(p.NodeDays, 3), fmtSig(float64(f.RatePerNodeDayCI95.Hi), 2), every(float64(f.RatePerNodeDayCI95.Hi), "at most"))
 	case def(f.RatePerNodeDay):
 		r := float64(f.RatePerNodeDay)
-		s = fmt.Sprintf("%s: %s false NotReady per node-day (95%% CI %s), %s",
-			where, fmtSig(r, 2), ci(f.RatePerNodeDayCI95), every(r, "about"))
+		s = fmt.Sprintf("%s: %s false NotReady per node-day (95%% CI %s%s), %s",
+			where, fmtSig(r, 2), ci(f.RatePerNodeDayCI95), byRare(&f.Estimator), every(r, "about"))
 		if def(f.PerClusterDay) && r > 0 {
 			pc := float64(f.PerClusterDay)
 			s += fmt.Sprintf(", %s per day across %s nodes", fmtSig(pc, 2), fmtSig(math.Round(pc/r), 6))

@@ -68,7 +68,7 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 			f := p.FalseNotReady
 			hi := float64(f.RatePerNodeDayCI95.Hi)
 			switch {
-			case f.Events == 0 && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
+			case f.Bounded() && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
 				bnd = append(bnd, plotter.XY{X: x, Y: lg(hi)})
 				yhi, ylo = math.Max(yhi, hi), math.Min(ylo, hi/3)
 			case def(f.RatePerNodeDay) && f.RatePerNodeDay > 0:

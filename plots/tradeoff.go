@@ -45,7 +45,7 @@ func tradeoffChart(res *model.Results) (painter, string) {
 		hi := float64(f.RatePerNodeDayCI95.Hi)
 		var x float64
 		switch {
-		case f.Events == 0 && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
+		case f.Bounded() && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
 			x = hi
 			bnd = append(bnd, plotter.XY{X: lg(x), Y: y})
 			xlo = math.Min(xlo, x/3)
