@@ -63,6 +63,8 @@ func TestGolden(t *testing.T) {
 		{"run-help", []string{"run", "--help"}, 0},
 		{"scenarios", []string{"scenarios"}, 0},
 		{"scenarios-show-default", []string{"scenarios", "show", "default"}, 0},
+		{"scenarios-presets", []string{"scenarios", "presets"}, 0},
+		{"scenarios-show-preset", []string{"scenarios", "show", "gce-5000-lease-get"}, 0},
 		{"check-default", []string{"check", "default"}, 0},
 		{"check-set-sweep", []string{"check", "grace-sweep", "--set", "controller.workers=1,8", "--set", "cluster.nodes=500"}, 0},
 		{"bad-command", []string{"bogus"}, 2},
