@@ -38,9 +38,9 @@ type Scenario struct {
 
 // Axis is one swept key with its values as written.
 type Axis struct {
-	Key    string
-	Values []string
-	Source string // "file" or "flag"
+	Key    string   `json:"key"`
+	Values []string `json:"values"`
+	Source string   `json:"source"` // "file" or "flag"
 }
 
 // Point is one sweep point: its configuration and swept key → value.
@@ -53,9 +53,11 @@ type Point struct {
 type Setting struct {
 	Key     string
 	Value   string
-	Default string // the profile's value
-	Source  string // "profile", "file" or "flag"
-	Pos     string // "my.toml:12", "--set", or "" for profile defaults
+	Default string      // the profile's value
+	Source  string      // "profile", "file" or "flag"
+	Pos     string      // "my.toml:12", "--set", or "" for profile defaults
+	Note    string      // the comment on the key's line in the file, if any
+	Dist    *model.Dist // distribution keys: the effective distribution, nil when off
 }
 
 // maxPoints bounds a sweep grid; more is almost surely a typo.

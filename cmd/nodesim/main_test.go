@@ -66,6 +66,8 @@ func TestGolden(t *testing.T) {
 		{"scenarios-presets", []string{"scenarios", "presets"}, 0},
 		{"scenarios-show-preset", []string{"scenarios", "show", "gce-5000-lease-get"}, 0},
 		{"check-default", []string{"check", "default"}, 0},
+		{"check-default-json", []string{"check", "default", "--format", "json"}, 0},
+		{"bad-check-format", []string{"check", "--format", "yaml"}, 2},
 		{"check-set-sweep", []string{"check", "grace-sweep", "--set", "controller.workers=1,8", "--set", "cluster.nodes=500"}, 0},
 		{"bad-command", []string{"bogus"}, 2},
 		{"bad-flag", []string{"run", "--bogus"}, 2},
