@@ -67,10 +67,38 @@ const maxPoints = 10000
 // the --set flags and expands the sweep. Every error it returns is bad
 // input: an *Error, or several joined.
 func Load(nameOrPath string, sets []string) (*Scenario, error) {
+	t, err := Open(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return t.Load(sets)
+}
+
+// Text is a scenario's TOML text with where it came from, so an edited
+// copy (nodesim calibrate, nodesim import) loads as the original would.
+type Text struct {
+	src  *source
+	name string
+}
+
+// Open reads a built-in scenario by name or a TOML file by path.
+func Open(nameOrPath string) (*Text, error) {
 	src, name, err := open(nameOrPath)
 	if err != nil {
 		return nil, err
 	}
+	return &Text{src: src, name: name}, nil
+}
+
+// String is the TOML text.
+func (t *Text) String() string { return t.src.text }
+
+// Label is the file as named in messages: the path, or NAME.toml for a built-in.
+func (t *Text) Label() string { return t.src.label }
+
+// Load applies the --set flags and expands the sweep, as Load does.
+func (t *Text) Load(sets []string) (*Scenario, error) {
+	src, name := t.src, t.name
 	assigns, axes, err := parseFile(src)
 	if err != nil {
 		return nil, err
