@@ -93,6 +93,25 @@ files = {
     "federated-restarted.prom": scrape(1.0, INSTANCES, reset=INSTANCES[1]),
     "openmetrics.prom": scrape(1.0, INSTANCES, om=True),
 }
+# A scrape without the lease GET histogram: calibrate keeps read-latency.
+files["no-lease-get.prom"] = "".join(l for l in files["scrape.prom"].splitlines(True)
+                                     if 'resource="leases",scope="namespace",subresource="",verb="GET"' not in l)
+# Not a kube-apiserver scrape: etcd's own /metrics.
+files["etcd.prom"] = """# HELP etcd_disk_wal_fsync_duration_seconds The latency distributions of fsync called by WAL.
+# TYPE etcd_disk_wal_fsync_duration_seconds histogram
+etcd_disk_wal_fsync_duration_seconds_bucket{le="0.001"} 100
+etcd_disk_wal_fsync_duration_seconds_bucket{le="0.002"} 150
+etcd_disk_wal_fsync_duration_seconds_bucket{le="+Inf"} 160
+etcd_disk_wal_fsync_duration_seconds_sum 0.2
+etcd_disk_wal_fsync_duration_seconds_count 160
+"""
+# Malformed at line 5: a word after the timestamp.
+files["malformed.prom"] = """# HELP apiserver_request_duration_seconds Response latency.
+# TYPE apiserver_request_duration_seconds histogram
+apiserver_request_duration_seconds_bucket{verb="PUT",resource="leases",le="0.005"} 10
+apiserver_request_duration_seconds_bucket{verb="PUT",resource="leases",le="0.025"} 12
+apiserver_request_duration_seconds_bucket{verb="PUT",resource="leases",le="+Inf"} 12 1700000000000 extra
+"""
 for name, text in files.items():
     with open(name, "w") as f:
         f.write(text)
