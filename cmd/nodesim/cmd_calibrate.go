@@ -127,6 +127,11 @@ func runCalibrate(stdout, stderr io.Writer, base string, paths, oldPaths []strin
 		if err != nil {
 			return err
 		}
+		for _, ax := range sc.Axes {
+			if ax.Key == c.key {
+				warn("the %s scenario sweeps %s: its sweep replaces the calibrated histogram at every point", sc.Name, c.key)
+			}
+		}
 		if c.key == "apiserver.write-latency" {
 			e.Comment = append(e.Comment, statusPatchNote(news, olds)...)
 		}
