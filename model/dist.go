@@ -25,9 +25,10 @@ const (
 	Pareto
 	Empirical
 	Mixture
+	Histogram // Prometheus buckets: see Buckets
 )
 
-var distNames = [...]string{"constant", "uniform", "exponential", "lognormal", "normal", "gamma", "weibull", "pareto", "empirical", "mixture"}
+var distNames = [...]string{"constant", "uniform", "exponential", "lognormal", "normal", "gamma", "weibull", "pareto", "empirical", "mixture", "histogram"}
 
 func (k DistKind) String() string { return distNames[k] }
 
@@ -58,6 +59,7 @@ type Dist struct {
 	Samples []float64 // empirical: sorted samples in seconds
 	Parts   []Dist    // mixture components
 	Weights []float64 // mixture: cumulative, normalised to end at 1
+	Buckets *Buckets  // histogram: bounds and cumulative counts
 	Source  string    // how the user wrote it, for `nodesim check`
 
 	ln *lognormalTable // lognormal: its sampler, built by NewLogNormal
@@ -196,6 +198,8 @@ func (d Dist) Validate() error {
 				return fmt.Errorf("component %d: %w", i+1, err)
 			}
 		}
+	case Histogram:
+		return d.Buckets.Validate()
 	}
 	return nil
 }
@@ -232,6 +236,8 @@ func (d *Dist) Sample(r *sim.Rand) float64 {
 			i = len(d.Parts) - 1
 		}
 		return d.Parts[i].Sample(r)
+	case Histogram:
+		return d.Buckets.Sample(r)
 	}
 	panic(fmt.Sprintf("model: unknown distribution kind %d", d.Kind))
 }
@@ -286,6 +292,8 @@ func (d *Dist) Mean() float64 {
 	case Normal: // truncated at 0
 		a := -d.A / d.B
 		return d.A + d.B*math.Exp(-a*a/2)/math.Sqrt(2*math.Pi)/upperNormal(a)
+	case Histogram:
+		return d.Buckets.Mean()
 	}
 	return math.NaN()
 }

@@ -71,6 +71,8 @@ func (d *Dist) Survival(x float64) float64 {
 			prev = d.Weights[i]
 		}
 		return s
+	case Histogram:
+		return d.Buckets.Survival(x)
 	}
 	return math.NaN()
 }
@@ -104,6 +106,8 @@ func (d *Dist) TailQuantile(v float64) float64 {
 		return d.Samples[max(i, 0)]
 	case Mixture:
 		return d.mixtureTailQuantile(v)
+	case Histogram:
+		return d.Buckets.TailQuantile(v)
 	}
 	return math.NaN()
 }

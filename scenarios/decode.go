@@ -70,7 +70,11 @@ func parseFile(src *source) ([]assign, []axis, error) {
 				// NB: the decoder counts an offending newline as the next line.
 				line = strings.Count(src.text[:st], "\n") + 1
 			}
-			return nil, nil, &Error{File: src.label, Line: line, Msg: "TOML syntax: " + pe.Message}
+			msg := "TOML syntax: " + pe.Message
+			if looksLikeYAML(src.text) {
+				msg += " (this looks like YAML: to read a KubeletConfiguration or a static pod manifest, nodesim import " + src.label + ")"
+			}
+			return nil, nil, &Error{File: src.label, Line: line, Msg: msg}
 		}
 		return nil, nil, &Error{File: src.label, Msg: err.Error()}
 	}
@@ -263,4 +267,15 @@ func unknownKey(src *source, p []string) error {
 		what += " in [" + parent + "]"
 	}
 	return src.locate(strings.Join(p, "."), errors.New(what+suggest(name, siblings)))
+}
+
+// looksLikeYAML reports Kubernetes YAML: a kind or apiVersion key at the
+// start of a line, which TOML would write with "=".
+func looksLikeYAML(text string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "kind:") || strings.HasPrefix(l, "apiVersion:") {
+			return true
+		}
+	}
+	return false
 }

@@ -33,6 +33,7 @@ var distFields = map[model.DistKind][]distField{
 	model.Pareto:      {{"xm", true}, {"alpha", false}},
 	model.Empirical:   {{"file", false}},
 	model.Mixture:     {{"components", false}},
+	model.Histogram:   {{"le", false}, {"counts", false}},
 }
 
 // parseDist reads a distribution: a bare duration string (constant) or an
@@ -50,6 +51,9 @@ func parseDist(key string, v any, in *source) (model.Dist, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return model.Dist{}, keyErrorf(key, "expected a distribution (a duration string or a table such as {dist = \"exponential\", mean = \"1d\"}), got %s", describe(v))
+	}
+	if _, ok := m["preset"]; ok {
+		return presetDist(key, m, in)
 	}
 	name, ok := m["dist"].(string)
 	if !ok {
@@ -103,6 +107,8 @@ func buildDist(key string, kind model.DistKind, m map[string]any, params []distF
 		return empirical(key, m["file"], in)
 	case model.Mixture:
 		return mixture(key, m["components"], in)
+	case model.Histogram:
+		return histogram(key, m["le"], m["counts"])
 	}
 	var vals [2]float64
 	var src []string

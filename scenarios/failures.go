@@ -38,6 +38,13 @@ func ensureProcess(c *model.Config, kind int) *model.FailureProcess {
 
 func failureDist(key string, kind, field int) param {
 	return param{key: key,
+		dist: func(c *model.Config) *model.Dist {
+			p := *failureProcess(c, kind)
+			if p == nil {
+				return nil
+			}
+			return [...]*model.Dist{&p.Every, &p.Lasts}[field]
+		},
 		get: func(c *model.Config) string {
 			p := *failureProcess(c, kind)
 			if p == nil {

@@ -17,7 +17,8 @@ type param struct {
 	key  string
 	get  func(c *model.Config) string
 	set  func(c *model.Config, v any, in *source) error
-	meta bool // name and description: never compared with profile defaults
+	meta bool                              // name and description: never compared with profile defaults
+	dist func(c *model.Config) *model.Dist // distribution keys: the value, nil when off
 }
 
 // params lists every key in the order `nodesim check` prints them.
@@ -148,7 +149,7 @@ func floatParam(key string, f func(*model.Config) *float64) param {
 }
 
 func distParam(key string, f func(*model.Config) *model.Dist) param {
-	return param{key: key,
+	return param{key: key, dist: f,
 		get: func(c *model.Config) string { return formatDist(*f(c)) },
 		set: func(c *model.Config, v any, in *source) error {
 			d, err := parseDist(key, v, in)

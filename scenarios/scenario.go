@@ -38,9 +38,9 @@ type Scenario struct {
 
 // Axis is one swept key with its values as written.
 type Axis struct {
-	Key    string
-	Values []string
-	Source string // "file" or "flag"
+	Key    string   `json:"key"`
+	Values []string `json:"values"`
+	Source string   `json:"source"` // "file" or "flag"
 }
 
 // Point is one sweep point: its configuration and swept key → value.
@@ -53,9 +53,11 @@ type Point struct {
 type Setting struct {
 	Key     string
 	Value   string
-	Default string // the profile's value
-	Source  string // "profile", "file" or "flag"
-	Pos     string // "my.toml:12", "--set", or "" for profile defaults
+	Default string      // the profile's value
+	Source  string      // "profile", "file" or "flag"
+	Pos     string      // "my.toml:12", "--set", or "" for profile defaults
+	Note    string      // the comment on the key's line in the file, if any
+	Dist    *model.Dist // distribution keys: the effective distribution, nil when off
 }
 
 // maxPoints bounds a sweep grid; more is almost surely a typo.
@@ -65,10 +67,38 @@ const maxPoints = 10000
 // the --set flags and expands the sweep. Every error it returns is bad
 // input: an *Error, or several joined.
 func Load(nameOrPath string, sets []string) (*Scenario, error) {
+	t, err := Open(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return t.Load(sets)
+}
+
+// Text is a scenario's TOML text with where it came from, so an edited
+// copy (nodesim calibrate, nodesim import) loads as the original would.
+type Text struct {
+	src  *source
+	name string
+}
+
+// Open reads a built-in scenario by name or a TOML file by path.
+func Open(nameOrPath string) (*Text, error) {
 	src, name, err := open(nameOrPath)
 	if err != nil {
 		return nil, err
 	}
+	return &Text{src: src, name: name}, nil
+}
+
+// String is the TOML text.
+func (t *Text) String() string { return t.src.text }
+
+// Label is the file as named in messages: the path, or NAME.toml for a built-in.
+func (t *Text) Label() string { return t.src.label }
+
+// Load applies the --set flags and expands the sweep, as Load does.
+func (t *Text) Load(sets []string) (*Scenario, error) {
+	src, name := t.src, t.name
 	assigns, axes, err := parseFile(src)
 	if err != nil {
 		return nil, err

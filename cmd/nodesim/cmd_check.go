@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -14,14 +15,19 @@ import (
 
 func newCheckCmd() *cobra.Command {
 	var sets []string
+	var format string
 	cmd := &cobra.Command{
 		Use:   "check [SCENARIO]",
 		Short: "Validate a scenario and print its effective parameters and their sources",
 		Long: `Check loads a scenario as run would, validates every sweep point, and prints
 each parameter's effective value and where it came from: the profile's
-defaults, the file (with its line), or a --set flag. It simulates nothing.`,
+defaults, the file (with its line and the comment on it), or a --set flag.
+It simulates nothing. --format json adds the median and 99th percentile of
+every distribution (p50_s, p99_s, in seconds), so a script can check what a
+calibrated or imported scenario means.`,
 		Example: `  nodesim check my.toml
-  nodesim check default --set controller.node-monitor-grace-period=30s`,
+  nodesim check default --set controller.node-monitor-grace-period=30s
+  nodesim check mine.toml --format json | jq '.parameters[] | select(.key == "apiserver.write-latency")'`,
 		Args:              argsBetween(0, 1),
 		ValidArgsFunction: completeScenario,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -29,14 +35,22 @@ defaults, the file (with its line), or a --set flag. It simulates nothing.`,
 			if len(args) == 1 {
 				name = args[0]
 			}
+			if format != "text" && format != "json" {
+				return badInputf("--format %q: want text or json", format)
+			}
 			sc, err := scenarios.Load(name, sets)
 			if err != nil {
 				return badInput(err)
+			}
+			if format == "json" {
+				return printCheckJSON(cmd.OutOrStdout(), sc)
 			}
 			return printCheck(cmd.OutOrStdout(), sc)
 		},
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "set a key, `key=value`; key=v1,v2,... sweeps it; repeatable")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -63,7 +77,11 @@ func printCheck(w io.Writer, sc *scenarios.Scenario) error {
 		if s.Source != "profile" && s.Value == s.Default {
 			src += " (= profile)"
 		}
-		rows = append(rows, []string{s.Key, src, s.Value})
+		value := s.Value
+		if s.Note != "" {
+			value += "  # " + s.Note
+		}
+		rows = append(rows, []string{s.Key, src, value})
 	}
 	summary.Table(bw, rows)
 	if len(sc.Axes) > 0 {
@@ -99,4 +117,25 @@ func wrap(text string, width int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// checkJSON is `nodesim check --format json` (DESIGN §8).
+type checkJSON struct {
+	Scenario    string                `json:"scenario"`
+	Description string                `json:"description"`
+	Origin      string                `json:"origin"`
+	Profile     string                `json:"profile"`
+	Parameters  []scenarios.Parameter `json:"parameters"`
+	Sweep       []scenarios.Axis      `json:"sweep"`
+	Points      int                   `json:"points"`
+}
+
+func printCheckJSON(w io.Writer, sc *scenarios.Scenario) error {
+	doc := checkJSON{Scenario: sc.Name, Description: sc.Description, Origin: sc.Origin, Profile: sc.Profile, Parameters: sc.Parameters(), Sweep: sc.Axes, Points: len(sc.Points)}
+	if doc.Sweep == nil {
+		doc.Sweep = []scenarios.Axis{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }

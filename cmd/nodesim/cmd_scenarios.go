@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -17,7 +19,11 @@ func newScenariosCmd() *cobra.Command {
 		for _, b := range scenarios.Builtins() {
 			fmt.Fprintf(tw, "%s\t%s\n", b.Name, firstSentence(b.Description, 90))
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(cmd.OutOrStdout(), "\nDistributions from published measurements, used as { preset = \"NAME\" }: nodesim scenarios presets\n")
+		return err
 	}
 	cmd := &cobra.Command{
 		Use:   "scenarios",
@@ -34,16 +40,34 @@ func newScenariosCmd() *cobra.Command {
 		RunE:  list,
 	}, &cobra.Command{
 		Use:               "show NAME",
-		Short:             "Print a built-in scenario's TOML, to copy and edit",
+		Short:             "Print a built-in scenario's TOML, or a preset with its source, to copy and edit",
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeScenario,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if p, ok := scenarios.PresetByName(args[0]); ok {
+				return showPreset(cmd.OutOrStdout(), p)
+			}
 			text, ok := scenarios.BuiltinSource(args[0])
 			if !ok {
-				return badInputf("no built-in scenario %q; one of %s", args[0], strings.Join(scenarios.BuiltinNames(), ", "))
+				return badInputf("no built-in scenario or preset %q; one of %s (presets: nodesim scenarios presets)", args[0], strings.Join(scenarios.BuiltinNames(), ", "))
 			}
 			_, err := cmd.OutOrStdout().Write(text)
 			return err
+		},
+	}, &cobra.Command{
+		Use:   "presets",
+		Short: "List the distributions from published measurements, with their sources",
+		Args:  argsBetween(0, 0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for i, p := range scenarios.Presets() {
+				if i > 0 {
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
+				if err := showPreset(cmd.OutOrStdout(), p); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	})
 	return cmd
@@ -71,4 +95,21 @@ func completeScenario(_ *cobra.Command, args []string, _ string) ([]string, cobr
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return scenarios.BuiltinNames(), cobra.ShellCompDirectiveDefault
+}
+
+// showPreset prints a preset as TOML comments and the line to paste.
+func showPreset(w io.Writer, p scenarios.Preset) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# Preset %s: use { preset = %q } in place of a distribution.\n", p.Name, p.Name)
+	for _, line := range wrap(p.What, 76) {
+		fmt.Fprintln(bw, "# "+line)
+	}
+	for i, line := range wrap("Source: "+p.Source, 76) {
+		if i > 0 {
+			line = "  " + line
+		}
+		fmt.Fprintln(bw, "# "+line)
+	}
+	fmt.Fprintf(bw, "# It stands for:\n#   %s\n", p.Spec)
+	return bw.Flush()
 }
