@@ -248,3 +248,32 @@ func TestGraceOfSweptPoint(t *testing.T) {
 		t.Fatalf("graceOf(other key) = %v, want the default 50", got)
 	}
 }
+
+// The response chart is drawn for a rare-event result with an incident
+// response and skipped, with its reason, otherwise.
+func TestResponseChart(t *testing.T) {
+	res := &model.Results{Scenario: "x", GraceS: 40, Points: []model.Point{{
+		IncidentResponse: []model.IncidentResponse{{Name: "stall", Effect: "watch-stall", IncidentsPerDay: 1, Windows: 6,
+			Strata: []model.ResponseStratum{
+				{DurationMeanS: 33, Windows: 3, NodesFlipped: 90, NodesFlippedCI95: model.Interval{Lo: 0, Hi: 180}},
+				{DurationMeanS: 44, Windows: 3, NodesFlipped: 700, NodesFlippedCI95: model.Interval{Lo: 650, Hi: 750}},
+			}}},
+	}}}
+	files, skipped, err := Render(res)
+	require.NoError(t, err)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	assert.Contains(t, names, "response.svg")
+	for _, s := range skipped {
+		assert.NotEqual(t, "response", s.Chart)
+	}
+	_, skipped, err = Render(&model.Results{Points: []model.Point{{}}})
+	require.NoError(t, err)
+	found := false
+	for _, s := range skipped {
+		found = found || s.Chart == "response" && strings.Contains(s.Reason, "rare method")
+	}
+	assert.True(t, found, "skipped with its reason")
+}

@@ -38,6 +38,7 @@ var charts = []chart{
 	{"heatmap", "False NotReady rate over two swept parameters", heatmapChart},
 	{"gaps", "Heartbeat gaps as the controller observed them", gapsChart},
 	{"timeline", "Timeline of one replication", timelineChart},
+	{"response", "Incident response: how long an outage the cluster absorbs", responseChart},
 }
 
 // chartTitle returns the report title of the chart with file base name base.

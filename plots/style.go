@@ -314,3 +314,6 @@ func sideLegend(p *plot.Plot) painter {
 		leg.Draw(draw.Crop(dc, dc.Max.X-dc.Min.X-w+8, 0, 0, -top))
 	}
 }
+
+// bar is one point's 95% interval, for error bars.
+type bar struct{ x, y, lo, hi float64 }

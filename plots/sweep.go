@@ -52,7 +52,7 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	anyRate, anyBound, anyDet := false, false, false
-	type bar struct{ x, y, lo, hi float64 }
+
 	var bars [][]bar
 	var bounds []plotter.XYs
 	if len(series) > 1 && len(axes) == 2 {
