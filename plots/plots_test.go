@@ -116,10 +116,10 @@ func TestPNGDimensions(t *testing.T) {
 // TestChartsPerFixture checks which charts are drawn and why others are not.
 func TestChartsPerFixture(t *testing.T) {
 	cases := map[string]struct{ drawn, skipped []string }{
-		"grace":  {[]string{"sweep", "tradeoff", "gaps"}, []string{"heatmap", "timeline"}},
-		"twokey": {[]string{"sweep", "heatmap", "gaps"}, []string{"tradeoff", "timeline"}},
-		"single": {[]string{"gaps", "timeline"}, []string{"sweep", "tradeoff", "heatmap"}},
-		"sparse": {nil, []string{"sweep", "tradeoff", "heatmap", "gaps", "timeline"}},
+		"grace":  {[]string{"sweep", "tradeoff", "gaps"}, []string{"heatmap", "timeline", "response"}},
+		"twokey": {[]string{"sweep", "heatmap", "gaps"}, []string{"tradeoff", "timeline", "response"}},
+		"single": {[]string{"gaps", "timeline"}, []string{"sweep", "tradeoff", "heatmap", "response"}},
+		"sparse": {nil, []string{"sweep", "tradeoff", "heatmap", "gaps", "timeline", "response"}},
 	}
 	for _, fx := range fixtures {
 		files, skipped, err := Render(fx.res())
