@@ -10,6 +10,20 @@ type Rules struct {
 	Lease              bool // v1.13+ (beta on by default v1.14): lease loop; status patched only on change or report frequency
 	RenewFraction      bool // v1.16+ (PR #80429): renewInterval = 0.25 × nodeLeaseDurationSeconds, else 10s
 	StatusFromInformer bool // v1.31+ (PR #123977): try 0 reads the kubelet's own informer, no request; else GET rv=0
+	ReportFrequency    bool // v1.13+: KubeletConfiguration has nodeStatusReportFrequency (see ReportFrequencyFromUpdate)
+}
+
+// ReportFrequencyFromUpdate is SetDefaults_KubeletConfiguration's rule
+// (pkg/kubelet/apis/config/v1beta1/defaults.go, v1.13+): a
+// KubeletConfiguration that sets nodeStatusUpdateFrequency but leaves
+// nodeStatusReportFrequency unset gets report = update, "for backward
+// compatibility"; only a configuration that sets neither gets the 5m (1m
+// before v1.17) default. The kubelet's command-line flags are applied after
+// defaulting, so a flag-only --node-status-update-frequency keeps 5m.
+func (c *Config) ReportFrequencyFromUpdate() {
+	if c.Rules.ReportFrequency {
+		c.Kubelet.NodeStatusReportFrequency = c.Kubelet.NodeStatusUpdateFrequency
+	}
 }
 
 // Profiles lists the supported releases, oldest first; the last is the default.
@@ -31,6 +45,7 @@ func Default(profile string) (*Config, error) {
 		Lease:              v >= 13,
 		RenewFraction:      v >= 16,
 		StatusFromInformer: v >= 31,
+		ReportFrequency:    v >= 13,
 	}
 	c.Simulation = SimulationConfig{Duration: 24 * time.Hour, Warmup: 10 * time.Minute, Replications: 4, Seed: 1}
 	c.Cluster = ClusterConfig{Nodes: 1000, Zones: 3, PodsPerNode: 30}
