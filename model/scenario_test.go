@@ -76,3 +76,27 @@ func TestGrayFailureDetectedOnlyPreLease(t *testing.T) {
 	assert.Equal(t, pre.Failures, pre.Detected)
 	assert.InDelta(t, 40, float64(pre.P50S), 10)
 }
+
+// Upstream issue #80172: v1.14 renews the lease every 10s whatever the
+// kubelet's update frequency, so --node-status-update-frequency=5s with
+// --node-monitor-grace-period=10s flaps: a renewal seen 10s after the last
+// one is already past a grace measured from sliding passes. v1.16 renews at
+// a quarter of nodeLeaseDurationSeconds; a 20s lease gives 5s and cures it.
+// Each flap ends at the kubelet's next status patch, within seconds.
+func TestLeaseFlappingIssue80172(t *testing.T) {
+	run := func(profile string) FalseNotReady {
+		c := must(Default(profile))
+		c.Cluster.Nodes = 100
+		c.Simulation.Duration, c.Simulation.Replications = 6*time.Hour, 1
+		c.Kubelet.NodeStatusUpdateFrequency, c.Kubelet.NodeLeaseDurationSeconds = 5*time.Second, 20
+		c.Controller.NodeMonitorGracePeriod = 10 * time.Second
+		p, err := RunPoint(context.Background(), c, 1, nil)
+		require.NoError(t, err)
+		return p.FalseNotReady
+	}
+	v114 := run("v1.14")
+	assert.Greater(t, float64(v114.RatePerNodeDay), 5.0, "v1.14 flaps many times a node-day")
+	assert.Less(t, float64(v114.MeanDurationS), 10.0, "each flap lasts until the next 5s status tick")
+	v116 := run("v1.16")
+	assert.Less(t, float64(v116.RatePerNodeDay), float64(v114.RatePerNodeDay)/50, "renewing every 5s stops the flapping")
+}

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/nodesim/nodesim/model"
@@ -162,7 +161,7 @@ func setProfile(_ *model.Config, v any, _ *source) error {
 		return err
 	}
 	if _, err := model.Default(s); err != nil {
-		return fmt.Errorf("unknown profile %q%s; one of %s", s, suggest(s, model.Profiles), strings.Join(model.Profiles, ", "))
+		return fmt.Errorf("unknown profile %q%s; one of %s … %s (every minor release)", s, suggest(s, model.Profiles), model.Profiles[0], model.Profiles[len(model.Profiles)-1])
 	}
 	return nil
 }
