@@ -53,6 +53,12 @@ type KubeletConfig struct {
 	LeaseMaxUpdateRetries       int           // lease maxUpdateRetries = 5
 	LeaseBackoffInitial         time.Duration // backoffEnsureLease first wait (200ms)
 	LeaseBackoffMax             time.Duration // backoffEnsureLease cap maxBackoff (7s)
+
+	// The kubelet's own side of every request (nodesim knobs): a latency
+	// added before the apiserver sees it, counted against the client
+	// timeout, and a failure probability; neither touches other clients.
+	NetworkLatency            Dist    // kubelet.network-latency
+	NetworkFailureProbability float64 // kubelet.network-failure-probability
 }
 
 // APIServerConfig covers the apiserver, etcd and the request path.
@@ -224,6 +230,7 @@ func (c *Config) Validate() error {
 	if c.Kubelet.LeaseBackoffMax < c.Kubelet.LeaseBackoffInitial {
 		bad("kubelet.lease-backoff-max", "must be >= kubelet.lease-backoff-initial (%v), got %v", c.Kubelet.LeaseBackoffInitial, c.Kubelet.LeaseBackoffMax)
 	}
+	prob("kubelet.network-failure-probability", c.Kubelet.NetworkFailureProbability)
 	prob("apiserver.request-failure-probability", c.APIServer.RequestFailureProbability)
 	positive("apiserver.etcd-request-timeout", c.APIServer.EtcdRequestTimeout)
 	if c.APIServer.DefaultUnreachableTolerationSeconds < 0 {

@@ -115,7 +115,7 @@ func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	deadline := t + sim.Time(100e6)
 	for {
-		o := r.env.api.request(&c.d, write, t, 0, false)
+		o := r.env.api.request(&c.d, write, t, 0, nil, false)
 		t += sim.Time(o.dur)
 		if o.ok {
 			break

@@ -79,7 +79,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			cached := try == 0
 			if !(cached && p.fromCache) {
 				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
-				o := env.api.request(&s.d, read, t, p.timeout, n.partitioned(t))
+				o := env.api.request(&s.d, read, t, p.timeout, &env.net, n.partitioned(t))
 				t += sim.Time(o.dur)
 				if !o.ok {
 					continue
@@ -90,7 +90,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				break // nothing changed and the report is not due
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
-			o := env.api.request(&s.d, write, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if !o.ok {
 				continue

@@ -58,7 +58,7 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 		// backoffEnsureLease: GET until it succeeds, waiting 200ms, 400ms, … 7s.
 		sleep := p.backoff0 / 2
 		for t < n.crashAt && t <= env.end {
-			o := env.api.request(&l.d, read, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&l.d, read, t, p.timeout, &env.net, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if o.ok {
 				l.hasLease = true
@@ -83,7 +83,7 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 func (l *leaseLoop) retryUpdate(p *leaseParams, env *env, n *node, t sim.Time) (sim.Time, bool) {
 	for i := 0; i < p.retries && t < n.crashAt; i++ {
 		renew := t
-		o := env.api.request(&l.d, write, t, p.timeout, n.partitioned(t))
+		o := env.api.request(&l.d, write, t, p.timeout, &env.net, n.partitioned(t))
 		t += sim.Time(o.dur)
 		if o.ok {
 			l.renew, l.commit = renew, t

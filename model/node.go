@@ -8,6 +8,7 @@ import (
 // informer delay and the end of the run.
 type env struct {
 	api        apiserver
+	net        clientSide // every kubelet's own network
 	watchDelay Dist
 	end        sim.Time
 }

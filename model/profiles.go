@@ -127,6 +127,8 @@ func DefaultKubeletConfig() KubeletConfig {
 		LeaseMaxUpdateRetries:       5,                                                  // lease controller maxUpdateRetries
 		LeaseBackoffInitial:         200 * time.Millisecond,                             // backoffEnsureLease: 100ms doubled before the first wait
 		LeaseBackoffMax:             7 * time.Second,                                    // backoffEnsureLease maxBackoff
+		NetworkLatency:              Const(0),                                           // nodesim knob: the kubelet's network adds nothing
+		NetworkFailureProbability:   0,                                                  // nodesim knob
 	}
 	return k
 }

@@ -61,6 +61,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
 		api:        newAPIServer(&cfg.APIServer),
+		net:        newClientSide(&cfg.Kubelet),
 		watchDelay: cfg.Informer.WatchDelay,
 		end:        r.warmup.Add(cfg.Simulation.Duration),
 	}

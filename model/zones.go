@@ -193,7 +193,7 @@ func (r *run) taintPass(t sim.Time) {
 			if !n.unknown {
 				continue // Ready again: nothing to taint
 			}
-			if o := r.env.api.request(&c.d, write, t, 0, false); !o.ok {
+			if o := r.env.api.request(&c.d, write, t, 0, nil, false); !o.ok {
 				r.enqueueTaint(n, t) // retried at the back of the queue
 				continue
 			}

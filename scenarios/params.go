@@ -44,6 +44,8 @@ var params = []param{
 	intParam("kubelet.lease-max-update-retries", func(c *model.Config) *int { return &c.Kubelet.LeaseMaxUpdateRetries }),
 	durationParam("kubelet.lease-backoff-initial", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffInitial }),
 	durationParam("kubelet.lease-backoff-max", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffMax }),
+	distParam("kubelet.network-latency", func(c *model.Config) *model.Dist { return &c.Kubelet.NetworkLatency }),
+	floatParam("kubelet.network-failure-probability", func(c *model.Config) *float64 { return &c.Kubelet.NetworkFailureProbability }),
 
 	distParam("apiserver.write-latency", func(c *model.Config) *model.Dist { return &c.APIServer.WriteLatency }),
 	distParam("apiserver.read-latency", func(c *model.Config) *model.Dist { return &c.APIServer.ReadLatency }),
