@@ -178,3 +178,50 @@ func TestLeaseModePatchesOnReportOrChange(t *testing.T) {
 	assert.Equal(t, sec(50), n.status.commit, "first tick at or after 42s+3s sees Unknown")
 	assert.True(t, n.status.setsReady)
 }
+
+// lateLeaseRun is one node whose lease loop starts a sync at 0 holding the
+// current version, with zero latencies except what incidents add.
+func lateLeaseRun(t *testing.T, incs ...incident) (*run, *node) {
+	c := exactConfig(t, "v1.33", 1)
+	r := newRun(c, 0)
+	n := &r.nodes[0]
+	r.env.api.incidents = incs
+	n.lease.hasLease, n.lease.etcd = true, leaseRV{pendAt: sim.Never}
+	n.lease.generate(&r.lp, &r.env, n, 0)
+	return r, n
+}
+
+// A PUT the kubelet gave up on (10s client timeout) still commits at its
+// server-side time, and the controller sees its RenewTime then, unless a
+// newer write to the Lease committed first (etcd's compare on the
+// resourceVersion): upstream issue #79341's "kubelet doesn't get ack from
+// apiserver even though that node lease is correctly updated".
+func TestLateLeaseWriteCommits(t *testing.T) {
+	// PUT at 0 takes 12s on the server; the retry at 10s is fast and wins.
+	_, n := lateLeaseRun(t, incident{start: 0, end: sec(1), effect: Slow, multiply: 1, add: 12e9})
+	assert.Equal(t, []leaseCommit{{renew: sec(10), commit: sec(10), vis: sec(10)}}, n.lease.commits, "the retry commits first: the late write then conflicts")
+
+	// The retry at 10s takes 3s: the late write commits at 12 first, the
+	// retry gets 409 Conflict, GETs the latest lease and PUTs again.
+	_, n = lateLeaseRun(t, incident{start: 0, end: sec(1), effect: Slow, multiply: 1, add: 12e9},
+		incident{start: sec(10), end: sec(11), effect: Slow, multiply: 1, add: 3e9})
+	assert.Equal(t, []leaseCommit{{renew: 0, commit: sec(12), vis: sec(12)}, {renew: sec(13), commit: sec(13), vis: sec(13)}}, n.lease.commits)
+	assert.Equal(t, sec(13), n.lease.etcd.base, "the kubelet holds the version its last PUT made")
+
+	// Every request late (GETs time out too): the first PUT commits at 12;
+	// the four retries, based on the version it replaced, are doomed.
+	_, n = lateLeaseRun(t, incident{start: 0, end: sec(1e4), effect: Slow, multiply: 1, add: 12e9})
+	assert.Equal(t, []leaseCommit{{renew: 0, commit: sec(12), vis: sec(12)}}, n.lease.commits)
+}
+
+// A late commit is delivered to the controller like any other renewal.
+func TestLateLeaseCommitRefreshesTheProbe(t *testing.T) {
+	r, n := lateLeaseRun(t, incident{start: 0, end: sec(1), effect: Slow, multiply: 1, add: 12e9},
+		incident{start: sec(10), end: sec(11), effect: Slow, multiply: 1, add: 3e9})
+	for _, c := range n.lease.commits {
+		assert.Equal(t, c.commit, c.vis, "zero watch delay")
+	}
+	assert.Equal(t, sim.Time(-1), n.lease.observe(&r.lp, &r.env, n, sec(11)))
+	assert.Equal(t, sim.Time(0), n.lease.observe(&r.lp, &r.env, n, sec(12)), "the late write's RenewTime")
+	assert.Equal(t, sec(13), n.lease.observe(&r.lp, &r.env, n, sec(13)))
+}

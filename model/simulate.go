@@ -161,6 +161,7 @@ func (r *run) initNode(i int, pos int32) {
 	n.lease.d = draws{r: r.stream("lease", int(pos)), base: leaseSites}
 	n.status.d = draws{r: r.stream("status", int(pos)), base: statusSites}
 	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
+	n.lease.etcd = leaseRV{pendAt: sim.Never} // the Lease exists, at version 0
 	n.status.readyCommit, n.status.lastVis, n.lease.lastVis = longAgo, longAgo, longAgo
 	n.podSyncPhase = n.status.d.r.Int64N(10e9)
 	phase := sim.Time(n.status.d.r.Int64N(int64(r.cfg.Kubelet.NodeStatusUpdateFrequency)))
