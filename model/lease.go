@@ -64,6 +64,7 @@ type leaseParams struct {
 	retries    int   // maxUpdateRetries
 	backoff0   int64 // first backoffEnsureLease wait
 	backoffMax int64
+	sync       LeaseSync
 }
 
 // generate computes the sync starting at from.
@@ -71,7 +72,14 @@ func (l *leaseLoop) generate(p *leaseParams, env *env, n *node, from sim.Time) {
 	l.snap = leaseSnap{d: l.d, hasLease: l.hasLease, etcd: l.etcd, lastVis: l.lastVis}
 	l.start, l.commits = from, l.commits[:0]
 	t, ok := from, false
-	if l.hasLease {
+	switch {
+	case p.sync == LeaseGetFirst:
+		l.hasLease = false // the latest lease is not kept: GET every sync
+	case l.hasLease && p.sync == LeaseSingleOptimistic:
+		var res putResult
+		t, res = l.put(p, env, n, t)
+		ok = res == putOK
+	case l.hasLease:
 		t, ok = l.retryUpdate(p, env, n, t)
 	}
 	if !ok && t < n.crashAt {
@@ -155,7 +163,9 @@ func (l *leaseLoop) retryUpdate(p *leaseParams, env *env, n *node, t sim.Time) (
 		case putOK:
 			return t, true
 		case putConflict:
-			t = l.ensure(p, env, n, t)
+			if p.sync != LeaseGetFirst { // no 409 handling before PR #79341
+				t = l.ensure(p, env, n, t)
+			}
 		}
 	}
 	return t, false

@@ -225,3 +225,58 @@ func TestLateLeaseCommitRefreshesTheProbe(t *testing.T) {
 	assert.Equal(t, sim.Time(0), n.lease.observe(&r.lp, &r.env, n, sec(12)), "the late write's RenewTime")
 	assert.Equal(t, sec(13), n.lease.observe(&r.lp, &r.env, n, sec(13)))
 }
+
+// TestLeaseSyncByRelease: v1.15 GETs before every renewal; v1.16-v1.17 try
+// one optimistic PUT, then GET and up to 5 PUTs; v1.18+ try 5 PUTs first.
+// The first sync here starts with a lease held and etcd refusing requests
+// at its start (zero latencies: every request then fails at once, and the
+// GET after the 200ms backoff succeeds).
+func TestLeaseSyncByRelease(t *testing.T) {
+	for _, tc := range []struct {
+		profile string
+		want    string // the first sync's requests: G (GET), P (PUT), lower case failed
+	}{
+		{"v1.15", "gGP"},
+		{"v1.16", "pgGP"},
+		{"v1.17", "pgGP"},
+		{"v1.18", "pppppgGP"},
+		{"v1.37", "pppppgGP"},
+	} {
+		c := exactConfig(t, tc.profile, 1)
+		r := newRun(c, 0)
+		n := &r.nodes[0]
+		log := logRequests(r)
+		// requests fail during [100s, 100s+1ns)
+		r.env.api.incidents = []incident{{start: sec(100), end: sec(100) + 1, effect: Unavailable}}
+		n.lease.hasLease, n.lease.etcd = true, leaseRV{pendAt: sim.Never}
+		n.lease.generate(&r.lp, &r.env, n, sec(100))
+		got := ""
+		for _, q := range *log {
+			ch := map[reqKind]string{read: "g", write: "p"}[q.kind]
+			if q.ok {
+				ch = map[reqKind]string{read: "G", write: "P"}[q.kind]
+			}
+			got += ch
+		}
+		assert.Equal(t, tc.want, got, tc.profile)
+	}
+}
+
+// Before PR #79341 (v1.15) a 409 is just a failed try: the retries on the
+// stale version all conflict, and the next sync's GET recovers.
+func TestLeaseConflictBeforeV116(t *testing.T) {
+	c := exactConfig(t, "v1.15", 1)
+	r := newRun(c, 0)
+	n := &r.nodes[0]
+	// The PUT at 0 takes 12s (late, commits at 12); the retry at 10s takes
+	// 3s and meets the committed version: 409, and so do the rest.
+	r.env.api.incidents = []incident{{start: 0, end: sec(1), effect: Slow, multiply: 1, add: 12e9},
+		{start: sec(10), end: sec(15), effect: Slow, multiply: 1, add: 3e9}}
+	log := logRequests(r)
+	n.lease.etcd, n.lease.commits = leaseRV{pendAt: sim.Never}, nil // forget the sync newRun started
+	n.lease.ensure(&r.lp, &r.env, n, 0)                             // the sync's GET, at 0
+	*log = nil
+	n.lease.retryUpdate(&r.lp, &r.env, n, 0)
+	assert.Len(t, *log, 5, "five PUTs, no GET in between")
+	assert.Equal(t, []leaseCommit{{renew: 0, commit: sec(12), vis: sec(12)}}, n.lease.commits)
+}

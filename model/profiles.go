@@ -11,7 +11,24 @@ type Rules struct {
 	ReportFrequency    bool // v1.13+: KubeletConfiguration has nodeStatusReportFrequency (see ReportFrequencyFromUpdate)
 	RenewFraction      bool // v1.16+ (PR #80429): renewInterval = 0.25 × nodeLeaseDurationSeconds, else 10s
 	StatusFromInformer bool // v1.31+ (PR #123977): try 0 reads the kubelet's own informer, no request; else GET rv=0
+	LeaseSync          LeaseSync
 }
+
+// LeaseSync is how the lease controller's sync renews.
+type LeaseSync uint8
+
+const (
+	// LeaseGetFirst (v1.13-v1.15): every sync GETs the lease
+	// (backoffEnsureLease), then up to 5 PUTs; a 409 is just a failure.
+	LeaseGetFirst LeaseSync = iota
+	// LeaseSingleOptimistic (v1.16-v1.17): one PUT on the lease of the last
+	// success; if it fails, backoffEnsureLease and up to 5 PUTs, a 409
+	// re-GETting (PR #79341).
+	LeaseSingleOptimistic
+	// LeaseRetryOptimistic (v1.18+): up to 5 PUTs on the lease of the last
+	// success before falling back (PR #81663).
+	LeaseRetryOptimistic
+)
 
 // ReportFrequencyFromUpdate is SetDefaults_KubeletConfiguration's rule
 // (pkg/kubelet/apis/config/v1beta1/defaults.go, v1.13+): a
@@ -68,9 +85,15 @@ var changes = []change{
 	{16, "renewInterval = 0.25 × nodeLeaseDurationSeconds",
 		"PR #80429; pkg/kubelet/nodelease/controller.go NewController (renewIntervalFraction)",
 		func(c *Config) { c.Rules.RenewFraction = true }},
+	{16, "lease sync: one optimistic PUT on the last lease, then backoffEnsureLease + retryUpdateLease; a 409 re-GETs",
+		"PR #79341 (IsConflict → backoffEnsureLease); pkg/kubelet/nodelease/controller.go sync, retryUpdateLease (v1.15.5 read: GET first, no 409 handling)",
+		func(c *Config) { c.Rules.LeaseSync = LeaseSingleOptimistic }},
 	{17, "nodeStatusReportFrequency default 5m",
 		"PR #84007; pkg/kubelet/apis/config/v1beta1/defaults.go SetDefaults_KubeletConfiguration",
 		func(c *Config) { c.Kubelet.NodeStatusReportFrequency = 5 * time.Minute }},
+	{18, "lease sync: up to 5 optimistic PUTs (retryUpdateLease) before the GET",
+		"PR #81663 (release inferred from the issue and stored versions); component-helpers/apimachinery/lease/controller.go sync",
+		func(c *Config) { c.Rules.LeaseSync = LeaseRetryOptimistic }},
 	{22, "lease renew jitter 0.04 (wait.JitterUntil; cherry-picked to v1.20.x/v1.21.x, PRs #101861/#101863)",
 		"PR #101652; component-helpers/apimachinery/lease/controller.go Run",
 		func(c *Config) { c.Kubelet.RenewJitterFactor = 0.04 }},

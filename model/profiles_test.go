@@ -29,7 +29,7 @@ func TestEveryMinorReleaseIsAProfile(t *testing.T) {
 	}
 	prev := oldestMinor
 	for _, ch := range changes {
-		if ch.minor <= prev || ch.minor > newestMinor || ch.source == "" || ch.what == "" {
+		if ch.minor < prev || ch.minor <= oldestMinor || ch.minor > newestMinor || ch.source == "" || ch.what == "" {
 			t.Errorf("change at v1.%d (after v1.%d) out of order or undocumented: %+v", ch.minor, prev, ch)
 		}
 		prev = ch.minor

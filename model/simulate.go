@@ -71,6 +71,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.lp = leaseParams{
 		interval: int64(cfg.RenewInterval()), jitter: k.RenewJitterFactor, timeout: timeout,
 		retries: k.LeaseMaxUpdateRetries, backoff0: int64(k.LeaseBackoffInitial), backoffMax: int64(k.LeaseBackoffMax),
+		sync: cfg.Rules.LeaseSync,
 	}
 	r.sp = statusParams{
 		frequency: int64(k.NodeStatusUpdateFrequency), jitter: k.StatusJitterFactor, report: int64(k.NodeStatusReportFrequency),
