@@ -128,6 +128,7 @@ type ControllerConfig struct {
 	SecondaryNodeEvictionRate float64       // --secondary-node-eviction-rate (0.01)
 	LargeClusterSizeThreshold int           // --large-cluster-size-threshold (50)
 	UnhealthyZoneThreshold    float64       // --unhealthy-zone-threshold (0.55)
+	PodEvictionTimeout        time.Duration // --pod-eviction-timeout (5m): eviction without taints, v1.12
 
 	PassOverhead      time.Duration // fixed cost of a monitorNodeHealth pass
 	PerNodeProcessing time.Duration // per node and worker
@@ -267,6 +268,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Controller.UnhealthyZoneThreshold >= 0 && c.Controller.UnhealthyZoneThreshold <= 1) {
 		bad("controller.unhealthy-zone-threshold", "must be in [0, 1], got %v", c.Controller.UnhealthyZoneThreshold)
+	}
+	if c.Controller.PodEvictionTimeout < 0 {
+		bad("controller.pod-eviction-timeout", "must be >= 0, got %v", c.Controller.PodEvictionTimeout)
 	}
 	if c.Controller.Workers < 1 {
 		bad("controller.workers", "must be >= 1, got %d", c.Controller.Workers)

@@ -12,6 +12,7 @@ type controller struct {
 	grace int64
 	start int64 // node-startup-grace-period
 	lease bool  // the controller reads leases (v1.13+)
+	rules Rules
 
 	d       draws      // its stream: never tilted
 	extra   []sim.Time // per worker, time spent on transitions in this pass
@@ -70,7 +71,8 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		grace = c.start
 	}
 	before := n.probe
-	savedLease := n.savedLease // NB: read before a status heartbeat drops it
+	observedUnknown := n.unknown // observedReadyCondition: what the pass listed
+	savedLease := n.savedLease   // NB: read before a status heartbeat drops it
 	refreshed := false
 	switch {
 	case !n.hasEntry:
@@ -102,10 +104,28 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 			n.savedLease = observed
 		}
 	}
-	if n.unknown && !n.tainted && !n.queued {
+	r.evictionDecision(n, t, observedUnknown)
+	return t
+}
+
+// evictionDecision queues n for its zone's rate-limited NoExecute tainting
+// (processTaintBaseEviction) or, without taint-based evictions, for pod
+// deletion once pod-eviction-timeout has passed since its last heartbeat
+// (v1.12: decisionTimestamp.After(probeTimestamp + podEvictionTimeout)).
+// Before v1.27 both act on the condition the pass observed, so a node
+// marked Unknown now is queued at the next pass.
+func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
+	c := &r.ctl
+	unknown := observedUnknown
+	if c.rules.TaintOnCurrentCondition {
+		unknown = n.unknown
+	}
+	if !unknown || n.tainted || n.queued {
+		return
+	}
+	if c.rules.TaintBasedEvictions || t > n.probe+sim.Time(c.cfg.PodEvictionTimeout) {
 		r.enqueueTaint(n, t)
 	}
-	return t
 }
 
 // writeUnknown is the controller's UpdateStatus to Ready=Unknown, retried

@@ -83,6 +83,17 @@ type node struct {
 
 func (n *node) partitioned(t sim.Time) bool { return t >= n.partStart && t < n.partEnd }
 
+// listerShowsUnknown reports whether the controller's node informer shows
+// Ready=Unknown at t, as doNoExecuteTaintingPass reads it: the
+// controller's own write has been delivered and the kubelet's Ready=True
+// over it has not.
+func (n *node) listerShowsUnknown(t sim.Time) bool {
+	if !n.unknown || t < n.unknownWrite+sim.Time(n.viewDelay) {
+		return false
+	}
+	return !(n.status.setsReady && n.status.vis <= t && n.status.commit > n.unknownWrite)
+}
+
 // kubeletSeesUnknown reports whether a read at t shows the controller's
 // Ready=Unknown: it must be newer than the kubelet's own last Ready=True
 // PATCH, and a cached read (rv=0 or the kubelet's informer) sees it only

@@ -12,6 +12,14 @@ type Rules struct {
 	RenewFraction      bool // v1.16+ (PR #80429): renewInterval = 0.25 × nodeLeaseDurationSeconds, else 10s
 	StatusFromInformer bool // v1.31+ (PR #123977): try 0 reads the kubelet's own informer, no request; else GET rv=0
 	LeaseSync          LeaseSync
+	// TaintBasedEvictions (v1.13+, beta on): pods leave through the
+	// NoExecute taint and their toleration; before, the controller deletes
+	// them pod-eviction-timeout after the last heartbeat.
+	TaintBasedEvictions bool
+	// TaintOnCurrentCondition (v1.27+): processTaintBaseEviction acts on the
+	// Ready condition this pass wrote; before, on the one it observed, so a
+	// node marked Unknown at pass P is queued for tainting at P+1.
+	TaintOnCurrentCondition bool
 }
 
 // LeaseSync is how the lease controller's sync renews.
@@ -79,6 +87,9 @@ var changes = []change{
 	{13, "nodeStatusReportFrequency (1m); NodeLease alpha, off by default: still pre-lease",
 		"pkg/kubelet/apis/config/v1beta1/defaults.go SetDefaults_KubeletConfiguration; pkg/features/kube_features.go NodeLease (alpha, v1.13)",
 		func(c *Config) { c.Rules.ReportFrequency, c.Kubelet.NodeStatusReportFrequency = true, time.Minute }},
+	{13, "TaintBasedEvictions beta, on: NoExecute taint + default tolerations replace pod-eviction-timeout",
+		"pkg/features/kube_features.go TaintBasedEvictions; pkg/controller/nodelifecycle/node_lifecycle_controller.go monitorNodeHealth (useTaintBasedEvictions)",
+		func(c *Config) { c.Rules.TaintBasedEvictions = true }},
 	{14, "NodeLease beta, on: lease loop, renewInterval hard-coded 10s (min(10s, nodeStatusUpdateFrequency) only from v1.14.x/v1.15.x patches, PR #80344/#80345)",
 		"pkg/kubelet/nodelease/controller.go NewController (defaultRenewInterval); issue #80172",
 		func(c *Config) { c.Rules.Lease = true }},
@@ -103,6 +114,9 @@ var changes = []change{
 	{27, "8 node monitor workers (workqueue.ParallelizeUntil)",
 		"PR #114296; pkg/controller/nodelifecycle/node_lifecycle_controller.go monitorNodeHealth",
 		func(c *Config) { c.Controller.Workers = 8 }},
+	{27, "processTaintBaseEviction on the condition just written (queued in the transition's pass), not the one observed (release inferred: observed in every copy up to the runTaintManager era, current at v1.37.2)",
+		"pkg/controller/nodelifecycle/node_lifecycle_controller.go monitorNodeHealth (updateNodeFunc)",
+		func(c *Config) { c.Rules.TaintOnCurrentCondition = true }},
 	{31, "status try 0 reads the kubelet's node informer (no request)",
 		"PR #123977; pkg/kubelet/kubelet_node_status.go tryUpdateNodeStatus",
 		func(c *Config) { c.Rules.StatusFromInformer = true }},
@@ -181,6 +195,7 @@ func DefaultControllerConfig() ControllerConfig {
 		SecondaryNodeEvictionRate: 0.01,                  // --secondary-node-eviction-rate
 		LargeClusterSizeThreshold: 50,                    // --large-cluster-size-threshold
 		UnhealthyZoneThreshold:    0.55,                  // --unhealthy-zone-threshold
+		PodEvictionTimeout:        5 * time.Minute,       // --pod-eviction-timeout: only without TaintBasedEvictions (v1.12); removed v1.27
 		PassOverhead:              2 * time.Millisecond,  // nodesim estimate: list from cache
 		PerNodeProcessing:         50 * time.Microsecond, // nodesim estimate: tryUpdateNodeHealth on cached objects
 		TransitionCost:            20 * time.Millisecond, // nodesim estimate: UpdateStatus + MarkPodsNotReady calls

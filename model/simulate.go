@@ -80,7 +80,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	}
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
-		lease: cfg.Rules.Lease, d: draws{r: r.stream("controller", 0)},
+		lease: cfg.Rules.Lease, rules: cfg.Rules, d: draws{r: r.stream("controller", 0)},
 		extra: make([]sim.Time, cfg.Controller.Workers), zones: make([]zone, cfg.Cluster.Zones),
 		load: workerLoads(cfg.Cluster.Nodes, cfg.Controller.Workers, cfg.Controller.PerNodeProcessing),
 	}

@@ -63,6 +63,7 @@ var params = []param{
 	floatParam("controller.secondary-node-eviction-rate", func(c *model.Config) *float64 { return &c.Controller.SecondaryNodeEvictionRate }),
 	intParam("controller.large-cluster-size-threshold", func(c *model.Config) *int { return &c.Controller.LargeClusterSizeThreshold }),
 	floatParam("controller.unhealthy-zone-threshold", func(c *model.Config) *float64 { return &c.Controller.UnhealthyZoneThreshold }),
+	durationParam("controller.pod-eviction-timeout", func(c *model.Config) *time.Duration { return &c.Controller.PodEvictionTimeout }),
 	durationParam("controller.pass-overhead", func(c *model.Config) *time.Duration { return &c.Controller.PassOverhead }),
 	durationParam("controller.per-node-processing", func(c *model.Config) *time.Duration { return &c.Controller.PerNodeProcessing }),
 	durationParam("controller.transition-cost", func(c *model.Config) *time.Duration { return &c.Controller.TransitionCost }),
