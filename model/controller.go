@@ -23,6 +23,10 @@ type controller struct {
 	master  bool // "master disruption mode": every zone fully disrupted
 	tainter sim.Kind
 	ticking bool
+	// leaseGate is when the lease informer has caught up with the newest
+	// live lease a circuit-breaker GET found (v1.37+): until then every
+	// node is skipped (consistencyStore.EnsureReady fails).
+	leaseGate sim.Time
 }
 
 // pass is one monitorNodeHealth pass starting at s. It returns when the
@@ -62,6 +66,9 @@ func (r *run) passFrom(s sim.Time) sim.Time {
 func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	c := &r.ctl
 	n.status.observe(&r.sp, &r.env, n, s) // nodes come from the informer snapshot at pass start
+	if t < c.leaseGate {
+		return t // short-circuited: this node is not processed in this pass
+	}
 	if n.unknown && n.status.seenReady > n.unknownWrite {
 		r.recovered(n, t)
 	}
@@ -97,15 +104,41 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	if refreshed {
 		r.met.heartbeat(r, n, before, t)
 	}
-	if graceExpired(t, n.probe, grace) && !n.unknown {
-		var ok bool
-		t, ok = r.writeUnknown(n, t)
-		if ok {
-			n.savedLease = observed
+	if graceExpired(t, n.probe, grace) {
+		if c.rules.LeaseCircuitBreaker && c.lease {
+			var skip bool
+			if t, skip = r.liveLeaseCheck(n, t); skip {
+				return t
+			}
+		}
+		if !n.unknown {
+			var ok bool
+			t, ok = r.writeUnknown(n, t)
+			if ok {
+				n.savedLease = observed
+			}
 		}
 	}
 	r.evictionDecision(n, t, observedUnknown)
 	return t
+}
+
+// liveLeaseCheck is the NodeControllerLeaseCircuitBreaker check of
+// tryUpdateNodeHealth (v1.37+): a GET of the live lease before trusting an
+// expired one. A failed GET skips the node; a live lease newer than the
+// cache's skips it and holds every node until the informer delivers that
+// lease. It returns the worker's clock and whether to skip.
+func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
+	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, false)
+	t += sim.Time(o.dur)
+	if !o.ok {
+		return t, true
+	}
+	if vis, newer := n.lease.unseenCommit(t); newer {
+		r.ctl.leaseGate = max(r.ctl.leaseGate, vis)
+		return t, true
+	}
+	return t, false
 }
 
 // evictionDecision queues n for its zone's rate-limited NoExecute tainting

@@ -16,6 +16,7 @@ type statusLoop struct {
 	next *draws // if set, the law of the next batch that is not a replay (an excursion's branch)
 
 	lastReport  sim.Time // lastStatusReportTime (kubelet clock)
+	reportDelay int64    // delayAfterNodeStatusChange (v1.34+)
 	readyCommit sim.Time // last PATCH that set Ready=True over an Unknown
 	lastVis     sim.Time // in-order delivery of the Node object
 	snap        statusSnap
@@ -36,6 +37,7 @@ type statusLoop struct {
 type statusSnap struct {
 	d                                draws
 	lastReport, readyCommit, lastVis sim.Time
+	reportDelay                      int64
 }
 
 // statusParams are the per-run constants of every status loop.
@@ -44,6 +46,7 @@ type statusParams struct {
 	jitter      float64
 	report      int64 // nodeStatusReportFrequency
 	lease       bool  // lease mode: patch only on change or report frequency
+	reportDelay bool  // v1.34+: a random offset on the report after a change or restart
 	fromCache   bool  // v1.31+: try 0 reads the kubelet's own informer
 	retries     int   // nodeStatusUpdateRetry
 	timeout     int64
@@ -55,7 +58,7 @@ const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -86,8 +89,14 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				}
 			}
 			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
-			if p.lease && !unknown && t-s.lastReport < sim.Time(p.report) {
+			if p.lease && !unknown && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
+			}
+			if p.reportDelay {
+				s.reportDelay = 0 // a periodic report: back on the fixed schedule
+				if unknown || s.lastReport == longAgo {
+					s.reportDelay = reportOffset(p.report, &s.d.r)
+				}
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
 			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.partitioned(t))
@@ -122,13 +131,13 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 		return
 	}
 	s.d = s.snap.d
-	s.lastReport, s.readyCommit, s.lastVis = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis
+	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay
 	s.generate(p, env, n, s.start)
 }
 
 // restart starts the loop at t as a freshly started kubelet.
 func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
-	s.stopped, s.lastReport = false, longAgo
+	s.stopped, s.lastReport, s.reportDelay = false, longAgo, 0
 	s.fresh()
 	s.generate(p, env, n, t)
 }

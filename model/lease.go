@@ -245,6 +245,17 @@ func (l *leaseLoop) advance(p *leaseParams, env *env, n *node) {
 	l.generate(p, env, n, l.nextStart)
 }
 
+// unseenCommit reports the newest commit at or before t that the
+// controller's informer has not delivered, and when it will.
+func (l *leaseLoop) unseenCommit(t sim.Time) (sim.Time, bool) {
+	for i := len(l.commits) - 1; i >= l.head; i-- {
+		if l.commits[i].commit <= t {
+			return l.commits[i].vis, true
+		}
+	}
+	return 0, false
+}
+
 // fresh switches to the law set for the next sync that is not a replay.
 func (l *leaseLoop) fresh() {
 	if l.next != nil {

@@ -280,3 +280,42 @@ func TestLeaseConflictBeforeV116(t *testing.T) {
 	assert.Len(t, *log, 5, "five PUTs, no GET in between")
 	assert.Equal(t, []leaseCommit{{renew: 0, commit: sec(12), vis: sec(12)}}, n.lease.commits)
 }
+
+// TestReportOffsetAfterRestartV134: from v1.34 the periodic status report
+// that follows a restart (or a status change) comes
+// nodeStatusReportFrequency × U(−0.5, 0.5) off schedule, once; the one
+// after is back on the fixed period. Before v1.34 every report is 5m apart.
+func TestReportOffsetAfterRestartV134(t *testing.T) {
+	patches := func(profile string) []sim.Time {
+		c := exactConfig(t, profile, 1)
+		r := newRun(c, 0)
+		n := &r.nodes[0]
+		n.status.restart(&r.sp, &r.env, n, 0)
+		var out []sim.Time
+		for i := 0; i < 3; i++ {
+			out = append(out, n.status.commit)
+			n.status.generate(&r.sp, &r.env, n, n.status.nextStart)
+		}
+		return out
+	}
+	old := patches("v1.33")
+	assert.Equal(t, []sim.Time{0, sec(300), sec(600)}, old)
+	offsets := map[sim.Time]bool{}
+	for seed := uint64(1); seed <= 20; seed++ {
+		c := exactConfig(t, "v1.34", 1)
+		c.Simulation.Seed = seed
+		r := newRun(c, 0)
+		n := &r.nodes[0]
+		n.status.restart(&r.sp, &r.env, n, 0)
+		first := n.status.commit
+		n.status.generate(&r.sp, &r.env, n, n.status.nextStart)
+		second := n.status.commit
+		n.status.generate(&r.sp, &r.env, n, n.status.nextStart)
+		third := n.status.commit
+		gap := second - first
+		assert.True(t, gap >= sec(150) && gap <= sec(460), "seed %d: first report %v after the restart's", seed, gap)
+		assert.Equal(t, sec(300), third-second, "seed %d: then the fixed period", seed)
+		offsets[gap] = true
+	}
+	assert.Greater(t, len(offsets), 5, "the offset is random")
+}

@@ -20,6 +20,14 @@ type Rules struct {
 	// Ready condition this pass wrote; before, on the one it observed, so a
 	// node marked Unknown at pass P is queued for tainting at P+1.
 	TaintOnCurrentCondition bool
+	// ReportDelay (v1.34+): after a status change or a restart the next
+	// periodic status report comes up to half a report period early or late.
+	ReportDelay bool
+	// LeaseCircuitBreaker (v1.37+, NodeControllerLeaseCircuitBreaker beta,
+	// on): before writing Unknown the controller GETs the live lease; if it
+	// is newer than its cache, it processes no node until the lease
+	// informer has caught up (KEP-5328).
+	LeaseCircuitBreaker bool
 }
 
 // LeaseSync is how the lease controller's sync renews.
@@ -123,6 +131,12 @@ var changes = []change{
 	{32, "node-monitor-grace-period 50s",
 		"PR #126287; pkg/controller/nodelifecycle/config/v1alpha1/defaults.go RecommendedDefaultNodeLifecycleControllerConfiguration",
 		func(c *Config) { c.Controller.NodeMonitorGracePeriod = 50 * time.Second }},
+	{34, "status report after a change or restart offset by U(−0.5, 0.5) × nodeStatusReportFrequency (read at v1.37.2)",
+		"PR #130919; pkg/kubelet/kubelet_node_status.go tryUpdateNodeStatus, isUpdateStatusPeriodExpired, calculateDelay",
+		func(c *Config) { c.Rules.ReportDelay = true }},
+	{37, "NodeControllerLeaseCircuitBreaker beta, on: a live lease GET guards every Unknown; a stale lease cache stops the pass until it catches up",
+		"KEP-5328; pkg/features/kube_features.go; pkg/controller/nodelifecycle/node_lifecycle_controller.go tryUpdateNodeHealth (consistencyStore.EnsureReady, WroteAt)",
+		func(c *Config) { c.Rules.LeaseCircuitBreaker = true }},
 }
 
 // Default returns the configuration of profile: upstream defaults of that

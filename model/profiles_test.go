@@ -79,3 +79,33 @@ func TestProfileBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileRuleBoundaries pins the boolean rules at their first release.
+func TestProfileRuleBoundaries(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		rule  func(r Rules) bool
+		first int
+	}{
+		{"ReportFrequency", func(r Rules) bool { return r.ReportFrequency }, 13},
+		{"TaintBasedEvictions", func(r Rules) bool { return r.TaintBasedEvictions }, 13},
+		{"Lease", func(r Rules) bool { return r.Lease }, 14},
+		{"RenewFraction", func(r Rules) bool { return r.RenewFraction }, 16},
+		{"TaintOnCurrentCondition", func(r Rules) bool { return r.TaintOnCurrentCondition }, 27},
+		{"StatusFromInformer", func(r Rules) bool { return r.StatusFromInformer }, 31},
+		{"ReportDelay", func(r Rules) bool { return r.ReportDelay }, 34},
+		{"LeaseCircuitBreaker", func(r Rules) bool { return r.LeaseCircuitBreaker }, 37},
+	} {
+		for m := oldestMinor; m <= newestMinor; m++ {
+			c := must(Default("v1." + strconv.Itoa(m)))
+			if got := tc.rule(c.Rules); got != (m >= tc.first) {
+				t.Errorf("%s at v1.%d = %v, want on from v1.%d", tc.name, m, got, tc.first)
+			}
+		}
+	}
+	for m, want := range map[int]LeaseSync{13: LeaseGetFirst, 15: LeaseGetFirst, 16: LeaseSingleOptimistic, 17: LeaseSingleOptimistic, 18: LeaseRetryOptimistic, 37: LeaseRetryOptimistic} {
+		if got := must(Default("v1." + strconv.Itoa(m))).Rules.LeaseSync; got != want {
+			t.Errorf("LeaseSync at v1.%d = %v, want %v", m, got, want)
+		}
+	}
+}

@@ -100,3 +100,24 @@ func TestLeaseFlappingIssue80172(t *testing.T) {
 	v116 := run("v1.16")
 	assert.Less(t, float64(v116.RatePerNodeDay), float64(v114.RatePerNodeDay)/50, "renewing every 5s stops the flapping")
 }
+
+// v1.37's NodeControllerLeaseCircuitBreaker (KEP-5328) answers #121793:
+// before writing Unknown the controller GETs the live lease, finds it newer
+// than its stalled cache, and processes no node until the watch catches
+// up. A 45s stall against a 40s grace marks nearly every node Unknown in
+// v1.36 and none in v1.37.
+func TestLeaseCircuitBreakerV137(t *testing.T) {
+	unknownFraction := func(profile string) float64 {
+		c := must(Default(profile))
+		c.Cluster.Nodes = 300
+		c.Simulation.Duration, c.Simulation.Warmup, c.Simulation.Replications = time.Hour, 10*time.Minute, 1
+		c.Controller.NodeMonitorGracePeriod = 40 * time.Second
+		c.APIServer.RequestFailureProbability = 0
+		c.APIServer.Incidents = []Incident{{Name: "lease watch dead", Every: Const(30 * time.Minute), Lasts: Const(45 * time.Second), Effect: WatchStall}}
+		p, err := RunPoint(context.Background(), c, 1, nil)
+		require.NoError(t, err)
+		return float64(p.MassNotReady.MaxFraction)
+	}
+	assert.Greater(t, unknownFraction("v1.36"), 0.9)
+	assert.Zero(t, unknownFraction("v1.37"))
+}

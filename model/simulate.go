@@ -75,7 +75,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	}
 	r.sp = statusParams{
 		frequency: int64(k.NodeStatusUpdateFrequency), jitter: k.StatusJitterFactor, report: int64(k.NodeStatusReportFrequency),
-		lease: cfg.Rules.Lease, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
+		lease: cfg.Rules.Lease, reportDelay: cfg.Rules.ReportDelay, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
 		timeout: timeout, collect: k.StatusCollectionDelay, collectPods: int64(k.StatusCollectionDelayPerPod) * int64(cfg.Cluster.PodsPerNode),
 	}
 	r.ctl = controller{
