@@ -113,7 +113,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		}
 		if !n.unknown {
 			var ok bool
-			t, ok = r.writeUnknown(n, t)
+			t, ok = r.writeUnknown(n, s, t)
 			if ok {
 				n.savedLease = observed
 			}
@@ -161,17 +161,32 @@ func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 	}
 }
 
-// writeUnknown is the controller's UpdateStatus to Ready=Unknown, retried
-// by wait.PollImmediate(20ms, 100ms). It returns the worker's clock after
-// the attempt and whether it succeeded.
-func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
+// writeUnknown is the controller's UpdateStatus to Ready=Unknown of the
+// node as listed at s, retried by wait.PollImmediate(20ms, 100ms). The
+// write carries the listed resourceVersion, so a kubelet PATCH committed
+// since makes it 409 Conflict. After any failure the controller GETs the
+// node and re-runs tryUpdateNodeHealth on it: a heartbeat in the fresh copy
+// refreshes the probe and cancels the transition. It returns the worker's
+// clock and whether Unknown was written.
+func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	deadline := t + sim.Time(100e6)
 	for {
 		o := r.env.api.request(&c.d, write, t, 0, nil, false)
 		t += sim.Time(o.dur)
-		if o.ok {
+		if o.ok && !n.status.patchedSince(s, t) {
 			break
+		}
+		g := r.env.api.request(&c.d, read, t, 0, nil, false)
+		t += sim.Time(g.dur)
+		if !g.ok {
+			return t, false // "Failed while getting a Node to retry updating node health"
+		}
+		if hb, ok := n.status.committedHB(t); ok && hb != n.savedHB {
+			before := n.probe
+			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
+			r.met.heartbeat(r, n, before, t)
+			return t, false
 		}
 		if t+20e6 > deadline {
 			return t, false // "Skipping - no pods will be evicted"; retried next pass

@@ -283,3 +283,29 @@ func TestTainterReadsTheLister(t *testing.T) {
 	assert.True(t, n.listerShowsUnknown(sec(52)))
 	assert.False(t, n.listerShowsUnknown(sec(52.1)), "the kubelet's Ready=True is in the lister")
 }
+
+// The Unknown write carries the resourceVersion of the node as listed at
+// pass start. A kubelet PATCH committed since (not yet delivered to the
+// informer) makes it 409 Conflict; the controller re-GETs the node, sees
+// the new heartbeat, refreshes the probe and writes nothing. A PATCH
+// committed after the write comes too late.
+func TestUnknownWriteConflictCancelsTransition(t *testing.T) {
+	for _, tc := range []struct {
+		commit      float64
+		wantUnknown bool
+	}{{49.5, false}, {50.5, true}} {
+		r, n := manual(t, exactConfig(t, "v1.12", 1)) // grace 40s: probe 5s, Unknown at the pass at 50s
+		tr := record(r)
+		deliverStatus(n, sec(4), 1, false)
+		r.eng.Run(sec(45))
+		require.Equal(t, sec(5), n.probe)
+		// the next heartbeat commits at tc.commit, delivered at 51s
+		n.status.vis, n.status.commit, n.status.hb, n.status.setsReady = sec(51), sec(tc.commit), 49, false
+		r.eng.Run(sec(50))
+		assert.Equal(t, tc.wantUnknown, len(tr.unknown) == 1, "PATCH committed at %v", tc.commit)
+		if !tc.wantUnknown {
+			assert.Equal(t, sec(50), n.probe, "the re-GET's heartbeat refreshes the probe")
+			assert.Equal(t, int64(49), n.savedHB)
+		}
+	}
+}

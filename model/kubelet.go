@@ -159,6 +159,21 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 	}
 }
 
+// patchedSince reports whether a PATCH the controller's node informer had
+// not delivered at s has committed by t: the listed copy is then stale.
+func (s *statusLoop) patchedSince(listed, t sim.Time) bool {
+	return s.vis != sim.Never && s.vis > listed && s.commit <= t
+}
+
+// committedHB is the LastHeartbeatTime a quorum GET at t returns, if the
+// pending PATCH has committed by then.
+func (s *statusLoop) committedHB(t sim.Time) (int64, bool) {
+	if s.vis == sim.Never || s.commit > t {
+		return 0, false
+	}
+	return s.hb, true
+}
+
 // fresh switches to the law set for the next batch that is not a replay.
 func (s *statusLoop) fresh() {
 	if s.next != nil {

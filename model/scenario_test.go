@@ -118,6 +118,8 @@ func TestLeaseCircuitBreakerV137(t *testing.T) {
 		require.NoError(t, err)
 		return float64(p.MassNotReady.MaxFraction)
 	}
-	assert.Greater(t, unknownFraction("v1.36"), 0.9)
+	// NB: not all in v1.36: a node whose 5m status PATCH committed during
+	// the stall makes the Unknown write 409, and the re-GET rescues it.
+	assert.Greater(t, unknownFraction("v1.36"), 0.8)
 	assert.Zero(t, unknownFraction("v1.37"))
 }
