@@ -59,6 +59,13 @@ type KubeletConfig struct {
 	// timeout, and a failure probability; neither touches other clients.
 	NetworkLatency            Dist    // kubelet.network-latency
 	NetworkFailureProbability float64 // kubelet.network-failure-probability
+
+	// StatusChangeEvery is the time between changes of the node's status
+	// other than Ready (images, volumes in use, allocatable, …: nodesim knob
+	// kubelet.status-change-every; constant 0: none). In lease mode each one
+	// makes the next tick PATCH, a heartbeat (nodeStatusHasChanged compares
+	// the whole status).
+	StatusChangeEvery Dist
 }
 
 // APIServerConfig covers the apiserver, etcd and the request path.
@@ -220,6 +227,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Kubelet.StatusCollectionDelayPerPod < 0 {
 		bad("kubelet.status-collection-delay-per-pod", "must be >= 0, got %v", c.Kubelet.StatusCollectionDelayPerPod)
+	}
+	if k := c.Kubelet.StatusChangeEvery; !(k.Kind == Constant && k.A == 0) && !(k.Mean() > 0) {
+		bad("kubelet.status-change-every", "must have a mean > 0 (constant 0s: no changes)")
 	}
 	if c.Kubelet.NodeStatusUpdateRetry < 1 {
 		bad("kubelet.node-status-update-retry", "must be >= 1, got %d", c.Kubelet.NodeStatusUpdateRetry)

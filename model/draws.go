@@ -46,6 +46,7 @@ const (
 	siteCollect
 	siteNetLatency // kubelet.network-latency
 	siteNetFails   // kubelet.network-failure-probability
+	siteChange     // kubelet.status-change-every
 	sitesPerLoop
 )
 
@@ -56,7 +57,7 @@ const (
 	nSites           = 2 * int(sitesPerLoop)
 )
 
-var siteNames = [sitesPerLoop]string{"read latency", "write latency", "read failures", "write failures", "watch delay", "status collection", "network latency", "network failures"}
+var siteNames = [sitesPerLoop]string{"read latency", "write latency", "read failures", "write failures", "watch delay", "status collection", "network latency", "network failures", "status changes"}
 
 func siteName(s site) string {
 	loop := "lease"

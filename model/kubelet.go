@@ -17,6 +17,7 @@ type statusLoop struct {
 
 	lastReport  sim.Time // lastStatusReportTime (kubelet clock)
 	reportDelay int64    // delayAfterNodeStatusChange (v1.34+)
+	nextChange  sim.Time // next status change other than Ready (Never: none)
 	readyCommit sim.Time // last PATCH that set Ready=True over an Unknown
 	lastVis     sim.Time // in-order delivery of the Node object
 	snap        statusSnap
@@ -38,6 +39,7 @@ type statusSnap struct {
 	d                                draws
 	lastReport, readyCommit, lastVis sim.Time
 	reportDelay                      int64
+	nextChange                       sim.Time
 }
 
 // statusParams are the per-run constants of every status loop.
@@ -52,13 +54,15 @@ type statusParams struct {
 	timeout     int64
 	collect     Dist
 	collectPods int64 // per-pod addition × pods on the node
+	changes     Dist  // time between other status changes
+	changesOn   bool
 }
 
 const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -89,12 +93,13 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				}
 			}
 			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
-			if p.lease && !unknown && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
+			changed := unknown || s.nextChange <= t
+			if p.lease && !changed && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
 			}
 			if p.reportDelay {
 				s.reportDelay = 0 // a periodic report: back on the fixed schedule
-				if unknown || s.lastReport == longAgo {
+				if changed || s.lastReport == longAgo {
 					s.reportDelay = reportOffset(p.report, &s.d.r)
 				}
 			}
@@ -108,6 +113,9 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				break // died before the PATCH returned
 			}
 			s.lastReport = t
+			for s.nextChange <= t {
+				s.nextChange += sim.Time(p.changeGap(&s.d)) // reported: wait for the next one
+			}
 			if unknown {
 				s.readyCommit = t
 			}
@@ -131,7 +139,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 		return
 	}
 	s.d = s.snap.d
-	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay
+	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay, s.nextChange = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay, s.snap.nextChange
 	s.generate(p, env, n, s.start)
 }
 
@@ -139,6 +147,10 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
 	s.stopped, s.lastReport, s.reportDelay = false, longAgo, 0
 	s.fresh()
+	s.nextChange = sim.Never
+	if p.changesOn {
+		s.nextChange = t + sim.Time(p.changeGap(&s.d))
+	}
 	s.generate(p, env, n, t)
 }
 
@@ -157,6 +169,20 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		s.fresh()
 		s.generate(p, env, n, s.nextStart)
 	}
+}
+
+// changeGap draws the time to the next other status change (at least 1ns).
+func (p *statusParams) changeGap(d *draws) int64 {
+	if !p.changesOn {
+		return int64(sim.Never)
+	}
+	var g int64
+	if d.law != nil {
+		g = d.tiltedNs(&p.changes, siteChange)
+	} else {
+		g = p.changes.SampleNs(&d.r)
+	}
+	return max(g, 1)
 }
 
 // patchedSince reports whether a PATCH the controller's node informer had

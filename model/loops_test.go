@@ -319,3 +319,30 @@ func TestReportOffsetAfterRestartV134(t *testing.T) {
 	}
 	assert.Greater(t, len(offsets), 5, "the offset is random")
 }
+
+// TestOtherStatusChangesArePatched: in lease mode a status change other
+// than Ready (kubelet.status-change-every) makes the next tick PATCH, a
+// heartbeat for the controller; without changes only the 5m report does.
+func TestOtherStatusChangesArePatched(t *testing.T) {
+	patches := func(every Dist) []sim.Time {
+		c := exactConfig(t, "v1.33", 1)
+		c.Kubelet.StatusChangeEvery = every
+		require.NoError(t, c.Validate())
+		r := newRun(c, 0)
+		n := &r.nodes[0]
+		n.status.restart(&r.sp, &r.env, n, 0)
+		var out []sim.Time
+		for i := 0; i < 5; i++ {
+			out = append(out, n.status.commit)
+			n.status.generate(&r.sp, &r.env, n, n.status.nextStart)
+		}
+		return out
+	}
+	// ticks every 10s; changes at 25s, 50s, 75s, 100s: patched at the
+	// first tick at or after each
+	assert.Equal(t, []sim.Time{0, sec(30), sec(50), sec(80), sec(100)}, patches(Const(25*time.Second)))
+	assert.Equal(t, []sim.Time{0, sec(300), sec(600), sec(900), sec(1200)}, patches(Const(0)))
+	c := exactConfig(t, "v1.33", 1)
+	c.Kubelet.StatusChangeEvery = Dist{Kind: Uniform, A: -2, B: -1}
+	assert.Error(t, c.Validate())
+}

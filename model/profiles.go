@@ -180,6 +180,7 @@ func DefaultKubeletConfig() KubeletConfig {
 		LeaseBackoffMax:             7 * time.Second,                                    // backoffEnsureLease maxBackoff
 		NetworkLatency:              Const(0),                                           // nodesim knob: the kubelet's network adds nothing
 		NetworkFailureProbability:   0,                                                  // nodesim knob
+		StatusChangeEvery:           Const(0),                                           // nodesim knob: no other status changes
 	}
 	return k
 }

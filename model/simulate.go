@@ -77,6 +77,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 		frequency: int64(k.NodeStatusUpdateFrequency), jitter: k.StatusJitterFactor, report: int64(k.NodeStatusReportFrequency),
 		lease: cfg.Rules.Lease, reportDelay: cfg.Rules.ReportDelay, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
 		timeout: timeout, collect: k.StatusCollectionDelay, collectPods: int64(k.StatusCollectionDelayPerPod) * int64(cfg.Cluster.PodsPerNode),
+		changes: k.StatusChangeEvery, changesOn: !(k.StatusChangeEvery.Kind == Constant && k.StatusChangeEvery.A == 0),
 	}
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),

@@ -46,6 +46,7 @@ var params = []param{
 	durationParam("kubelet.lease-backoff-max", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffMax }),
 	distParam("kubelet.network-latency", func(c *model.Config) *model.Dist { return &c.Kubelet.NetworkLatency }),
 	floatParam("kubelet.network-failure-probability", func(c *model.Config) *float64 { return &c.Kubelet.NetworkFailureProbability }),
+	distParam("kubelet.status-change-every", func(c *model.Config) *model.Dist { return &c.Kubelet.StatusChangeEvery }),
 
 	distParam("apiserver.write-latency", func(c *model.Config) *model.Dist { return &c.APIServer.WriteLatency }),
 	distParam("apiserver.read-latency", func(c *model.Config) *model.Dist { return &c.APIServer.ReadLatency }),
