@@ -61,13 +61,23 @@ const requestTimeout = int64(60e9)
 // reach the apiserver (kubelet.network-latency,
 // kubelet.network-failure-probability).
 type clientSide struct {
-	lat   Dist
-	failP float64
-	below uint64 // see request
+	lat         Dist
+	fixed       bool  // lat is a constant: no draw (the default, 0)
+	fixedNs     int64 // its value
+	failP       float64
+	below       uint64 // failBelow(failP)
+	serverBelow uint64 // the server's failure threshold on the rest, see draw
 }
 
-func newClientSide(k *KubeletConfig) clientSide {
-	return clientSide{lat: k.NetworkLatency, failP: k.NetworkFailureProbability, below: failBelow(k.NetworkFailureProbability)}
+// newClientSide is the client side of every kubelet; serverP is the
+// server's request-failure-probability.
+func newClientSide(k *KubeletConfig, serverP float64) clientSide {
+	c := clientSide{lat: k.NetworkLatency, failP: k.NetworkFailureProbability, below: failBelow(k.NetworkFailureProbability)}
+	if c.fixed = k.NetworkLatency.Kind == Constant; c.fixed {
+		c.fixedNs = int64(k.NetworkLatency.A * 1e9)
+	}
+	c.serverBelow = uint64(math.Ceil(serverP * float64(uint64(1<<53)-c.below)))
+	return c
 }
 
 // failBelow is ⌈p·2^53⌉: a draw's low 53 bits v fail with probability p
@@ -92,7 +102,7 @@ func (a *apiserver) request(d *draws, k reqKind, t sim.Time, timeout int64, c *c
 	var net int64
 	netOK, ok := true, v >= a.failBelow
 	if c != nil {
-		net, netOK, ok = c.draw(d, v, a.failP)
+		net, netOK, ok = c.draw(d, v)
 	}
 	if timeout == 0 {
 		timeout = requestTimeout
@@ -158,18 +168,20 @@ func (a *apiserver) draw(d *draws, k reqKind) (int64, uint64) {
 // uniform v decides both: the network fails when v < c.below, else the
 // server when (v − c.below) falls below the server's share of the rest, so
 // with no network failures this is exactly the server's own test.
-func (c *clientSide) draw(d *draws, v uint64, serverP float64) (int64, bool, bool) {
+func (c *clientSide) draw(d *draws, v uint64) (int64, bool, bool) {
 	if d.law != nil {
 		lat := d.tiltedNs(&c.lat, siteNetLatency)
 		netOK := !d.tiltedFail(c.failP, siteNetFails)
 		return lat, netOK, v != 0
 	}
-	lat := c.lat.SampleNs(&d.r)
+	lat := c.fixedNs
+	if !c.fixed {
+		lat = c.lat.SampleNs(&d.r)
+	}
 	if v < c.below {
 		return lat, false, false
 	}
-	rest := float64(uint64(1<<53) - c.below)
-	return lat, true, v-c.below >= uint64(math.Ceil(serverP*rest))
+	return lat, true, v-c.below >= c.serverBelow
 }
 
 // watchStallEnd returns when a watch event whose natural delivery time is v

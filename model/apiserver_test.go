@@ -43,13 +43,13 @@ func testDraws() draws { return draws{r: *sim.NewRand(sim.StreamKey{Seed: 3, Com
 // requests (no client side) see only the server.
 func TestClientSideDelaysOnlyItsOwnRequests(t *testing.T) {
 	a := testAPI(Const(10*time.Millisecond), 0)
-	net := clientSide{lat: Const(5 * time.Second)}
+	net := newClientSide(&KubeletConfig{NetworkLatency: Const(5 * time.Second)}, 0)
 	d := testDraws()
 	assert.Equal(t, outcome{ok: true, dur: 5010e6}, a.request(&d, write, 0, 10e9, &net, false))
 	assert.Equal(t, outcome{ok: true, dur: 10e6}, a.request(&d, write, 0, 0, nil, false), "controller: server side only")
-	slow := clientSide{lat: Const(12 * time.Second)}
+	slow := newClientSide(&KubeletConfig{NetworkLatency: Const(12 * time.Second)}, 0)
 	assert.Equal(t, outcome{ok: false, dur: 10e9}, a.request(&d, write, 0, 10e9, &slow, false), "a client side past the timeout: never reaches the server")
-	cut := newClientSide(&KubeletConfig{NetworkLatency: Const(time.Second), NetworkFailureProbability: 1})
+	cut := newClientSide(&KubeletConfig{NetworkLatency: Const(time.Second), NetworkFailureProbability: 1}, 0)
 	assert.Equal(t, outcome{ok: false, dur: 1e9}, a.request(&d, write, 0, 10e9, &cut, false), "network failure after its latency")
 	assert.Equal(t, outcome{ok: true, dur: 10e6}, a.request(&d, write, 0, 0, nil, false), "the controller is not cut off")
 }
@@ -59,7 +59,7 @@ func TestClientSideDelaysOnlyItsOwnRequests(t *testing.T) {
 func TestIncidentsSeeTheArrivalTime(t *testing.T) {
 	a := testAPI(Const(10*time.Millisecond), 0)
 	a.incidents = []incident{{start: sec(100), end: sec(101), effect: Unavailable, failAfter: 7e9}}
-	net := clientSide{lat: Const(2 * time.Second)}
+	net := newClientSide(&KubeletConfig{NetworkLatency: Const(2 * time.Second)}, 0)
 	d := testDraws()
 	assert.Equal(t, outcome{ok: false, dur: 9e9}, a.request(&d, write, sec(98.5), 10e9, &net, false), "arrives at 100.5")
 	assert.Equal(t, outcome{ok: true, dur: 2010e6}, a.request(&d, write, sec(99.5), 10e9, &net, false), "arrives at 101.5")
@@ -79,7 +79,7 @@ func TestRequestTimeoutBoundsTheController(t *testing.T) {
 // no network failures the split uniform fails exactly as the server alone.
 func TestRequestDrawsDoNotDependOnTheEnvironment(t *testing.T) {
 	lat := must(LogNormalMedianP99(10*time.Millisecond, time.Second))
-	net := newClientSide(&KubeletConfig{NetworkLatency: must(LogNormalMedianP99(time.Millisecond, 20*time.Millisecond)), NetworkFailureProbability: 0.1})
+	net := newClientSide(&KubeletConfig{NetworkLatency: must(LogNormalMedianP99(time.Millisecond, 20*time.Millisecond)), NetworkFailureProbability: 0.1}, 0.3)
 	for _, env := range []struct {
 		name string
 		inc  []incident
@@ -96,7 +96,7 @@ func TestRequestDrawsDoNotDependOnTheEnvironment(t *testing.T) {
 		}
 		assert.Equal(t, ref.r.Uint64(), d.r.Uint64(), env.name)
 	}
-	none := clientSide{lat: Const(0)}
+	none := newClientSide(&KubeletConfig{NetworkLatency: Const(0)}, 0.3)
 	a := testAPI(lat, 0.3)
 	d1, d2 := testDraws(), testDraws()
 	for i := 0; i < 10000; i++ {

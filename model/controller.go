@@ -14,11 +14,10 @@ type controller struct {
 	lease bool  // the controller reads leases (v1.13+)
 	rules Rules
 
-	d       draws      // its stream: never tilted
-	extra   []sim.Time // per worker, time spent on transitions in this pass
-	load    []int64    // per worker, per-node processing of a whole pass
-	gen     int64      // leader generation: passes of an old leader are dropped
-	down    bool       // no leader (failover in progress)
+	d       draws   // its stream: never tilted
+	workers workers // the pass's ParallelizeUntil schedule
+	gen     int64   // leader generation: passes of an old leader are dropped
+	down    bool    // no leader (failover in progress)
 	zones   []zone
 	master  bool // "master disruption mode": every zone fully disrupted
 	tainter sim.Kind
@@ -32,30 +31,26 @@ type controller struct {
 // pass is one monitorNodeHealth pass starting at s. It returns when the
 // pass ends, so the run can arm the next one node-monitor-period later.
 func (r *run) pass(s sim.Time) sim.Time {
-	clear(r.ctl.extra)
+	r.ctl.workers.reset(s + sim.Time(r.ctl.cfg.PassOverhead))
 	return r.passFrom(s)
 }
 
-// passFrom runs a pass that listed the nodes at s with the workers' extra
-// time so far. Workers take nodes round robin: a node is handled when its
-// worker has spent its slot of per-node processing plus the extra time of
-// the transitions before it, and the pass ends when the busiest worker
-// has done its whole load.
+// passFrom runs a pass that listed the nodes at s, its workers' schedule
+// as it stands. Each node is handled when the worker that takes it
+// (workqueue.ParallelizeUntil: the first one free) has spent its per-node
+// processing; its transition's API calls keep that worker busy, and the
+// pass ends when the last worker is done.
 func (r *run) passFrom(s sim.Time) sim.Time {
-	c := &r.ctl
-	base := s + sim.Time(c.cfg.PassOverhead)
+	ws := &r.ctl.workers
 	for i := range r.nodes {
 		n := &r.nodes[i]
-		t := base + sim.Time(n.slot) + c.extra[n.worker]
+		w, t := ws.instant(n.pos, n.rrWorker, n.rrSlot)
 		if r.beforeNode != nil {
 			r.beforeNode(n, s, t)
 		}
-		c.extra[n.worker] += r.processNode(n, s, t) - t
+		ws.finish(n.pos, w, t, r.processNode(n, s, t))
 	}
-	end := s
-	for w, x := range c.extra {
-		end = max(end, base+sim.Time(c.load[w])+x)
-	}
+	end := max(s, ws.end())
 	r.handleDisruption(end)
 	return end
 }

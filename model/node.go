@@ -45,9 +45,9 @@ const (
 // Ready condition, the controller's health entry, taints and failures.
 type node struct {
 	id, zone int32 // index in the run's nodes; failure domain
-	pos      int32 // position in the cluster: its streams, worker and slot in a pass
-	worker   int32 // the controller worker that processes it, round robin
-	slot     int64 // its worker's per-node processing before it finishes, in a pass
+	pos      int32 // position in the cluster: its streams and its place in a pass
+	rrWorker int32 // pos mod workers: its worker while a pass is still round robin
+	rrSlot   int64 // (pos/workers + 1) × per-node processing: its instant then, after the pass's base
 	lease    leaseLoop
 	status   statusLoop
 

@@ -47,7 +47,11 @@ func TestWatchStallIssue121793(t *testing.T) {
 		require.NoError(t, err)
 		return float64(p.MassNotReady.MaxFraction)
 	}
-	assert.Greater(t, unknownFraction(40*time.Second), 0.9)
+	// NB: > 80%, not all: nodes whose 5m status PATCH lands in the stall are
+	// rescued by the Unknown write's 409 and re-GET, and with
+	// ParallelizeUntil the transitions' API calls no longer push the
+	// nodes behind them past their grace.
+	assert.Greater(t, unknownFraction(40*time.Second), 0.8)
 	f50 := unknownFraction(50 * time.Second)
 	assert.Greater(t, f50, 0.0, "a node renewed just before the stall is ~55s stale")
 	assert.Less(t, f50, 0.5)

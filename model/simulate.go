@@ -61,7 +61,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
 		api:        newAPIServer(&cfg.APIServer),
-		net:        newClientSide(&cfg.Kubelet),
+		net:        newClientSide(&cfg.Kubelet, cfg.APIServer.RequestFailureProbability),
 		watchDelay: cfg.Informer.WatchDelay,
 		end:        r.warmup.Add(cfg.Simulation.Duration),
 	}
@@ -82,8 +82,8 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
 		lease: cfg.Rules.Lease, rules: cfg.Rules, d: draws{r: r.stream("controller", 0)},
-		extra: make([]sim.Time, cfg.Controller.Workers), zones: make([]zone, cfg.Cluster.Zones),
-		load: workerLoads(cfg.Cluster.Nodes, cfg.Controller.Workers, cfg.Controller.PerNodeProcessing),
+		zones:   make([]zone, cfg.Cluster.Zones),
+		workers: newWorkers(cfg.Controller.Workers, cfg.Cluster.Nodes, sim.Time(cfg.Controller.PerNodeProcessing)),
 	}
 	for i := range r.ctl.zones {
 		z := &r.ctl.zones[i]
@@ -118,16 +118,6 @@ func shareOf(n, k, i int) int {
 	return s
 }
 
-// workerLoads is each worker's per-node processing time in one pass over
-// nodes handed out round robin.
-func workerLoads(nodes, workers int, perNode time.Duration) []int64 {
-	l := make([]int64, workers)
-	for w := range l {
-		l[w] = int64(shareOf(nodes, workers, w)) * int64(perNode)
-	}
-	return l
-}
-
 func (r *run) register() {
 	e := r.eng
 	r.kPass = e.Register("monitor-pass", func(ev sim.Event) {
@@ -153,10 +143,9 @@ func (r *run) register() {
 // its kubelet loops at random phases.
 func (r *run) initNode(i int, pos int32) {
 	n := &r.nodes[i]
-	workers := int32(r.cfg.Controller.Workers)
 	*n = node{
 		id: int32(i), pos: pos, zone: pos % int32(r.cfg.Cluster.Zones),
-		worker: pos % workers, slot: int64(pos/workers+1) * int64(r.cfg.Controller.PerNodeProcessing),
+		rrWorker: pos % int32(r.cfg.Controller.Workers), rrSlot: int64(pos/int32(r.cfg.Controller.Workers)+1) * int64(r.cfg.Controller.PerNodeProcessing),
 		crashAt: sim.Never, partStart: sim.Never, partEnd: sim.Never, grayStart: sim.Never, grayEnd: sim.Never,
 		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
 	}
