@@ -72,6 +72,19 @@ type KubeletConfig struct {
 	LeaseMaxUpdateRetries       int           // lease maxUpdateRetries = 5
 	LeaseBackoffInitial         time.Duration // backoffEnsureLease first wait (200ms)
 	LeaseBackoffMax             time.Duration // backoffEnsureLease cap maxBackoff (7s)
+
+	// The kubelet's own side of every request (nodesim knobs): a latency
+	// added before the apiserver sees it, counted against the client
+	// timeout, and a failure probability; neither touches other clients.
+	NetworkLatency            Dist    // kubelet.network-latency
+	NetworkFailureProbability float64 // kubelet.network-failure-probability
+
+	// StatusChangeEvery is the time between changes of the node's status
+	// other than Ready (images, volumes in use, allocatable, …: nodesim knob
+	// kubelet.status-change-every; constant 0: none). In lease mode each one
+	// makes the next tick PATCH, a heartbeat (nodeStatusHasChanged compares
+	// the whole status).
+	StatusChangeEvery Dist
 }
 
 // APIServerConfig covers the apiserver, etcd and the request path.
@@ -141,6 +154,7 @@ type ControllerConfig struct {
 	SecondaryNodeEvictionRate float64       // --secondary-node-eviction-rate (0.01)
 	LargeClusterSizeThreshold int           // --large-cluster-size-threshold (50)
 	UnhealthyZoneThreshold    float64       // --unhealthy-zone-threshold (0.55)
+	PodEvictionTimeout        time.Duration // --pod-eviction-timeout (5m): eviction without taints, v1.12
 
 	PassOverhead      time.Duration // fixed cost of a monitorNodeHealth pass
 	PerNodeProcessing time.Duration // per node and worker
@@ -242,6 +256,9 @@ func (c *Config) Validate() error {
 	if c.Kubelet.StatusCollectionDelayPerPod < 0 {
 		bad("kubelet.status-collection-delay-per-pod", "must be >= 0, got %v", c.Kubelet.StatusCollectionDelayPerPod)
 	}
+	if k := c.Kubelet.StatusChangeEvery; !(k.Kind == Constant && k.A == 0) && !(k.Mean() > 0) {
+		bad("kubelet.status-change-every", "must have a mean > 0 (constant 0s: no changes)")
+	}
 	if c.Kubelet.NodeStatusUpdateRetry < 1 {
 		bad("kubelet.node-status-update-retry", "must be >= 1, got %d", c.Kubelet.NodeStatusUpdateRetry)
 	}
@@ -252,6 +269,7 @@ func (c *Config) Validate() error {
 	if c.Kubelet.LeaseBackoffMax < c.Kubelet.LeaseBackoffInitial {
 		bad("kubelet.lease-backoff-max", "must be >= kubelet.lease-backoff-initial (%v), got %v", c.Kubelet.LeaseBackoffInitial, c.Kubelet.LeaseBackoffMax)
 	}
+	prob("kubelet.network-failure-probability", c.Kubelet.NetworkFailureProbability)
 	prob("apiserver.request-failure-probability", c.APIServer.RequestFailureProbability)
 	positive("apiserver.etcd-request-timeout", c.APIServer.EtcdRequestTimeout)
 	if c.APIServer.DefaultUnreachableTolerationSeconds < 0 {
@@ -288,6 +306,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Controller.UnhealthyZoneThreshold >= 0 && c.Controller.UnhealthyZoneThreshold <= 1) {
 		bad("controller.unhealthy-zone-threshold", "must be in [0, 1], got %v", c.Controller.UnhealthyZoneThreshold)
+	}
+	if c.Controller.PodEvictionTimeout < 0 {
+		bad("controller.pod-eviction-timeout", "must be >= 0, got %v", c.Controller.PodEvictionTimeout)
 	}
 	if c.Controller.Workers < 1 {
 		bad("controller.workers", "must be >= 1, got %d", c.Controller.Workers)

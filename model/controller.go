@@ -12,45 +12,45 @@ type controller struct {
 	grace int64
 	start int64 // node-startup-grace-period
 	lease bool  // the controller reads leases (v1.13+)
+	rules Rules
 
-	d       draws      // its stream: never tilted
-	extra   []sim.Time // per worker, time spent on transitions in this pass
-	load    []int64    // per worker, per-node processing of a whole pass
-	gen     int64      // leader generation: passes of an old leader are dropped
-	down    bool       // no leader (failover in progress)
+	d       draws   // its stream: never tilted
+	workers workers // the pass's ParallelizeUntil schedule
+	gen     int64   // leader generation: passes of an old leader are dropped
+	down    bool    // no leader (failover in progress)
 	zones   []zone
 	master  bool // "master disruption mode": every zone fully disrupted
 	tainter sim.Kind
 	ticking bool
+	// leaseGate is when the lease informer has caught up with the newest
+	// live lease a circuit-breaker GET found (v1.37+): until then every
+	// node is skipped (consistencyStore.EnsureReady fails).
+	leaseGate sim.Time
 }
 
 // pass is one monitorNodeHealth pass starting at s. It returns when the
 // pass ends, so the run can arm the next one node-monitor-period later.
 func (r *run) pass(s sim.Time) sim.Time {
-	clear(r.ctl.extra)
+	r.ctl.workers.reset(s + sim.Time(r.ctl.cfg.PassOverhead))
 	return r.passFrom(s)
 }
 
-// passFrom runs a pass that listed the nodes at s with the workers' extra
-// time so far. Workers take nodes round robin: a node is handled when its
-// worker has spent its slot of per-node processing plus the extra time of
-// the transitions before it, and the pass ends when the busiest worker
-// has done its whole load.
+// passFrom runs a pass that listed the nodes at s, its workers' schedule
+// as it stands. Each node is handled when the worker that takes it
+// (workqueue.ParallelizeUntil: the first one free) has spent its per-node
+// processing; its transition's API calls keep that worker busy, and the
+// pass ends when the last worker is done.
 func (r *run) passFrom(s sim.Time) sim.Time {
-	c := &r.ctl
-	base := s + sim.Time(c.cfg.PassOverhead)
+	ws := &r.ctl.workers
 	for i := range r.nodes {
 		n := &r.nodes[i]
-		t := base + sim.Time(n.slot) + c.extra[n.worker]
+		w, t := ws.instant(n.pos, n.rrWorker, n.rrSlot)
 		if r.beforeNode != nil {
-			r.beforeNode(n, s, t)
+			r.beforeNode(n, s, t, w)
 		}
-		c.extra[n.worker] += r.processNode(n, s, t) - t
+		ws.finish(n.pos, w, t, r.processNode(n, s, t))
 	}
-	end := s
-	for w, x := range c.extra {
-		end = max(end, base+sim.Time(c.load[w])+x)
-	}
+	end := max(s, ws.end())
 	r.handleDisruption(end)
 	return end
 }
@@ -64,6 +64,9 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	}
 	c := &r.ctl
 	n.status.observe(&r.sp, &r.env, n, s) // nodes come from the informer snapshot at pass start
+	if t < c.leaseGate {
+		return t // short-circuited: this node is not processed in this pass
+	}
 	if n.unknown && n.status.seenReady > n.unknownWrite {
 		r.recovered(n, t)
 	}
@@ -73,7 +76,8 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		grace = c.start
 	}
 	before := n.probe
-	savedLease := n.savedLease // NB: read before a status heartbeat drops it
+	observedUnknown := n.unknown // observedReadyCondition: what the pass listed
+	savedLease := n.savedLease   // NB: read before a status heartbeat drops it
 	refreshed := false
 	switch {
 	case !n.hasEntry:
@@ -98,30 +102,92 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	if refreshed {
 		r.met.heartbeat(r, n, before, t)
 	}
-	if graceExpired(t, n.probe, grace) && !n.unknown {
-		var ok bool
-		t, ok = r.writeUnknown(n, t)
-		if ok {
-			n.savedLease = observed
+	if graceExpired(t, n.probe, grace) {
+		if c.rules.LeaseCircuitBreaker && c.lease {
+			var skip bool
+			if t, skip = r.liveLeaseCheck(n, t); skip {
+				return t
+			}
+		}
+		if !n.unknown {
+			var ok bool
+			t, ok = r.writeUnknown(n, s, t)
+			if ok {
+				n.savedLease = observed
+			}
 		}
 	}
-	if n.unknown && !n.tainted && !n.queued {
-		r.enqueueTaint(n, t)
-	}
+	r.evictionDecision(n, t, observedUnknown)
 	return t
 }
 
-// writeUnknown is the controller's UpdateStatus to Ready=Unknown, retried
-// by wait.PollImmediate(20ms, 100ms). It returns the worker's clock after
-// the attempt and whether it succeeded.
-func (r *run) writeUnknown(n *node, t sim.Time) (sim.Time, bool) {
+// liveLeaseCheck is the NodeControllerLeaseCircuitBreaker check of
+// tryUpdateNodeHealth (v1.37+): a GET of the live lease before trusting an
+// expired one. A failed GET skips the node; a live lease newer than the
+// cache's skips it and holds every node until the informer delivers that
+// lease. It returns the worker's clock and whether to skip.
+func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
+	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, false)
+	t += sim.Time(o.dur)
+	if !o.ok {
+		return t, true
+	}
+	if vis, newer := n.lease.unseenCommit(t); newer {
+		r.ctl.leaseGate = max(r.ctl.leaseGate, vis)
+		return t, true
+	}
+	return t, false
+}
+
+// evictionDecision queues n for its zone's rate-limited NoExecute tainting
+// (processTaintBaseEviction) or, without taint-based evictions, for pod
+// deletion once pod-eviction-timeout has passed since its last heartbeat
+// (v1.12: decisionTimestamp.After(probeTimestamp + podEvictionTimeout)).
+// Before v1.27 both act on the condition the pass observed, so a node
+// marked Unknown now is queued at the next pass.
+func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
+	c := &r.ctl
+	unknown := observedUnknown
+	if c.rules.TaintOnCurrentCondition {
+		unknown = n.unknown
+	}
+	if !unknown || n.tainted || n.queued {
+		return
+	}
+	if c.rules.TaintBasedEvictions || t > n.probe+sim.Time(c.cfg.PodEvictionTimeout) {
+		r.enqueueTaint(n, t)
+	}
+}
+
+// writeUnknown is the controller's UpdateStatus to Ready=Unknown of the
+// node as listed at s, retried by wait.PollImmediate(20ms, 100ms). The
+// write carries the listed resourceVersion, so a kubelet PATCH committed
+// since makes it 409 Conflict. After any failure the controller GETs the
+// node and re-runs tryUpdateNodeHealth on it: a heartbeat in the fresh copy
+// refreshes the probe and cancels the transition. It returns the worker's
+// clock and whether Unknown was written.
+func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	deadline := t + sim.Time(100e6)
 	for {
-		o := r.env.api.request(&c.d, write, t, 0, false)
+		o := r.env.api.request(&c.d, write, t, 0, nil, false)
 		t += sim.Time(o.dur)
-		if o.ok {
+		if o.ok && !n.status.patchedSince(s, t) {
 			break
+		}
+		g := r.env.api.request(&c.d, read, t, 0, nil, false)
+		t += sim.Time(g.dur)
+		if !g.ok {
+			if r.env.trace != nil {
+				r.env.trace.unknownFailed(n)
+			}
+			return t, false // "Failed while getting a Node to retry updating node health"
+		}
+		if hb, ok := n.status.committedHB(t); ok && hb != n.savedHB {
+			before := n.probe
+			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
+			r.met.heartbeat(r, n, before, t)
+			return t, false
 		}
 		if t+20e6 > deadline {
 			if r.env.trace != nil {

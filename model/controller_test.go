@@ -219,3 +219,93 @@ func TestSlidingPassesDriftOffTheGrid(t *testing.T) {
 	require.Len(t, tr.unknown, 1)
 	assert.Equal(t, sec(55.011), tr.unknown[0])
 }
+
+// evictionTimes runs one silent node (posted once, then nothing) beside
+// two healthy ones (so the zone stays in normal disruption) and returns
+// when it went Unknown, was tainted (at once when queued: the bucket is
+// full) and had its pods evicted (-1: not by the end).
+func evictionTimes(t *testing.T, profile string) (unknown, tainted, evicted sim.Time) {
+	r, n := manual(t, exactConfig(t, profile, 3))
+	n.status.seenHB = 1
+	tr := record(r)
+	tainted, evicted = -1, -1
+	for k := 1; k <= 7000; k++ {
+		at := sim.Time(k) * 1e8 // 100ms steps: the tainter's period
+		r.eng.Run(at)
+		if tainted < 0 && n.tainted {
+			tainted = at
+		}
+		if evicted < 0 && r.met.evictions > 0 {
+			evicted = at
+		}
+	}
+	require.Len(t, tr.unknown, 1)
+	return tr.unknown[0], tainted, evicted
+}
+
+// Before v1.27 processTaintBaseEviction acts on the condition the pass
+// observed: a node marked Unknown at pass P is queued for its NoExecute
+// taint at P+1; from v1.27 on the condition just written, in pass P.
+// Grace 40s from the first pass at 5s: Unknown at 50s.
+func TestTaintQueuedAtNextPassBeforeV127(t *testing.T) {
+	for _, tc := range []struct {
+		profile string
+		tainted sim.Time
+	}{{"v1.26", sec(55)}, {"v1.27", sec(50)}} {
+		unknown, tainted, evicted := evictionTimes(t, tc.profile)
+		assert.Equal(t, sec(50), unknown, tc.profile)
+		assert.Equal(t, tc.tainted, tainted, tc.profile)
+		assert.Equal(t, tc.tainted+sec(300), evicted, "%s: toleration 300s after the taint", tc.profile)
+	}
+}
+
+// v1.12 has no taint-based evictions: the controller deletes the pods once
+// a pass sees the node Unknown past probeTimestamp + pod-eviction-timeout
+// (5m), through the zone's rate limiter (doEvictionPass).
+func TestPodEvictionTimeoutV112(t *testing.T) {
+	c := exactConfig(t, "v1.12", 1)
+	assert.False(t, c.Rules.TaintBasedEvictions)
+	unknown, tainted, evicted := evictionTimes(t, "v1.12")
+	assert.Equal(t, sec(50), unknown)
+	assert.Equal(t, sec(310), evicted, "first pass after probe 5s + 300s")
+	assert.Equal(t, evicted, tainted, "no taint, no toleration: deleted when the limiter lets it")
+}
+
+// The NoExecute tainter reads the node from the controller's informer: it
+// drops a node whose Unknown write it does not see yet or whose kubelet's
+// Ready=True it already sees.
+func TestTainterReadsTheLister(t *testing.T) {
+	n := &node{unknown: true, unknownWrite: sec(50), viewDelay: int64(sec(0.3))}
+	n.status.vis = sim.Never
+	assert.False(t, n.listerShowsUnknown(sec(50.2)), "own write not delivered yet")
+	assert.True(t, n.listerShowsUnknown(sec(50.3)))
+	n.status.setsReady, n.status.commit, n.status.vis = true, sec(52), sec(52.1)
+	assert.True(t, n.listerShowsUnknown(sec(52)))
+	assert.False(t, n.listerShowsUnknown(sec(52.1)), "the kubelet's Ready=True is in the lister")
+}
+
+// The Unknown write carries the resourceVersion of the node as listed at
+// pass start. A kubelet PATCH committed since (not yet delivered to the
+// informer) makes it 409 Conflict; the controller re-GETs the node, sees
+// the new heartbeat, refreshes the probe and writes nothing. A PATCH
+// committed after the write comes too late.
+func TestUnknownWriteConflictCancelsTransition(t *testing.T) {
+	for _, tc := range []struct {
+		commit      float64
+		wantUnknown bool
+	}{{49.5, false}, {50.5, true}} {
+		r, n := manual(t, exactConfig(t, "v1.12", 1)) // grace 40s: probe 5s, Unknown at the pass at 50s
+		tr := record(r)
+		deliverStatus(n, sec(4), 1, false)
+		r.eng.Run(sec(45))
+		require.Equal(t, sec(5), n.probe)
+		// the next heartbeat commits at tc.commit, delivered at 51s
+		n.status.vis, n.status.commit, n.status.hb, n.status.setsReady = sec(51), sec(tc.commit), 49, false
+		r.eng.Run(sec(50))
+		assert.Equal(t, tc.wantUnknown, len(tr.unknown) == 1, "PATCH committed at %v", tc.commit)
+		if !tc.wantUnknown {
+			assert.Equal(t, sec(50), n.probe, "the re-GET's heartbeat refreshes the probe")
+			assert.Equal(t, int64(49), n.savedHB)
+		}
+	}
+}

@@ -44,6 +44,9 @@ const (
 	siteWriteFails
 	siteWatchDelay
 	siteCollect
+	siteNetLatency // kubelet.network-latency
+	siteNetFails   // kubelet.network-failure-probability
+	siteChange     // kubelet.status-change-every
 	sitesPerLoop
 )
 
@@ -54,7 +57,7 @@ const (
 	nSites           = 2 * int(sitesPerLoop)
 )
 
-var siteNames = [sitesPerLoop]string{"read latency", "write latency", "read failures", "write failures", "watch delay", "status collection"}
+var siteNames = [sitesPerLoop]string{"read latency", "write latency", "read failures", "write failures", "watch delay", "status collection", "network latency", "network failures", "status changes"}
 
 func siteName(s site) string {
 	loop := "lease"
@@ -119,6 +122,9 @@ func naturalProposal(cfg *Config) *proposal {
 	p := &proposal{}
 	for s := range p.sites {
 		p.sites[s] = siteLaw{tail: 1, fail: cfg.APIServer.RequestFailureProbability}
+		if site(s)%sitesPerLoop == siteNetFails {
+			p.sites[s].fail = cfg.Kubelet.NetworkFailureProbability
+		}
 	}
 	return p
 }
@@ -181,10 +187,10 @@ func (d *draws) tailDraw(dist *Dist, law *siteLaw, s site) float64 {
 	return dist.TailQuantile(v)
 }
 
-// tiltedFail draws whether a request of kind k fails under the proposal;
-// p is its natural probability.
-func (d *draws) tiltedFail(p float64, k reqKind) bool {
-	s := d.base + siteReadFails + site(k)
+// tiltedFail draws whether a request fails at site s of the loop under
+// the proposal; p is its natural probability.
+func (d *draws) tiltedFail(p float64, s site) bool {
+	s += d.base
 	q := d.law.p.sites[s].fail
 	fail := d.r.Float64() < q
 	if q != p {

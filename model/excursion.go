@@ -39,7 +39,6 @@ import (
 type excursion struct {
 	r           *run
 	main        *run
-	first       bool     // the branch point's own pass
 	waiting     bool     // the awaited heartbeat has not been taken yet
 	syncStart   sim.Time // start of the awaited heartbeat's sync
 	score       float64
@@ -95,7 +94,7 @@ func due(cfg *Config, n *node, s, t sim.Time) bool {
 // pass that listed nodes at s, under proposal p, on streams named by
 // branch. With logging, the result's draws are in x.leaseLog and
 // x.statusLog for the cross-entropy fit.
-func (x *excursion) run(main *run, n *node, s, t sim.Time, branch uint64, p *proposal, logging bool) excursionResult {
+func (x *excursion) run(main *run, n *node, s, t sim.Time, w int, branch uint64, p *proposal, logging bool) excursionResult {
 	r := x.r
 	x.main = main
 	end := t.Add(x.horizon)
@@ -133,16 +132,18 @@ func (x *excursion) run(main *run, n *node, s, t sim.Time, branch uint64, p *pro
 			r.force(f)
 		}
 	}
-	x.first, x.waiting, x.score = true, true, 0
+	x.waiting, x.score = true, 0
 	x.syncStart = n.lease.nextStart
 	if !r.cfg.Rules.Lease {
 		x.syncStart = n.status.nextStart
 	}
-	// The branch point's pass, from this node on: its worker's clock
-	// reads t as in the main run.
-	clear(r.ctl.extra)
-	r.ctl.extra[c.worker] = t - s - sim.Time(r.cfg.Controller.PassOverhead) - sim.Time(c.slot)
-	passEnd := r.passFrom(s)
+	// The branch point's pass, from this node on: its worker takes it at
+	// t as in the main run, and the positions after it are phantoms.
+	ws := &r.ctl.workers
+	ws.copyFrom(&main.ctl.workers)
+	ws.finish(c.pos, w, t, r.processNode(c, s, t))
+	passEnd := max(s, ws.end())
+	r.handleDisruption(passEnd)
 	r.eng.At(passEnd.Add(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 
 	res := excursionResult{}
@@ -186,7 +187,7 @@ func (x *excursion) run(main *run, n *node, s, t sim.Time, branch uint64, p *pro
 // their queues, which hold other nodes), the disruption mode, the leader.
 func (x *excursion) copyController(main *run, n *node) {
 	c, mc := &x.r.ctl, &main.ctl
-	c.gen, c.down, c.master, c.ticking = 0, false, mc.master, false
+	c.gen, c.down, c.master, c.ticking, c.leaseGate = 0, false, mc.master, false, mc.leaseGate
 	for i := range c.zones {
 		z, mz := &c.zones[i], &mc.zones[i]
 		z.notReady, z.state, z.since, z.bucket, z.unknownPeak = 0, mz.state, mz.since, mz.bucket, false
@@ -208,11 +209,7 @@ func (x *excursion) copyController(main *run, n *node) {
 // fresh syncs under the natural law: the proposal may change at any point
 // the past decides, and what follows the wait (the next heartbeats, the
 // recovery of an episode) is not rare.
-func (x *excursion) beforeNode(n *node, s, t sim.Time) {
-	if x.first {
-		x.first = false
-		return
-	}
+func (x *excursion) beforeNode(n *node, s, t sim.Time, _ int) {
 	if !x.waiting || !due(x.r.cfg, n, s, t) {
 		return
 	}

@@ -54,8 +54,9 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	n.lease.regenerate(&r.lp, &r.env, n)
 	n.status.regenerate(&r.sp, &r.env, n)
 	if k == crashFailure { // the loops are dead until repair
+		// NB: the lease's writes sent before the crash commit on the server
+		// whether or not the kubelet lives to see the answer.
 		n.lease.stopped, n.status.stopped = true, true
-		n.lease.vis = deliveredDespiteCrash(n.lease.vis, n.lease.commit, t)
 		n.status.vis = deliveredDespiteCrash(n.status.vis, n.status.commit, t)
 	}
 }

@@ -79,7 +79,7 @@ func (r *run) incidentEnd(i int, t sim.Time) {
 		c.zones[z].bucket = newBucket(c.cfg.NodeEvictionRate, t)
 		r.setZoneState(&c.zones[z], stateInitial, t)
 	}
-	c.master, c.ticking = false, false
+	c.master, c.ticking, c.leaseGate = false, false, 0
 	r.eng.At(t, r.kPass, 0, c.gen)
 }
 

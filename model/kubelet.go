@@ -16,6 +16,8 @@ type statusLoop struct {
 	next *draws // if set, the law of the next batch that is not a replay (an excursion's branch)
 
 	lastReport  sim.Time // lastStatusReportTime (kubelet clock)
+	reportDelay int64    // delayAfterNodeStatusChange (v1.34+)
+	nextChange  sim.Time // next status change other than Ready (Never: none)
 	readyCommit sim.Time // last PATCH that set Ready=True over an Unknown
 	lastVis     sim.Time // in-order delivery of the Node object
 	snap        statusSnap
@@ -36,6 +38,8 @@ type statusLoop struct {
 type statusSnap struct {
 	d                                draws
 	lastReport, readyCommit, lastVis sim.Time
+	reportDelay                      int64
+	nextChange                       sim.Time
 }
 
 // statusParams are the per-run constants of every status loop.
@@ -44,18 +48,21 @@ type statusParams struct {
 	jitter      float64
 	report      int64 // nodeStatusReportFrequency
 	lease       bool  // lease mode: patch only on change or report frequency
+	reportDelay bool  // v1.34+: a random offset on the report after a change or restart
 	fromCache   bool  // v1.31+: try 0 reads the kubelet's own informer
 	retries     int   // nodeStatusUpdateRetry
 	timeout     int64
 	collect     Dist
 	collectPods int64 // per-pod addition × pods on the node
+	changes     Dist  // time between other status changes
+	changesOn   bool
 }
 
 const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -79,18 +86,25 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			cached := try == 0
 			if !(cached && p.fromCache) {
 				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
-				o := env.api.request(&s.d, read, t, p.timeout, n.partitioned(t))
+				o := env.api.request(&s.d, read, t, p.timeout, &env.net, n.partitioned(t))
 				t += sim.Time(o.dur)
 				if !o.ok {
 					continue
 				}
 			}
 			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
-			if p.lease && !unknown && t-s.lastReport < sim.Time(p.report) {
+			changed := unknown || s.nextChange <= t
+			if p.lease && !changed && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
 			}
+			if p.reportDelay {
+				s.reportDelay = 0 // a periodic report: back on the fixed schedule
+				if changed || s.lastReport == longAgo {
+					s.reportDelay = reportOffset(p.report, &s.d.r)
+				}
+			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
-			o := env.api.request(&s.d, write, t, p.timeout, n.partitioned(t))
+			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.partitioned(t))
 			t += sim.Time(o.dur)
 			if !o.ok {
 				continue
@@ -99,6 +113,9 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				break // died before the PATCH returned
 			}
 			s.lastReport = t
+			for s.nextChange <= t {
+				s.nextChange += sim.Time(p.changeGap(&s.d)) // reported: wait for the next one
+			}
 			if unknown {
 				s.readyCommit = t
 			}
@@ -122,14 +139,18 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 		return
 	}
 	s.d = s.snap.d
-	s.lastReport, s.readyCommit, s.lastVis = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis
+	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay, s.nextChange = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay, s.snap.nextChange
 	s.generate(p, env, n, s.start)
 }
 
 // restart starts the loop at t as a freshly started kubelet.
 func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
-	s.stopped, s.lastReport = false, longAgo
+	s.stopped, s.lastReport, s.reportDelay = false, longAgo, 0
 	s.fresh()
+	s.nextChange = sim.Never
+	if p.changesOn {
+		s.nextChange = t + sim.Time(p.changeGap(&s.d))
+	}
 	s.generate(p, env, n, t)
 }
 
@@ -151,6 +172,35 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		s.fresh()
 		s.generate(p, env, n, s.nextStart)
 	}
+}
+
+// changeGap draws the time to the next other status change (at least 1ns).
+func (p *statusParams) changeGap(d *draws) int64 {
+	if !p.changesOn {
+		return int64(sim.Never)
+	}
+	var g int64
+	if d.law != nil {
+		g = d.tiltedNs(&p.changes, siteChange)
+	} else {
+		g = p.changes.SampleNs(&d.r)
+	}
+	return max(g, 1)
+}
+
+// patchedSince reports whether a PATCH the controller's node informer had
+// not delivered at s has committed by t: the listed copy is then stale.
+func (s *statusLoop) patchedSince(listed, t sim.Time) bool {
+	return s.vis != sim.Never && s.vis > listed && s.commit <= t
+}
+
+// committedHB is the LastHeartbeatTime a quorum GET at t returns, if the
+// pending PATCH has committed by then.
+func (s *statusLoop) committedHB(t sim.Time) (int64, bool) {
+	if s.vis == sim.Never || s.commit > t {
+		return 0, false
+	}
+	return s.hb, true
 }
 
 // fresh switches to the law set for the next batch that is not a replay.

@@ -8,6 +8,7 @@ import (
 // informer delay and the end of the run.
 type env struct {
 	api        apiserver
+	net        clientSide // every kubelet's own network
 	watchDelay Dist
 	end        sim.Time
 	trace      *tracer // --trace (nil: off); it only reads
@@ -45,9 +46,9 @@ const (
 // Ready condition, the controller's health entry, taints and failures.
 type node struct {
 	id, zone int32 // index in the run's nodes; failure domain
-	pos      int32 // position in the cluster: its streams, worker and slot in a pass
-	worker   int32 // the controller worker that processes it, round robin
-	slot     int64 // its worker's per-node processing before it finishes, in a pass
+	pos      int32 // position in the cluster: its streams and its place in a pass
+	rrWorker int32 // pos mod workers: its worker while a pass is still round robin
+	rrSlot   int64 // (pos/workers + 1) × per-node processing: its instant then, after the pass's base
 	lease    leaseLoop
 	status   statusLoop
 
@@ -82,6 +83,17 @@ type node struct {
 }
 
 func (n *node) partitioned(t sim.Time) bool { return t >= n.partStart && t < n.partEnd }
+
+// listerShowsUnknown reports whether the controller's node informer shows
+// Ready=Unknown at t, as doNoExecuteTaintingPass reads it: the
+// controller's own write has been delivered and the kubelet's Ready=True
+// over it has not.
+func (n *node) listerShowsUnknown(t sim.Time) bool {
+	if !n.unknown || t < n.unknownWrite+sim.Time(n.viewDelay) {
+		return false
+	}
+	return !(n.status.setsReady && n.status.vis <= t && n.status.commit > n.unknownWrite)
+}
 
 // kubeletSeesUnknown reports whether a read at t shows the controller's
 // Ready=Unknown: it must be newer than the kubelet's own last Ready=True

@@ -58,7 +58,7 @@ func runNoiseBatch(ctx context.Context, cfg *Config, b int, branch uint64, plan 
 	var nb noiseBatch
 	coin := r.stream("branch-coin", 0)
 	var count uint64
-	r.beforeNode = func(n *node, s, t sim.Time) {
+	r.beforeNode = func(n *node, s, t sim.Time, w int) {
 		if t < r.warmup || n.fail != noFailure || !due(cfg, n, s, t) {
 			return
 		}
@@ -67,7 +67,7 @@ func runNoiseBatch(ctx context.Context, cfg *Config, b int, branch uint64, plan 
 			return
 		}
 		count++
-		res := x.run(r, n, s, t, count, plan.prop, plan.logging)
+		res := x.run(r, n, s, t, w, count, plan.prop, plan.logging)
 		nb.add(res, math.Exp(res.logLR)/plan.pi)
 		if plan.onExcursion != nil {
 			plan.onExcursion(res, x)

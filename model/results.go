@@ -35,7 +35,7 @@ type ParamChange struct {
 	Key     string `json:"key"`
 	Value   string `json:"value"`
 	Default string `json:"default"`
-	Source  string `json:"source"` // "file" or "flag"
+	Source  string `json:"source"` // "file", "flag" or "defaulted"
 }
 
 // Point is one sweep point, merged over its replications.

@@ -34,7 +34,7 @@ type run struct {
 	failRNG    sim.Rand
 
 	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
-	beforeNode   func(n *node, s, t sim.Time)            // rare-event branching: before each node of a pass
+	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
 
 	forced []forcedIncident // incidents placed by a rare-event estimator
 
@@ -65,6 +65,7 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
 		api:        newAPIServer(&cfg.APIServer),
+		net:        newClientSide(&cfg.Kubelet, cfg.APIServer.RequestFailureProbability),
 		watchDelay: cfg.Informer.WatchDelay,
 		end:        r.warmup.Add(cmp.Or(spec.duration, cfg.Simulation.Duration)),
 	}
@@ -74,17 +75,19 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.lp = leaseParams{
 		interval: int64(cfg.RenewInterval()), jitter: k.RenewJitterFactor, timeout: timeout,
 		retries: k.LeaseMaxUpdateRetries, backoff0: int64(k.LeaseBackoffInitial), backoffMax: int64(k.LeaseBackoffMax),
+		sync: cfg.Rules.LeaseSync,
 	}
 	r.sp = statusParams{
 		frequency: int64(k.NodeStatusUpdateFrequency), jitter: k.StatusJitterFactor, report: int64(k.NodeStatusReportFrequency),
-		lease: cfg.Rules.Lease, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
+		lease: cfg.Rules.Lease, reportDelay: cfg.Rules.ReportDelay, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
 		timeout: timeout, collect: k.StatusCollectionDelay, collectPods: int64(k.StatusCollectionDelayPerPod) * int64(cfg.Cluster.PodsPerNode),
+		changes: k.StatusChangeEvery, changesOn: !(k.StatusChangeEvery.Kind == Constant && k.StatusChangeEvery.A == 0),
 	}
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
-		lease: cfg.Rules.Lease, d: draws{r: r.stream("controller", 0)},
-		extra: make([]sim.Time, cfg.Controller.Workers), zones: make([]zone, cfg.Cluster.Zones),
-		load: workerLoads(cfg.Cluster.Nodes, cfg.Controller.Workers, cfg.Controller.PerNodeProcessing),
+		lease: cfg.Rules.Lease, rules: cfg.Rules, d: draws{r: r.stream("controller", 0)},
+		zones:   make([]zone, cfg.Cluster.Zones),
+		workers: newWorkers(cfg.Controller.Workers, cfg.Cluster.Nodes, sim.Time(cfg.Controller.PerNodeProcessing)),
 	}
 	for i := range r.ctl.zones {
 		z := &r.ctl.zones[i]
@@ -119,16 +122,6 @@ func shareOf(n, k, i int) int {
 	return s
 }
 
-// workerLoads is each worker's per-node processing time in one pass over
-// nodes handed out round robin.
-func workerLoads(nodes, workers int, perNode time.Duration) []int64 {
-	l := make([]int64, workers)
-	for w := range l {
-		l[w] = int64(shareOf(nodes, workers, w)) * int64(perNode)
-	}
-	return l
-}
-
 func (r *run) register() {
 	e := r.eng
 	r.kPass = e.Register("monitor-pass", func(ev sim.Event) {
@@ -161,16 +154,16 @@ func (r *run) register() {
 // its kubelet loops at random phases.
 func (r *run) initNode(i int, pos int32) {
 	n := &r.nodes[i]
-	workers := int32(r.cfg.Controller.Workers)
 	*n = node{
 		id: int32(i), pos: pos, zone: pos % int32(r.cfg.Cluster.Zones),
-		worker: pos % workers, slot: int64(pos/workers+1) * int64(r.cfg.Controller.PerNodeProcessing),
+		rrWorker: pos % int32(r.cfg.Controller.Workers), rrSlot: int64(pos/int32(r.cfg.Controller.Workers)+1) * int64(r.cfg.Controller.PerNodeProcessing),
 		crashAt: sim.Never, partStart: sim.Never, partEnd: sim.Never, grayStart: sim.Never, grayEnd: sim.Never,
 		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
 	}
 	n.lease.d = draws{r: r.stream("lease", int(pos)), base: leaseSites}
 	n.status.d = draws{r: r.stream("status", int(pos)), base: statusSites}
 	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
+	n.lease.etcd = leaseRV{pendAt: sim.Never} // the Lease exists, at version 0
 	n.status.readyCommit, n.status.lastVis, n.lease.lastVis = longAgo, longAgo, longAgo
 	n.podSyncPhase = n.status.d.r.Int64N(10e9)
 	phase := sim.Time(n.status.d.r.Int64N(int64(r.cfg.Kubelet.NodeStatusUpdateFrequency)))

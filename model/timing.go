@@ -14,6 +14,13 @@ func jitter(d int64, f float64, r *sim.Rand) int64 {
 	return d + int64(r.Float64()*f*float64(d))
 }
 
+// reportOffset is the kubelet's calculateDelay (v1.34+, PR #130919):
+// nodeStatusReportFrequency × (−0.5 + rand.Float64()), added once to the
+// report interval after a status change or a restart.
+func reportOffset(report int64, r *sim.Rand) int64 {
+	return int64(float64(report) * (-0.5 + r.Float64()))
+}
+
 // graceExpired is the controller's check: now.After(probe + grace), strict.
 func graceExpired(now, probe sim.Time, grace int64) bool {
 	return now > probe+sim.Time(grace)

@@ -209,8 +209,10 @@ func TestTraceRecordsFailedUnknownWrites(t *testing.T) {
 		}
 	}
 	// probe 5 (first pass), grace 50s: due at the pass at 60, whose write
-	// fails after 7s, so the next pass is at 72 (passes slide) and fails
-	// too; etcd is back by the pass at 84.
-	assert.Equal(t, []sim.Time{sec(60), sec(72)}, failed)
-	assert.Equal(t, []sim.Time{sec(84)}, unknown)
+	// fails after 7s and whose re-GET (PollImmediate re-reads the node
+	// after a failed update) fails after 7s more, so the next pass is at
+	// 79 (passes slide); its write fails too, and by the time its re-GET
+	// succeeds the 100ms poll is over; etcd is back for the pass at 91.
+	assert.Equal(t, []sim.Time{sec(60), sec(79)}, failed)
+	assert.Equal(t, []sim.Time{sec(91)}, unknown)
 }

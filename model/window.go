@@ -205,12 +205,12 @@ func runSparseWindow(ctx context.Context, cfg *Config, i, w int, st stratum, pla
 	scale := float64(cfg.Cluster.Nodes) / float64(len(pos))
 	res := windowResult{duration: end.Sub(start).Seconds(), spanDays: until.Sub(from).Seconds() / 86400}
 	var count uint64
-	r.beforeNode = func(n *node, s, t sim.Time) {
+	r.beforeNode = func(n *node, s, t sim.Time, w int) {
 		if t < from || t > until || n.fail != noFailure || !due(cfg, n, s, t) {
 			return
 		}
 		count++
-		er := x.run(r, n, s, t, count, plan.prop, false)
+		er := x.run(r, n, s, t, w, count, plan.prop, false)
 		wt := math.Exp(er.logLR) * scale
 		res.flips += wt * float64(er.alarms)
 		res.durSecs += wt * er.durSecs

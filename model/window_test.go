@@ -11,10 +11,14 @@ import (
 
 // watchStallCluster is a noiseless lease-mode cluster whose controller's
 // watch stalls for 2 minutes, longer than any grace: every node goes
-// Unknown exactly once per stall, at most.
+// Unknown exactly once per stall. The kubelets never report status
+// unchanged: a report committed during the stall would make the
+// controller's Unknown write conflict, and its re-GET would see the fresh
+// heartbeat and spare the node (TestUnknownWriteConflictCancelsTransition).
 func watchStallCluster(t *testing.T, nodes int, every time.Duration) *Config {
 	c := exactConfig(t, "v1.33", nodes)
 	c.Cluster.Zones = 1
+	c.Kubelet.NodeStatusReportFrequency = 10000 * time.Hour
 	c.Simulation.Warmup = 10 * time.Minute
 	c.APIServer.Incidents = []Incident{{Name: "stall", Every: Dist{Kind: Exponential, A: every.Seconds()},
 		Lasts: Const(2 * time.Minute), Effect: WatchStall}}

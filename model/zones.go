@@ -149,7 +149,8 @@ func (r *run) setZoneState(z *zone, s zoneState, t sim.Time) {
 	z.state, z.since = s, t
 }
 
-// enqueueTaint is markNodeForTainting.
+// enqueueTaint is markNodeForTainting, or evictPods without taint-based
+// evictions: both feed the zone's rate-limited queue.
 func (r *run) enqueueTaint(n *node, t sim.Time) {
 	z := &r.ctl.zones[n.zone]
 	n.queued = true
@@ -173,7 +174,8 @@ func (r *run) armTainter(t sim.Time) {
 	}
 }
 
-// taintPass is doNoExecuteTaintingPass at t.
+// taintPass is doNoExecuteTaintingPass (v1.12 without taints:
+// doEvictionPass) at t.
 func (r *run) taintPass(t sim.Time) {
 	c := &r.ctl
 	c.ticking = false
@@ -190,15 +192,19 @@ func (r *run) taintPass(t sim.Time) {
 			}
 			z.queue = z.queue[1:]
 			n.queued = false
-			if !n.unknown {
-				continue // Ready again: nothing to taint
+			if c.rules.TaintBasedEvictions && !n.listerShowsUnknown(t) {
+				continue // "it's ready now": dropped, queued again by a later pass if still Unknown
 			}
-			if o := r.env.api.request(&c.d, write, t, 0, false); !o.ok {
+			if o := r.env.api.request(&c.d, write, t, 0, nil, false); !o.ok {
 				r.enqueueTaint(n, t) // retried at the back of the queue
 				continue
 			}
-			n.tainted = true
+			n.tainted = true // without taints: its pods are deleted, once per episode
 			n.taintGen++
+			if !c.rules.TaintBasedEvictions {
+				r.met.eviction(r, n, t) // doEvictionPass: DeletePods
+				continue
+			}
 			r.eng.At(t.Add(r.toleration), r.kEvict, n.id, n.taintGen)
 		}
 		if len(z.queue) == 0 {

@@ -189,3 +189,55 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestReportFrequencyDefaultsToUpdateFrequency pins
+// SetDefaults_KubeletConfiguration: a scenario's [kubelet] table is a
+// KubeletConfiguration, so setting nodeStatusUpdateFrequency alone makes
+// nodeStatusReportFrequency default to it (v1.13+), per sweep point too.
+func TestReportFrequencyDefaultsToUpdateFrequency(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	only := write("only.toml", "profile = \"v1.33\"\n[kubelet]\nnodeStatusUpdateFrequency = \"4s\"\n")
+	both := write("both.toml", "profile = \"v1.33\"\n[kubelet]\nnodeStatusUpdateFrequency = \"4s\"\nnodeStatusReportFrequency = \"2m\"\n")
+	neither := write("neither.toml", "profile = \"v1.16\"\n[cluster]\nnodes = 10\n")
+	for _, tc := range []struct {
+		name, file string
+		sets       []string
+		want       []time.Duration // per point
+		source     string
+	}{
+		{"update only", only, nil, []time.Duration{4 * time.Second}, "defaulted from nodeStatusUpdateFrequency"},
+		{"both set", both, nil, []time.Duration{2 * time.Minute}, "file " + both + ":4"},
+		{"neither: the profile's default", neither, nil, []time.Duration{time.Minute}, "profile "},
+		{"--set update", neither, []string{"kubelet.nodeStatusUpdateFrequency=7s"}, []time.Duration{7 * time.Second}, "defaulted from nodeStatusUpdateFrequency"},
+		{"--set report over update", only, []string{"kubelet.nodeStatusReportFrequency=1m"}, []time.Duration{time.Minute}, "flag --set"},
+		{"swept update", neither, []string{"kubelet.nodeStatusUpdateFrequency=5s,20s"}, []time.Duration{5 * time.Second, 20 * time.Second}, "profile "},
+		{"v1.12 has no report frequency", neither, []string{"profile=v1.12", "kubelet.nodeStatusUpdateFrequency=5s"}, []time.Duration{time.Minute}, "profile "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := Load(tc.file, tc.sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sc.Points) != len(tc.want) {
+				t.Fatalf("%d points, want %d", len(sc.Points), len(tc.want))
+			}
+			for i, p := range sc.Points {
+				if got := p.Config.Kubelet.NodeStatusReportFrequency; got != tc.want[i] {
+					t.Errorf("point %d: nodeStatusReportFrequency = %v, want %v", i, got, tc.want[i])
+				}
+			}
+			for _, s := range sc.Settings {
+				if s.Key == "kubelet.nodeStatusReportFrequency" && s.Source+" "+s.Pos != tc.source {
+					t.Errorf("source = %q, want %q", s.Source+" "+s.Pos, tc.source)
+				}
+			}
+		})
+	}
+}

@@ -50,6 +50,9 @@ var params = []param{
 	intParam("kubelet.lease-max-update-retries", func(c *model.Config) *int { return &c.Kubelet.LeaseMaxUpdateRetries }),
 	durationParam("kubelet.lease-backoff-initial", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffInitial }),
 	durationParam("kubelet.lease-backoff-max", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffMax }),
+	distParam("kubelet.network-latency", func(c *model.Config) *model.Dist { return &c.Kubelet.NetworkLatency }),
+	floatParam("kubelet.network-failure-probability", func(c *model.Config) *float64 { return &c.Kubelet.NetworkFailureProbability }),
+	distParam("kubelet.status-change-every", func(c *model.Config) *model.Dist { return &c.Kubelet.StatusChangeEvery }),
 
 	distParam("apiserver.write-latency", func(c *model.Config) *model.Dist { return &c.APIServer.WriteLatency }),
 	distParam("apiserver.read-latency", func(c *model.Config) *model.Dist { return &c.APIServer.ReadLatency }),
@@ -67,6 +70,7 @@ var params = []param{
 	floatParam("controller.secondary-node-eviction-rate", func(c *model.Config) *float64 { return &c.Controller.SecondaryNodeEvictionRate }),
 	intParam("controller.large-cluster-size-threshold", func(c *model.Config) *int { return &c.Controller.LargeClusterSizeThreshold }),
 	floatParam("controller.unhealthy-zone-threshold", func(c *model.Config) *float64 { return &c.Controller.UnhealthyZoneThreshold }),
+	durationParam("controller.pod-eviction-timeout", func(c *model.Config) *time.Duration { return &c.Controller.PodEvictionTimeout }),
 	durationParam("controller.pass-overhead", func(c *model.Config) *time.Duration { return &c.Controller.PassOverhead }),
 	durationParam("controller.per-node-processing", func(c *model.Config) *time.Duration { return &c.Controller.PerNodeProcessing }),
 	durationParam("controller.transition-cost", func(c *model.Config) *time.Duration { return &c.Controller.TransitionCost }),
@@ -179,7 +183,7 @@ func setProfile(_ *model.Config, v any, _ *source) error {
 		return err
 	}
 	if _, err := model.Default(s); err != nil {
-		return fmt.Errorf("unknown profile %q%s; one of %s", s, suggest(s, model.Profiles), strings.Join(model.Profiles, ", "))
+		return fmt.Errorf("unknown profile %q%s; one of %s … %s (every minor release)", s, suggest(s, model.Profiles), model.Profiles[0], model.Profiles[len(model.Profiles)-1])
 	}
 	return nil
 }

@@ -77,9 +77,10 @@ func TestParametersHaveQuantilesForEveryDistribution(t *testing.T) {
 			seen++
 		}
 	}
-	// status-collection-delay, write, read, watch-delay, crash.every,
-	// partition every and lasts, the incident's every and lasts.
-	if seen != 9 {
-		t.Errorf("%d distributions with quantiles, want 9", seen)
+	// status-collection-delay, network-latency, status-change-every,
+	// write, read, watch-delay, crash.every, partition every and lasts,
+	// the incident's every and lasts.
+	if seen != 11 {
+		t.Errorf("%d distributions with quantiles, want 11", seen)
 	}
 }

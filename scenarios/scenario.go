@@ -54,7 +54,7 @@ type Setting struct {
 	Key     string
 	Value   string
 	Default string      // the profile's value
-	Source  string      // "profile", "file" or "flag"
+	Source  string      // "profile", "file", "flag", or "defaulted" (derived from another key, as upstream defaults it)
 	Pos     string      // "my.toml:12", "--set", or "" for profile defaults
 	Note    string      // the comment on the key's line in the file, if any
 	Dist    *model.Dist // distribution keys: the effective distribution, nil when off
@@ -220,6 +220,24 @@ func resolveProfile(assigns []assign) (string, error) {
 	return profile, nil
 }
 
+// reportDefaulted reports whether assigns set the kubelet's
+// nodeStatusUpdateFrequency but not its nodeStatusReportFrequency: a
+// scenario's [kubelet] table (and --set over it) is a KubeletConfiguration,
+// so the report frequency then defaults to the update frequency.
+func reportDefaulted(c *model.Config, assigns []assign) bool {
+	update, report := false, false
+	for _, a := range assigns {
+		update = update || a.key == keyUpdateFrequency
+		report = report || a.key == keyReportFrequency
+	}
+	return update && !report && c.Rules.ReportFrequency
+}
+
+const (
+	keyUpdateFrequency = "kubelet.nodeStatusUpdateFrequency"
+	keyReportFrequency = "kubelet.nodeStatusReportFrequency"
+)
+
 // build applies assigns, then a sweep point's values, on profile's defaults.
 func build(profile string, assigns, point []assign, file *source) (*model.Config, error) {
 	c, err := model.Default(profile)
@@ -235,6 +253,9 @@ func build(profile string, assigns, point []assign, file *source) (*model.Config
 		}
 	}
 	resolveIncidents(c)
+	if reportDefaulted(c, append(append([]assign(nil), assigns...), point...)) {
+		c.ReportFrequencyFromUpdate()
+	}
 	if key, msg := checkFailures(c); key != "" {
 		src, process := file, key[:strings.LastIndex(key, ".")]
 		for _, a := range append(assigns, point...) {

@@ -19,11 +19,15 @@ func settings(base *model.Config, assigns []assign) ([]Setting, error) {
 	for _, a := range assigns {
 		last[a.key] = a
 	}
+	derived := reportDefaulted(base, assigns)
 	out := make([]Setting, len(params))
 	for i, p := range params {
 		s := Setting{Key: p.key, Value: p.get(base), Default: p.get(def), Source: "profile"}
 		if p.dist != nil {
 			s.Dist = p.dist(base)
+		}
+		if derived && p.key == keyReportFrequency {
+			s.Source, s.Pos = "defaulted", "from nodeStatusUpdateFrequency"
 		}
 		if a, ok := last[p.key]; ok {
 			s.Source, s.Pos = "file", a.src.label
