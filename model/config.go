@@ -36,10 +36,13 @@ type SimulationConfig struct {
 	// the replications; "rare" (rare.go) conditions on incidents and
 	// importance-samples per-node noise, until its 95% interval's
 	// half-width is within TargetRelativeError of the estimate or it has
-	// simulated MaxWorkNodeDays.
+	// simulated MaxWorkNodeDays, or its upper bound is below RateFloor
+	// (per node-day: too rare to matter, and where likelihood ratios grow
+	// heavy-tailed).
 	Method              string
 	TargetRelativeError float64
 	MaxWorkNodeDays     float64
+	RateFloor           float64
 }
 
 // Estimation methods.
@@ -230,6 +233,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Simulation.MaxWorkNodeDays > 0) || math.IsInf(c.Simulation.MaxWorkNodeDays, 0) {
 		bad("simulation.max-work-node-days", "must be a number > 0, got %v", c.Simulation.MaxWorkNodeDays)
+	}
+	if !(c.Simulation.RateFloor >= 0 && c.Simulation.RateFloor < 1) {
+		bad("simulation.rate-floor", "must be in [0, 1) per node-day, got %v", c.Simulation.RateFloor)
 	}
 	if c.Cluster.Nodes < 1 {
 		bad("cluster.nodes", "must be >= 1, got %d", c.Cluster.Nodes)

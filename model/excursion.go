@@ -170,9 +170,11 @@ func (x *excursion) run(main *run, n *node, s, t sim.Time, w int, branch uint64,
 	for _, d := range m.durations {
 		res.durSecs += d
 	}
-	res.score = x.score
+	// Only a false NotReady scores the top: a heartbeat can be very late
+	// without one (the v1.37 circuit breaker's live GET finds it).
+	res.score = min(x.score, math.Nextafter(alarmScore, 0))
 	if res.alarms > 0 {
-		res.score = 2
+		res.score = alarmScore
 	}
 	res.nodeSecs = stop.Sub(t).Seconds()
 	if logging {
@@ -215,7 +217,12 @@ func (x *excursion) beforeNode(n *node, s, t sim.Time, _ int) {
 	}
 	x.waiting = false
 	n.lease.next, n.status.next = &x.leaseAfter, &x.statusAfter
-	v := min(awaited(x.r.cfg, n), t)
+	v := t
+	if x.r.cfg.Rules.Lease && x.r.cfg.Rules.LeaseCircuitBreaker && n.lease.commit >= x.syncStart {
+		v = min(n.lease.commit, t) // the live GET sees the commit: the informer's delay cannot alarm
+	} else {
+		v = min(awaited(x.r.cfg, n), t)
+	}
 	x.score = math.Max(v.Sub(x.syncStart).Seconds(), 0) / x.r.cfg.Controller.NodeMonitorGracePeriod.Seconds()
 }
 

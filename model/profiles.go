@@ -149,7 +149,7 @@ func Default(profile string) (*Config, error) {
 	}
 	c := &Config{Profile: profile}
 	c.Simulation = SimulationConfig{Duration: 24 * time.Hour, Warmup: 10 * time.Minute, Replications: 4, Seed: 1,
-		Method: MethodCrude, TargetRelativeError: 0.2, MaxWorkNodeDays: 200_000}
+		Method: MethodCrude, TargetRelativeError: 0.2, MaxWorkNodeDays: 200_000, RateFloor: 1e-12}
 	c.Cluster = ClusterConfig{Nodes: 1000, Zones: 3, PodsPerNode: 30}
 	c.Kubelet = DefaultKubeletConfig()
 	c.APIServer = DefaultAPIServerConfig()

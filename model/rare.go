@@ -51,6 +51,7 @@ var rareDebug func(e *rareEstimate, round int)
 type rareOptions struct {
 	target  float64
 	maxWork float64
+	floor   float64
 }
 
 // rareEstimate is the estimator's state and, when done, its result.
@@ -178,6 +179,8 @@ func estimateRare(ctx context.Context, cfg *Config, opt rareOptions, workers int
 			e.stoppedBy = "target"
 		case est == 0 && se == 0:
 			e.stoppedBy = "nothing-found"
+		case est+z95*se < opt.floor:
+			e.stoppedBy = "below-floor"
 		case e.workDays >= opt.maxWork:
 			e.stoppedBy = "work-cap"
 		default:

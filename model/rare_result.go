@@ -231,6 +231,9 @@ func (e *rareEstimate) warnings(p *Point) []string {
 	case "work-cap":
 		w = append(w, fmt.Sprintf("the work cap (simulation.max-work-node-days = %g) ended the rare-event estimate at a relative error of %s, before the target %g",
 			e.cfg.Simulation.MaxWorkNodeDays, fmtRel(p.FalseNotReady.Estimator.RelativeError), e.cfg.Simulation.TargetRelativeError))
+	case "below-floor":
+		w = append(w, fmt.Sprintf("the false-NotReady rate is below the floor of %g per node-day (simulation.rate-floor; 95%% bound %.2g): too rare to matter, so not estimated further; at such rarity the likelihood ratios are heavy-tailed and the interval is a rough guide",
+			e.cfg.Simulation.RateFloor, float64(p.FalseNotReady.RatePerNodeDayCI95.Hi)))
 	case "nothing-found":
 		w = append(w, "the rare-event estimator found no false NotReady at all: the rate is given as 0 with an upper bound")
 	}

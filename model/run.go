@@ -46,7 +46,7 @@ func runPoint(ctx context.Context, cfg *Config, workers int, progress Progress, 
 	}
 	p := Summarize(cfg, reps)
 	if cfg.Simulation.Method == MethodRare {
-		e, err := estimateRare(ctx, cfg, rareOptions{target: cfg.Simulation.TargetRelativeError, maxWork: cfg.Simulation.MaxWorkNodeDays}, workers, progress)
+		e, err := estimateRare(ctx, cfg, rareOptions{target: cfg.Simulation.TargetRelativeError, maxWork: cfg.Simulation.MaxWorkNodeDays, floor: cfg.Simulation.RateFloor}, workers, progress)
 		if err != nil {
 			return Point{}, err
 		}

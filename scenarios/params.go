@@ -34,6 +34,7 @@ var params = []param{
 	{key: "simulation.method", get: func(c *model.Config) string { return c.Simulation.Method }, set: setMethod},
 	floatParam("simulation.target-relative-error", func(c *model.Config) *float64 { return &c.Simulation.TargetRelativeError }),
 	floatParam("simulation.max-work-node-days", func(c *model.Config) *float64 { return &c.Simulation.MaxWorkNodeDays }),
+	floatParam("simulation.rate-floor", func(c *model.Config) *float64 { return &c.Simulation.RateFloor }),
 
 	intParam("cluster.nodes", func(c *model.Config) *int { return &c.Cluster.Nodes }),
 	intParam("cluster.zones", func(c *model.Config) *int { return &c.Cluster.Zones }),

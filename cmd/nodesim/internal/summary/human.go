@@ -90,6 +90,8 @@ func falseSentence(p *model.Point) string {
 	f := &p.FalseNotReady
 	rare := f.Estimator.Method == model.MethodRare
 	switch {
+	case rare && f.Estimator.StoppedBy == "below-floor":
+		return fmt.Sprintf("false NotReady too rare to matter: the rare-event estimate is %s per node-day, under the floor of interest (95%% bound %s)", num(f.RatePerNodeDay), num(f.RatePerNodeDayCI95.Hi))
 	case rare && !(f.RatePerNodeDay > 0):
 		return fmt.Sprintf("no false NotReady found by the rare-event method (95%% bound: under %s per node-day)", num(f.RatePerNodeDayCI95.Hi))
 	case !rare && f.Events == 0:

@@ -101,8 +101,11 @@ func EstimatorLine(e *model.Estimator) string {
 			s += " (target ±" + percent(float64(e.TargetRelativeError)) + ")"
 		}
 		s += ", " + Sig(float64(e.WorkNodeDays), 3) + " node-days of work"
-		if e.StoppedBy == "work-cap" {
+		switch e.StoppedBy {
+		case "work-cap":
 			s += ", stopped by the work cap"
+		case "below-floor":
+			s += ", stopped below the rate floor"
 		}
 	}
 	return s
