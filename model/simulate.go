@@ -124,17 +124,8 @@ func (r *run) initNode(i int) {
 func (r *run) simulate(ctx context.Context) (*metrics, error) {
 	r.eng.At(sim.At(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 	r.scheduleIncidents()
-	// Run in slices so a cancelled context stops a long replication.
-	const slice = sim.Time(time.Hour)
-	for t := slice; ; t += slice {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if t >= r.env.end {
-			r.eng.Run(r.env.end)
-			break
-		}
-		r.eng.Run(t)
+	if err := r.eng.RunContext(ctx, r.env.end); err != nil {
+		return nil, err
 	}
 	r.met.finish(r, r.env.end)
 	return &r.met, nil

@@ -238,3 +238,64 @@ func TestQueuePopUntilLeavesLaterEvents(t *testing.T) {
 	_, ok = q.popUntil(Never)
 	assert.False(t, ok)
 }
+
+// TestRunContextStopsWithinEvents: a model that schedules its next event
+// at the same instant never advances virtual time, so only counting
+// events can notice a cancellation (issue 19: checking between slices of
+// virtual time never did).
+func TestRunContextStopsWithinEvents(t *testing.T) {
+	e := NewEngine()
+	var k Kind
+	k = e.Register("spin", func(ev Event) { e.At(ev.At, k, 0, 0) })
+	e.At(At(time.Second), k, 0, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	returned := make(chan error, 1)
+	go func() { returned <- e.RunContext(ctx, At(time.Hour)) }()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	cancelled := time.Now()
+	select {
+	case err := <-returned:
+		assert.ErrorIs(t, err, context.Canceled)
+		t.Logf("returned %v after cancel", time.Since(cancelled))
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunContext still running 5s after cancel")
+	}
+	assert.Equal(t, At(time.Second), e.Now(), "the clock stays at the last event")
+	assert.Equal(t, 1, e.Pending())
+}
+
+// TestRunContextMatchesRun: an uncancelled RunContext processes exactly
+// what Run does.
+func TestRunContextMatchesRun(t *testing.T) {
+	run := func(useCtx bool) ([]Event, Time) {
+		e := NewEngine()
+		r := NewRand(StreamKey{Seed: 5, Component: "ctx"})
+		var out []Event
+		var k Kind
+		k = e.Register("hop", func(ev Event) {
+			out = append(out, ev)
+			e.After(time.Duration(r.Int64N(int64(time.Second))), k, ev.Node, ev.Arg+1)
+		})
+		for i := 0; i < 20; i++ {
+			e.At(0, k, int32(i), 0)
+		}
+		if useCtx {
+			require.NoError(t, e.RunContext(context.Background(), At(10*time.Second)))
+		} else {
+			e.Run(At(10 * time.Second))
+		}
+		return out, e.Now()
+	}
+	a, ta := run(false)
+	b, tb := run(true)
+	require.Greater(t, len(a), 100)
+	assert.Equal(t, a, b)
+	assert.Equal(t, ta, tb)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := NewEngine()
+	k := e.Register("never", func(Event) { t.Error("ran after cancel") })
+	e.At(0, k, 0, 0)
+	assert.ErrorIs(t, e.RunContext(ctx, At(time.Second)), context.Canceled)
+}
