@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +188,43 @@ func TestSuggest(t *testing.T) {
 		if (want == "" && got != "") || !strings.Contains(got, want) {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestValidateNamesParams: every error model.Config.Validate returns is a
+// *model.FieldError whose key is a parameter of this loader (a key spelled
+// differently in the two packages would fail here), and the loader reports
+// it under that key.
+func TestValidateNamesParams(t *testing.T) {
+	c := &model.Config{APIServer: model.APIServerConfig{Incidents: []model.Incident{{FailAfter: -1, Effect: model.Slow, Multiply: -1}}}}
+	err := c.Validate()
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("Validate of a zero config: %v, want a join of field errors", err)
+	}
+	seen := map[string]bool{}
+	for _, e := range j.Unwrap() {
+		fe, ok := e.(*model.FieldError)
+		if !ok {
+			t.Errorf("%T is not a *model.FieldError: %v", e, e)
+			continue
+		}
+		if paramIndex[fe.Key] == nil {
+			t.Errorf("Validate names key %q, which the loader does not know", fe.Key)
+		}
+		if fe.Field != "" && !slices.Contains(incidentKeys, fe.Field) {
+			t.Errorf("Validate names incident field %q, which the loader does not know", fe.Field)
+		}
+		seen[fe.Path()] = true
+	}
+	for _, want := range []string{"simulation.duration", "cluster.nodes", "controller.workers", "apiserver.incident[1].fail-after", "apiserver.incident[1]"} {
+		if !seen[want] {
+			t.Errorf("no error for %s; got %v", want, err)
+		}
+	}
+	se := position(&model.FieldError{Key: model.KeyIncident, Index: 2, Field: model.IncidentEvery, Msg: "must be > 0"},
+		[]assign{{key: model.KeyIncident, src: &source{label: "x.toml", text: "[[apiserver.incident]]\nevery = \"1s\"\n[[apiserver.incident]]\nevery = \"0s\"\n"}}}, &source{label: "x.toml"}, "")
+	if se.Error() != "x.toml:4: apiserver.incident[2].every: must be > 0" {
+		t.Errorf("positioned as %q", se)
 	}
 }

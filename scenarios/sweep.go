@@ -101,24 +101,31 @@ func validate(c *model.Config, assigns []assign, file *source, point string) err
 	}
 	out := make([]error, len(list))
 	for i, e := range list {
-		msg := e.Error()
-		key, _, _ := strings.Cut(msg, ": ")
-		if k := strings.IndexAny(key, "[ "); k >= 0 {
-			key = key[:k]
+		var fe *model.FieldError
+		if !errors.As(e, &fe) { // not expected: Validate returns field errors
+			out[i] = &Error{File: file.label, Msg: e.Error()}
+			continue
 		}
-		pe := &Error{File: file.label, Msg: msg}
-		for _, a := range assigns {
-			if a.key == key {
-				pe = &Error{File: a.src.label, Line: a.src.line(key), Msg: msg}
-				if a.label != "" {
-					pe.Line = a.src.line(a.label)
-				}
-			}
-		}
-		if point != "" {
-			pe.Msg = "sweep point " + point + ": " + pe.Msg
-		}
-		out[i] = pe
+		out[i] = position(fe, assigns, file, point)
 	}
 	return errors.Join(out...)
+}
+
+// position places fe at the last assignment of its key (a sweep value at
+// its axis), or in file when the key was never assigned.
+func position(fe *model.FieldError, assigns []assign, file *source, point string) *Error {
+	pe := &Error{File: file.label, Key: fe.Path(), Msg: fe.Msg}
+	for _, a := range assigns {
+		if a.key != fe.Key {
+			continue
+		}
+		pe.File, pe.Line = a.src.label, a.src.line(fe.Path())
+		if a.label != "" {
+			pe.Line = a.src.line(a.label)
+		}
+	}
+	if point != "" {
+		pe.Key, pe.Msg = "", "sweep point "+point+": "+fe.Error()
+	}
+	return pe
 }
