@@ -31,6 +31,7 @@ func TestSimulateStopsPromptlyOnCancel(t *testing.T) {
 			c.Failures.Crash = &FailureProcess{Every: Const(time.Second), Repair: time.Second}
 		}},
 		{"many nodes", func(c *Config) { c.Cluster.Nodes = 200_000 }},
+		{"a million nodes, cancelled while they are set up", func(c *Config) { c.Cluster.Nodes = 1_000_000 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Default(DefaultProfile)

@@ -35,6 +35,13 @@ func stream(cfg *Config, rep int, component string, node int) sim.Rand {
 
 // newRun sets up replication rep of cfg.
 func newRun(cfg *Config, rep int) *run {
+	r, _ := newRunContext(context.Background(), cfg, rep)
+	return r
+}
+
+// newRunContext is newRun, giving up with ctx.Err() once ctx is done:
+// setting up a million nodes takes seconds.
+func newRunContext(ctx context.Context, cfg *Config, rep int) (*run, error) {
 	r := &run{cfg: cfg, rep: rep, eng: sim.NewEngine()}
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
@@ -69,9 +76,12 @@ func newRun(cfg *Config, rep int) *run {
 	r.met.init(r)
 	r.nodes = make([]node, cfg.Cluster.Nodes)
 	for i := range r.nodes {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		r.initNode(i)
 	}
-	return r
+	return r, nil
 }
 
 func (r *run) register() {
@@ -133,7 +143,11 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 
 // Simulate runs replication rep of cfg; cfg must be valid.
 func Simulate(ctx context.Context, cfg *Config, rep int) (*Replication, error) {
-	m, err := newRun(cfg, rep).simulate(ctx)
+	r, err := newRunContext(ctx, cfg, rep)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.simulate(ctx)
 	if err != nil {
 		return nil, err
 	}

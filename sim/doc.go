@@ -13,5 +13,5 @@
 // ties resolve in scheduling order and a run is a pure function of its
 // inputs. Events cannot be cancelled: a model that re-arms a timer stores a
 // generation number in Event.Arg and ignores stale events. A run can be:
-// RunContext stops within a few events of its context being done.
+// RunContext stops at the first event after its context is done.
 package sim
