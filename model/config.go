@@ -244,9 +244,6 @@ func (c *Config) Validate() error {
 		if in.Effect == Slow && (in.Multiply < 0 || in.Add < 0) {
 			badIncident("", "slow effect needs multiply >= 0 and add >= 0")
 		}
-		if in.Every.Kind == Constant && in.Every.A <= 0 {
-			badIncident(IncidentEvery, "must be > 0")
-		}
 	}
 	positive(KeyNodeMonitorPeriod, c.Controller.NodeMonitorPeriod)
 	positive(KeyNodeMonitorGracePeriod, c.Controller.NodeMonitorGracePeriod)
@@ -276,5 +273,6 @@ func (c *Config) Validate() error {
 			bad(d.key, "must be >= 0, got %v", d.v)
 		}
 	}
+	errs = append(errs, c.validateLimits()...)
 	return errors.Join(errs...)
 }

@@ -1,0 +1,223 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Limits beyond which a configuration cannot mean anything. Validate
+// refuses what crosses them: such values used to overflow int64
+// nanoseconds, or made one event's handler run for hours.
+const (
+	// MaxSpan bounds every duration: the simulated time, each setting, and
+	// all but one in TailDraws of every distribution's draws.
+	MaxSpan = 100 * 365 * 24 * time.Hour
+
+	// TailDraws: a distribution must put fewer than one draw in TailDraws
+	// beyond MaxSpan. A run of the default scenario draws about 10^8 values,
+	// so a more likely draw would show up in real runs (and a controller
+	// write that takes a century stalls its monitor pass for a century of
+	// simulated renewals).
+	TailDraws = 1e9
+	tailWords = "a billion"
+
+	// MinInterArrival is the smallest mean time between a failure
+	// process's or an incident's arrivals. The kubelet and the controller
+	// act on periods of seconds (5s passes, 10s renewals), so arrivals far
+	// more often than that cannot be told apart, and each one costs a
+	// replay of every pending sync.
+	MinInterArrival = time.Second
+)
+
+// upperQuantile is the value in seconds that a draw exceeds with
+// probability 1/TailDraws.
+func (d *Dist) upperQuantile() float64 { return d.quantile(1 - 1/TailDraws) }
+
+// quantile is the p-quantile in seconds; for a mixture, an upper bound of
+// it (the largest of its components' p-quantiles), and for an empirical
+// distribution its largest sample.
+func (d *Dist) quantile(p float64) float64 {
+	switch d.Kind {
+	case Constant:
+		return d.A
+	case Uniform:
+		return d.A + p*(d.B-d.A)
+	case Exponential:
+		return -d.A * math.Log1p(-p)
+	case LogNormal:
+		return distuv.LogNormal{Mu: d.A, Sigma: d.B}.Quantile(p)
+	case Normal:
+		// Truncated at 0: the upper tail of N(A, B²) holds (1-p) of the mass above 0.
+		above := distuv.UnitNormal.Survival(-d.A / d.B)
+		return d.A + d.B*distuv.UnitNormal.Quantile(1-(1-p)*above)
+	case Gamma:
+		return distuv.Gamma{Alpha: d.A, Beta: d.B}.Quantile(p)
+	case Weibull:
+		return distuv.Weibull{K: d.A, Lambda: d.B}.Quantile(p)
+	case Pareto:
+		return distuv.Pareto{Xm: d.A, Alpha: d.B}.Quantile(p)
+	case Empirical:
+		return d.Samples[len(d.Samples)-1]
+	case Mixture:
+		q := 0.0
+		for i := range d.Parts {
+			q = max(q, d.Parts[i].quantile(p))
+		}
+		return q
+	}
+	return math.NaN()
+}
+
+// median is the distribution's median in seconds, for messages.
+func (d *Dist) median() float64 {
+	switch d.Kind {
+	case LogNormal:
+		return math.Exp(d.A)
+	case Gamma:
+		return distuv.Gamma{Alpha: d.A, Beta: d.B}.Quantile(0.5)
+	case Weibull:
+		return distuv.Weibull{K: d.A, Lambda: d.B}.Quantile(0.5)
+	case Pareto:
+		return distuv.Pareto{Xm: d.A, Alpha: d.B}.Quantile(0.5)
+	}
+	return math.NaN()
+}
+
+// checkSpan reports a distribution whose draws reach beyond MaxSpan.
+func (d *Dist) checkSpan() error {
+	q := d.upperQuantile()
+	if q <= MaxSpan.Seconds() {
+		return nil
+	}
+	msg := fmt.Sprintf("%s draws beyond any simulated span: more than one draw in %s exceeds %s", d.Kind, tailWords, formatSeconds(MaxSpan.Seconds()))
+	if m := d.median(); !math.IsNaN(m) {
+		msg += fmt.Sprintf(" (median %s)", formatSeconds(m))
+	}
+	return fmt.Errorf("%s; check the parameters and their units", msg)
+}
+
+// meanInterArrival is a renewal process's mean inter-arrival in seconds;
+// for the normal, the mean of its truncation at 0.
+func (d *Dist) meanInterArrival() float64 {
+	if d.Kind != Normal {
+		return d.Mean()
+	}
+	a := -d.A / d.B
+	return d.A + d.B*distuv.UnitNormal.Prob(a)/distuv.UnitNormal.Survival(a)
+}
+
+// formatSeconds renders s seconds compactly: a Go duration below 100
+// years, years beyond ("1.7e+292 years").
+func formatSeconds(s float64) string {
+	const year = 365 * 24 * 3600
+	switch {
+	case math.IsInf(s, 1) || math.IsNaN(s):
+		return fmt.Sprint(s)
+	case s >= 1e6*year:
+		return strconv.FormatFloat(s/year, 'g', 2, 64) + " years"
+	case s >= 100*year:
+		return strconv.FormatFloat(s/year, 'f', 0, 64) + " years"
+	}
+	d := time.Duration(s * 1e9)
+	if d >= time.Second {
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
+}
+
+// validateLimits reports what crosses the limits above: durations beyond
+// MaxSpan (alone or as the products the model computes), distributions
+// drawing beyond it, and arrivals more frequent than MinInterArrival.
+func (c *Config) validateLimits() []error {
+	var errs []error
+	field := func(key string, index int, name, format string, a ...any) {
+		errs = append(errs, &FieldError{Key: key, Index: index, Field: name, Msg: fmt.Sprintf(format, a...)})
+	}
+	span := func(key string, d time.Duration) {
+		if d > MaxSpan {
+			field(key, 0, "", "must be at most %s, got %s", formatSeconds(MaxSpan.Seconds()), formatSeconds(d.Seconds()))
+		}
+	}
+	dist := func(key string, index int, name string, d *Dist) bool {
+		err := d.Validate()
+		if err != nil {
+			field(key, index, name, "%v", err)
+		}
+		return err == nil
+	}
+	every := func(key string, index int, name string, d *Dist) {
+		if !dist(key, index, name, d) {
+			return
+		}
+		if m := d.meanInterArrival(); !(m >= MinInterArrival.Seconds()) {
+			field(key, index, name, "must have a mean of at least %v (the model's resolution: passes every few seconds), got %s", MinInterArrival, formatSeconds(m))
+		}
+	}
+	s, k, a, ctl := &c.Simulation, &c.Kubelet, &c.APIServer, &c.Controller
+	span(KeyDuration, s.Duration)
+	span(KeyWarmup, s.Warmup)
+	if s.Duration <= MaxSpan && s.Warmup <= MaxSpan && s.Duration+s.Warmup > MaxSpan {
+		field(KeyWarmup, 0, "", "plus %s must be at most %s, got %s", KeyDuration, formatSeconds(MaxSpan.Seconds()), formatSeconds((s.Duration + s.Warmup).Seconds()))
+	}
+	span(KeyNodeStatusUpdateFrequency, k.NodeStatusUpdateFrequency)
+	span(KeyNodeStatusReportFrequency, k.NodeStatusReportFrequency)
+	span(KeyLeaseBackoffInitial, k.LeaseBackoffInitial)
+	span(KeyLeaseBackoffMax, k.LeaseBackoffMax)
+	if pods := float64(c.Cluster.PodsPerNode); k.StatusCollectionDelayPerPod.Seconds()*pods > MaxSpan.Seconds() {
+		field(KeyStatusCollectionDelayPerPod, 0, "", "times %s (%d) must be at most %s, got %s", KeyPodsPerNode, c.Cluster.PodsPerNode,
+			formatSeconds(MaxSpan.Seconds()), formatSeconds(k.StatusCollectionDelayPerPod.Seconds()*pods))
+	}
+	dist(KeyStatusCollectionDelay, 0, "", &k.StatusCollectionDelay)
+	dist(KeyWriteLatency, 0, "", &a.WriteLatency)
+	dist(KeyReadLatency, 0, "", &a.ReadLatency)
+	span(KeyEtcdRequestTimeout, a.EtcdRequestTimeout)
+	if t := a.DefaultUnreachableTolerationSeconds; t > int64(MaxSpan/time.Second) {
+		field(KeyDefaultUnreachableTolerationSeconds, 0, "", "must be at most %d (100 years), got %d", int64(MaxSpan/time.Second), t)
+	}
+	for i := range a.Incidents {
+		in := &a.Incidents[i]
+		every(KeyIncident, i+1, IncidentEvery, &in.Every)
+		dist(KeyIncident, i+1, IncidentLasts, &in.Lasts)
+		if in.FailAfter > MaxSpan {
+			field(KeyIncident, i+1, IncidentFailAfter, "must be at most %s, got %s", formatSeconds(MaxSpan.Seconds()), formatSeconds(in.FailAfter.Seconds()))
+		}
+		if in.Effect == Slow {
+			worst := max(a.WriteLatency.upperQuantile(), a.ReadLatency.upperQuantile())*in.Multiply + in.Add.Seconds()
+			if !(worst <= MaxSpan.Seconds()) {
+				field(KeyIncident, i+1, "", "slow latencies (× %g + %v) reach beyond any simulated span: more than one draw in %s above %s",
+					in.Multiply, in.Add, tailWords, formatSeconds(MaxSpan.Seconds()))
+			}
+		}
+	}
+	dist(KeyWatchDelay, 0, "", &c.Informer.WatchDelay)
+	span(KeyNodeMonitorPeriod, ctl.NodeMonitorPeriod)
+	span(KeyNodeMonitorGracePeriod, ctl.NodeMonitorGracePeriod)
+	span(KeyNodeStartupGracePeriod, ctl.NodeStartupGracePeriod)
+	span(KeyPassOverhead, ctl.PassOverhead)
+	span(KeyTransitionCost, ctl.TransitionCost)
+	if ctl.Workers >= 1 && c.Cluster.Nodes >= 1 {
+		perWorker := float64((c.Cluster.Nodes + ctl.Workers - 1) / ctl.Workers)
+		if pass := ctl.PerNodeProcessing.Seconds() * perWorker; pass > MaxSpan.Seconds() {
+			field(KeyPerNodeProcessing, 0, "", "times the nodes per worker (%.0f) must be at most %s, got %s", perWorker, formatSeconds(MaxSpan.Seconds()), formatSeconds(pass))
+		}
+	}
+	for _, f := range []struct {
+		p           *FailureProcess
+		every, last string
+	}{{c.Failures.Crash, KeyCrashEvery, ""}, {c.Failures.Partition, KeyPartitionEvery, KeyPartitionLasts}, {c.Failures.Gray, KeyGrayEvery, KeyGrayLasts}} {
+		if f.p == nil {
+			continue
+		}
+		every(f.every, 0, "", &f.p.Every)
+		if f.last != "" {
+			dist(f.last, 0, "", &f.p.Lasts)
+		} else {
+			span(KeyCrashRepair, f.p.Repair)
+		}
+	}
+	return errs
+}
