@@ -246,12 +246,18 @@ func TestQueuePopUntilLeavesLaterEvents(t *testing.T) {
 func TestRunContextStopsWithinEvents(t *testing.T) {
 	e := NewEngine()
 	var k Kind
-	k = e.Register("spin", func(ev Event) { e.At(ev.At, k, 0, 0) })
+	spinning := make(chan struct{})
+	k = e.Register("spin", func(ev Event) {
+		if ev.Arg == 0 {
+			close(spinning)
+		}
+		e.At(ev.At, k, 0, 1)
+	})
 	e.At(At(time.Second), k, 0, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	returned := make(chan error, 1)
 	go func() { returned <- e.RunContext(ctx, At(time.Hour)) }()
-	time.Sleep(10 * time.Millisecond)
+	<-spinning
 	cancel()
 	cancelled := time.Now()
 	select {
