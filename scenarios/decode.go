@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,9 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/nodesim/nodesim/internal/readfile"
+	"github.com/nodesim/nodesim/model"
 )
 
 // source is where assignments come from: a scenario file, a built-in, or
@@ -23,6 +25,10 @@ type source struct {
 	dir   string // directory empirical files are relative to
 	fsys  fs.FS  // built-ins read their files from the embedded tree
 	flag  bool
+
+	// empirical caches the distributions read from files, so a sweep reads
+	// and keeps each file once, not once per point.
+	empirical map[string]model.Dist
 }
 
 func (s *source) line(key string) int {
@@ -32,6 +38,10 @@ func (s *source) line(key string) int {
 	return findLine(s.text, key)
 }
 
+// maxEmpiricalFile bounds an empirical distribution's file: 64 MiB is
+// several million samples, far more than a quantile needs.
+const maxEmpiricalFile = 64 << 20
+
 func (s *source) readFile(name string) ([]byte, error) {
 	if s.fsys != nil {
 		return fs.ReadFile(s.fsys, path.Join(s.dir, name))
@@ -39,7 +49,7 @@ func (s *source) readFile(name string) ([]byte, error) {
 	if !filepath.IsAbs(name) {
 		name = filepath.Join(s.dir, name)
 	}
-	return os.ReadFile(name)
+	return readfile.Regular(name, maxEmpiricalFile)
 }
 
 // assign is one key = value from a source; axis is one swept key.

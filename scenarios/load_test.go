@@ -228,3 +228,34 @@ func TestValidateNamesParams(t *testing.T) {
 		t.Errorf("positioned as %q", se)
 	}
 }
+
+// TestEmpiricalReadOncePerSweep: every sweep point shares one copy of an
+// empirical file's samples, so a 10,000-point sweep neither reads a file
+// 10,000 times nor keeps 10,000 copies of it.
+func TestEmpiricalReadOncePerSweep(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "lat.txt"), []byte("1ms\n2ms\n# a comment\n\n0.003\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toml := filepath.Join(dir, "s.toml")
+	if err := os.WriteFile(toml, []byte(`[apiserver]
+write-latency = { dist = "empirical", file = "lat.txt" }
+[sweep]
+"controller.workers" = [1, 2, 8]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load(toml, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := sc.Points[0].Config.APIServer.WriteLatency.Samples
+	if !slices.Equal(first, []float64{0.001, 0.002, 0.003}) {
+		t.Fatalf("samples %v", first)
+	}
+	for _, p := range sc.Points[1:] {
+		if s := p.Config.APIServer.WriteLatency.Samples; &s[0] != &first[0] {
+			t.Errorf("point %v has its own copy of the samples", p.Params)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/readfile"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -60,6 +61,9 @@ type Setting struct {
 
 // maxPoints bounds a sweep grid; more is almost surely a typo.
 const maxPoints = 10000
+
+// maxScenarioFile bounds a scenario file: the built-ins are 2 KB.
+const maxScenarioFile = 1 << 20
 
 // Load reads a built-in scenario by name or a TOML file by path, applies
 // the --set flags and expands the sweep. Every error it returns is bad
@@ -129,12 +133,8 @@ func open(nameOrPath string) (*source, string, error) {
 			return nil, "", &Error{Msg: fmt.Sprintf("unknown scenario %q: not a built-in (%s; see `nodesim scenarios`) and no such file", nameOrPath, strings.Join(BuiltinNames(), ", "))}
 		}
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := readfile.Regular(nameOrPath, maxScenarioFile)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return nil, "", &Error{File: nameOrPath, Msg: fmt.Sprintf("cannot read scenario: %v", err)}
 	}
 	name := strings.TrimSuffix(filepath.Base(nameOrPath), filepath.Ext(nameOrPath))

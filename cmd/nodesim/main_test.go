@@ -75,6 +75,8 @@ func TestGolden(t *testing.T) {
 		{"bad-workers", []string{"run", "--workers", "0"}, 2},
 		{"bad-show", []string{"scenarios", "show", "nosuch"}, 2},
 		{"bad-plot", []string{"plot", "testdata/no-such-results.json"}, 2},
+		{"bad-scenario-device", []string{"run", "/dev/zero"}, 2}, // issue 19: read until memory ran out
+		{"bad-plot-device", []string{"plot", "/dev/zero"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, status := cli(t, tc.args...)
