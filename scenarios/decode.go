@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -58,12 +59,14 @@ type assign struct {
 	value any
 	src   *source
 	label string // a sweep value: the axis it came from, for messages
+	at    string // and where the file writes that axis
 }
 
 type axis struct {
 	key    string
 	values []any
 	src    *source
+	at     string // where the file writes it, for its line: sweep."a.b" or sweep.a.b
 }
 
 // parseFile decodes src strictly: every key must be a known table, a
@@ -98,13 +101,24 @@ func parseFile(src *source) ([]assign, []axis, error) {
 		p := []string(k)
 		dotted := strings.Join(p, ".")
 		switch {
-		case p[0] == "sweep" && len(p) == 2:
-			ax, err := parseAxis(src, p[1], lookup(tree, p))
+		case p[0] == "sweep" && len(p) > 1:
+			key, ok, err := sweepKey(src, p)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !ok {
+				continue // a table of swept keys, or inside a swept value
+			}
+			at := tomlPath(p)
+			if slices.ContainsFunc(axes, func(ax axis) bool { return ax.key == key }) {
+				return nil, nil, src.locateAt(fmt.Sprintf("sweep.%q", key), at, errors.New("swept twice"))
+			}
+			ax, err := parseAxis(src, key, at, lookup(tree, p))
 			if err != nil {
 				return nil, nil, err
 			}
 			axes = append(axes, ax)
-		case p[0] == "sweep" && len(p) > 2, underParam(p):
+		case underParam(p):
 			// inside a value: the parameter checks it
 		case paramIndex[dotted] != nil:
 			if !seen[dotted] {
@@ -122,15 +136,47 @@ func parseFile(src *source) ([]assign, []axis, error) {
 	return assigns, axes, nil
 }
 
-// parseAxis reads one [sweep] entry: "dotted.key" = [values...].
-func parseAxis(src *source, key string, v any) (axis, error) {
+// sweepKey maps a key under [sweep] to the key it sweeps. TOML reads
+// "controller.workers" = [...] as one key and controller.workers = [...]
+// (or [sweep.controller] then workers = [...]) as nested tables: both
+// sweep controller.workers. ok is false for a table on the way to a
+// swept key and for keys inside a swept value (a distribution's fields).
+func sweepKey(src *source, p []string) (key string, ok bool, err error) {
+	for i := 2; i <= len(p); i++ {
+		if k := strings.Join(p[1:i], "."); paramIndex[k] != nil {
+			return k, i == len(p), nil
+		}
+	}
+	k := strings.Join(p[1:], ".")
+	if slices.Contains(tables, k) {
+		return "", false, nil
+	}
+	return "", false, src.locateAt(fmt.Sprintf("sweep.%q", k), tomlPath(p), fmt.Errorf("no such key to sweep%s", suggest(k, Keys())))
+}
+
+// tomlPath writes a decoded key path as findLine reads it, quoting a part
+// that holds a dot.
+func tomlPath(p []string) string {
+	parts := make([]string, len(p))
+	for i, s := range p {
+		parts[i] = s
+		if strings.Contains(s, ".") {
+			parts[i] = strconv.Quote(s)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// parseAxis reads one [sweep] entry: "dotted.key" = [values...], written
+// at at.
+func parseAxis(src *source, key, at string, v any) (axis, error) {
 	label := fmt.Sprintf("sweep.%q", key)
 	p := paramIndex[key]
 	if p == nil {
-		return axis{}, src.locate(label, fmt.Errorf("no such key to sweep%s", suggest(key, Keys())))
+		return axis{}, src.locateAt(label, at, fmt.Errorf("no such key to sweep%s", suggest(key, Keys())))
 	}
 	if p.meta {
-		return axis{}, src.locate(label, errors.New("cannot be swept"))
+		return axis{}, src.locateAt(label, at, errors.New("cannot be swept"))
 	}
 	var vals []any
 	switch x := v.(type) {
@@ -141,12 +187,12 @@ func parseAxis(src *source, key string, v any) (axis, error) {
 			vals = append(vals, m)
 		}
 	default:
-		return axis{}, src.locate(label, fmt.Errorf("expected an array of values, got %s", describe(v)))
+		return axis{}, src.locateAt(label, at, fmt.Errorf("expected an array of values, got %s", describe(v)))
 	}
 	if len(vals) == 0 {
-		return axis{}, src.locate(label, errors.New("needs at least one value"))
+		return axis{}, src.locateAt(label, at, errors.New("needs at least one value"))
 	}
-	return axis{key: key, values: vals, src: src}, nil
+	return axis{key: key, values: vals, src: src, at: at}, nil
 }
 
 // parseSets reads --set key=value flags. A value is TOML (1, 0.5,

@@ -57,6 +57,14 @@ func (s *source) locate(key string, err error) *Error {
 	return &Error{File: s.label, Line: s.line(key), Key: key, Msg: msg}
 }
 
+// locateAt is locate for a key the file writes at another path (a sweep
+// axis as nested tables).
+func (s *source) locateAt(key, at string, err error) *Error {
+	e := s.locate(key, err)
+	e.Line = s.line(at)
+	return e
+}
+
 // suggest returns a " (did you mean X?)" hint when word is close to one of
 // known: a small edit distance, a case-only difference or a containment.
 func suggest(word string, known []string) string {
@@ -130,7 +138,7 @@ func findLine(text, key string) int {
 		if len(rest) == 0 {
 			continue
 		}
-		if keyToken(rest[len(rest)-1]).MatchString(line) && (len(rest) == 1 || keyToken(rest[0]).MatchString(line)) {
+		if keyToken(rest[len(rest)-1]).MatchString(line) && (len(rest) == 1 || keyToken(rest[0]).MatchString(line) || dottedToken(rest).MatchString(line)) {
 			return i + 1
 		}
 		if inTable == 0 && keyToken(rest[0]).MatchString(line) {
@@ -196,6 +204,15 @@ func hasPrefix(path, prefix []string) bool {
 
 func keyToken(name string) *regexp.Regexp {
 	return regexp.MustCompile(`(^|[\s{,.])"?` + regexp.QuoteMeta(name) + `"?\s*=`)
+}
+
+// dottedToken matches a line assigning the dotted key path: a.b.c = ...
+func dottedToken(path []string) *regexp.Regexp {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = `"?` + regexp.QuoteMeta(p) + `"?`
+	}
+	return regexp.MustCompile(`^` + strings.Join(parts, `\s*\.\s*`) + `\s*=`)
 }
 
 // stripComment drops a trailing # comment outside quotes.

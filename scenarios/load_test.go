@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -256,6 +257,39 @@ write-latency = { dist = "empirical", file = "lat.txt" }
 	for _, p := range sc.Points[1:] {
 		if s := p.Config.APIServer.WriteLatency.Samples; &s[0] != &first[0] {
 			t.Errorf("point %v has its own copy of the samples", p.Params)
+		}
+	}
+}
+
+// TestSweepDottedKeys: TOML reads an unquoted dotted key under [sweep], or
+// a [sweep.controller] header, as nested tables; both sweep the same key
+// as the quoted form (issue 19: they were silently ignored, one point ran).
+func TestSweepDottedKeys(t *testing.T) {
+	dir := t.TempDir()
+	var got []string
+	for i, text := range []string{
+		"[sweep]\n\"controller.node-monitor-grace-period\" = [\"30s\", \"40s\"]\n\"apiserver.write-latency\" = [\"1ms\", { dist = \"exponential\", mean = \"2ms\" }]\n",
+		"[sweep]\ncontroller.node-monitor-grace-period = [\"30s\", \"40s\"]\napiserver.write-latency = [\"1ms\", { dist = \"exponential\", mean = \"2ms\" }]\n",
+		"[sweep.controller]\nnode-monitor-grace-period = [\"30s\", \"40s\"]\n[sweep.apiserver]\nwrite-latency = [\"1ms\", { dist = \"exponential\", mean = \"2ms\" }]\n",
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("s%d.toml", i))
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := Load(path, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		var b strings.Builder
+		for _, p := range sc.Points {
+			fmt.Fprintf(&b, "%v %v; ", p.Config.Controller.NodeMonitorGracePeriod, p.Config.APIServer.WriteLatency.Source)
+		}
+		got = append(got, b.String())
+	}
+	want := "30s 1ms; 30s exponential mean=2ms; 40s 1ms; 40s exponential mean=2ms; "
+	for i, g := range got {
+		if g != want {
+			t.Errorf("form %d: points %q, want %q", i, g, want)
 		}
 	}
 }

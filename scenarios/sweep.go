@@ -27,7 +27,7 @@ func expand(profile string, assigns []assign, axes []axis, file *source) ([]Poin
 		pointProfile := profile
 		for i, ax := range axes {
 			v := ax.values[idx[i]]
-			a := assign{key: ax.key, value: v, src: ax.src, label: ax.label()}
+			a := assign{key: ax.key, value: v, src: ax.src, label: ax.label(), at: ax.at}
 			if ax.key == "profile" {
 				if err := setProfile(nil, v, ax.src); err != nil {
 					return nil, a.locate(err)
@@ -75,7 +75,7 @@ func (a assign) locate(err error) *Error {
 	} else if ke != nil {
 		msg = ke.msg
 	}
-	return &Error{File: a.src.label, Line: a.src.line(a.label), Key: a.label, Msg: fmt.Sprintf("value %s: %s", render(a.value), msg)}
+	return &Error{File: a.src.label, Line: a.src.line(a.at), Key: a.label, Msg: fmt.Sprintf("value %s: %s", render(a.value), msg)}
 }
 
 func describeParams(axes []axis, params map[string]string) string {
@@ -121,7 +121,7 @@ func position(fe *model.FieldError, assigns []assign, file *source, point string
 		}
 		pe.File, pe.Line = a.src.label, a.src.line(fe.Path())
 		if a.label != "" {
-			pe.Line = a.src.line(a.label)
+			pe.Line = a.src.line(a.at)
 		}
 	}
 	if point != "" {
