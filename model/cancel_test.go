@@ -31,7 +31,7 @@ func TestSimulateStopsPromptlyOnCancel(t *testing.T) {
 			c.Failures.Crash = &FailureProcess{Every: Const(time.Second), Repair: time.Second}
 		}},
 		{"many nodes", func(c *Config) { c.Cluster.Nodes = 200_000 }},
-		{"a million nodes, cancelled while they are set up", func(c *Config) { c.Cluster.Nodes = 1_000_000 }},
+		{"MaxNodes, cancelled while they are set up", func(c *Config) { c.Cluster.Nodes = MaxNodes }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Default(DefaultProfile)
@@ -58,5 +58,36 @@ func TestSimulateStopsPromptlyOnCancel(t *testing.T) {
 				t.Fatal("Simulate still running 30s after cancel")
 			}
 		})
+	}
+}
+
+// TestCancelDuringLargestPass cancels a run of MaxNodes nodes once it is
+// set up, so the cancellation lands in its first monitor passes, the
+// longest events any valid scenario has: Ctrl-C waits for the event in
+// progress.
+func TestCancelDuringLargestPass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sets up MaxNodes nodes")
+	}
+	c := must(Default(DefaultProfile))
+	c.Cluster.Nodes = MaxNodes
+	r := newRun(c, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	returned := make(chan error, 1)
+	go func() {
+		_, err := r.simulate(ctx)
+		returned <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	cancelled := time.Now()
+	select {
+	case err := <-returned:
+		latency := time.Since(cancelled)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Less(t, latency, time.Second)
+		t.Logf("returned %v after cancel", latency)
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30s after cancel")
 	}
 }

@@ -31,6 +31,21 @@ const (
 	// more often than that cannot be told apart, and each one costs a
 	// replay of every pending sync.
 	MinInterArrival = time.Second
+
+	// MaxNodes bounds cluster.nodes at about four times the largest
+	// clusters run (GKE's 130,000). A monitor pass over every node is one
+	// event, and Ctrl-C waits for the event in progress: the first passes
+	// over 500,000 nodes take about half a second here, over a million a
+	// second or more. Memory is another bound (MemoryEstimate).
+	MaxNodes = 500_000
+	// MaxReplications bounds simulation.replications: each keeps about
+	// 64 KiB of metrics until its point is merged, so 100,000 keep 6 GiB.
+	MaxReplications = 100_000
+	// MaxWorkers bounds controller.workers (upstream's is the constant 8).
+	MaxWorkers = 1 << 16
+	// MaxPodsPerNode bounds cluster.pods-per-node (the kubelet's --max-pods
+	// is 110 by default), so pod counts cannot overflow.
+	MaxPodsPerNode = 1 << 20
 )
 
 // upperQuantile is the value in seconds that a draw exceeds with
@@ -158,6 +173,18 @@ func (c *Config) validateLimits() []error {
 		}
 	}
 	s, k, a, ctl := &c.Simulation, &c.Kubelet, &c.APIServer, &c.Controller
+	if c.Cluster.Nodes > MaxNodes {
+		field(KeyNodes, 0, "", "must be at most %d (about four times the largest clusters run), got %d", MaxNodes, c.Cluster.Nodes)
+	}
+	if s.Replications > MaxReplications {
+		field(KeyReplications, 0, "", "must be at most %d, got %d", MaxReplications, s.Replications)
+	}
+	if c.Cluster.PodsPerNode > MaxPodsPerNode {
+		field(KeyPodsPerNode, 0, "", "must be at most %d, got %d", MaxPodsPerNode, c.Cluster.PodsPerNode)
+	}
+	if ctl.Workers > MaxWorkers {
+		field(KeyWorkers, 0, "", "must be at most %d, got %d", MaxWorkers, ctl.Workers)
+	}
 	span(KeyDuration, s.Duration)
 	span(KeyWarmup, s.Warmup)
 	if s.Duration <= MaxSpan && s.Warmup <= MaxSpan && s.Duration+s.Warmup > MaxSpan {
@@ -199,8 +226,8 @@ func (c *Config) validateLimits() []error {
 	span(KeyNodeStartupGracePeriod, ctl.NodeStartupGracePeriod)
 	span(KeyPassOverhead, ctl.PassOverhead)
 	span(KeyTransitionCost, ctl.TransitionCost)
-	if ctl.Workers >= 1 && c.Cluster.Nodes >= 1 {
-		perWorker := float64((c.Cluster.Nodes + ctl.Workers - 1) / ctl.Workers)
+	if ctl.Workers >= 1 && c.Cluster.Nodes >= 1 && c.Cluster.Nodes <= MaxNodes {
+		perWorker := math.Ceil(float64(c.Cluster.Nodes) / float64(ctl.Workers))
 		if pass := ctl.PerNodeProcessing.Seconds() * perWorker; pass > MaxSpan.Seconds() {
 			field(KeyPerNodeProcessing, 0, "", "times the nodes per worker (%.0f) must be at most %s, got %s", perWorker, formatSeconds(MaxSpan.Seconds()), formatSeconds(pass))
 		}

@@ -30,7 +30,7 @@ multiply = 3
 	}
 	for name, args := range map[string][]string{
 		"incident every second": {"run", storm},
-		"200,000 nodes":         {"run", "default", "--set", "cluster.nodes=200000"},
+		"500,000 nodes":         {"run", "default", "--set", "cluster.nodes=500000"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")

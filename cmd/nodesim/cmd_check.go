@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,6 +33,9 @@ defaults, the file (with its line), or a --set flag. It simulates nothing.`,
 			sc, err := scenarios.Load(name, sets)
 			if err != nil {
 				return badInput(err)
+			}
+			if err := checkMemory(sc, runtime.NumCPU()); err != nil {
+				return err // as run would with its default --workers
 			}
 			return printCheck(cmd.OutOrStdout(), sc)
 		},

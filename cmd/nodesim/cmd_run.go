@@ -91,6 +91,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := checkMemory(sc, o.workers); err != nil {
+		return err
+	}
 	if o.out != "" {
 		if err := outdir.Check(o.out); err != nil {
 			return badInputf("--out %v", err)
