@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -53,8 +54,7 @@ const (
 func (d *Dist) upperQuantile() float64 { return d.quantile(1 - 1/TailDraws) }
 
 // quantile is the p-quantile in seconds; for a mixture, an upper bound of
-// it (the largest of its components' p-quantiles), and for an empirical
-// distribution its largest sample.
+// it (the largest of its components' p-quantiles).
 func (d *Dist) quantile(p float64) float64 {
 	switch d.Kind {
 	case Constant:
@@ -76,7 +76,8 @@ func (d *Dist) quantile(p float64) float64 {
 	case Pareto:
 		return distuv.Pareto{Xm: d.A, Alpha: d.B}.Quantile(p)
 	case Empirical:
-		return d.Samples[len(d.Samples)-1]
+		i := int(math.Ceil(p*float64(len(d.Samples)))) - 1
+		return d.Samples[min(max(i, 0), len(d.Samples)-1)]
 	case Mixture:
 		q := 0.0
 		for i := range d.Parts {
@@ -125,6 +126,8 @@ func (d *Dist) meanInterArrival() float64 {
 	return d.A + d.B*distuv.UnitNormal.Prob(a)/distuv.UnitNormal.Survival(a)
 }
 
+func formatDuration(d time.Duration) string { return formatSeconds(d.Seconds()) }
+
 // formatSeconds renders s seconds compactly: a Go duration below 100
 // years, years beyond ("1.7e+292 years").
 func formatSeconds(s float64) string {
@@ -141,7 +144,14 @@ func formatSeconds(s float64) string {
 	if d >= time.Second {
 		d = d.Round(time.Millisecond)
 	}
-	return d.String()
+	out := d.String() // without zero units: "1m", not "1m0s"
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }
 
 // validateLimits reports what crosses the limits above: durations beyond

@@ -28,7 +28,7 @@ func TestQuantileMatchesSampler(t *testing.T) {
 		{Kind: Gamma, A: 0.3, B: 1},
 		{Kind: Weibull, A: 0.7, B: 2},
 		{Kind: Pareto, A: 1, B: 1.5},
-		must(NewEmpirical([]float64{1, 2, 5})),
+		must(NewEmpirical([]float64{1, 2, 5, 7, 9, 11, 13})),
 		mix,
 	} {
 		const n, p = 200_000, 0.99

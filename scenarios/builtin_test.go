@@ -16,6 +16,9 @@ func TestBuiltinsLoad(t *testing.T) {
 			t.Errorf("%s: %v", b.Name, err)
 			continue
 		}
+		for _, w := range sc.Warnings {
+			t.Errorf("%s: a built-in must not warn: %v", b.Name, w)
+		}
 		if sc.Name != b.Name || b.Description == "" || sc.Description == "" {
 			t.Errorf("%s: name %q, description %q", b.Name, sc.Name, b.Description)
 		}

@@ -293,3 +293,40 @@ func TestSweepDottedKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningsPositioned: a warning names the key and line that set it;
+// one every sweep point shares is listed once, others with their point.
+func TestWarningsPositioned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.toml")
+	if err := os.WriteFile(path, []byte(`[controller]
+node-monitor-grace-period = "8s"
+[failures]
+partition = { every = "20s", lasts = "1s" }
+[sweep]
+"controller.node-monitor-grace-period" = ["8s", "40s"]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range sc.Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		path + `:6: sweep point controller.node-monitor-grace-period=8s: controller.node-monitor-grace-period: 8s is not longer than the heartbeat interval (10s, lease renewals): every gap between heartbeats outlasts it, so healthy nodes flap NotReady all the time`,
+		path + `:4: sweep point controller.node-monitor-grace-period=40s: failures.partition.every: a mean of 20s is shorter than the grace period (40s): a node fails again before its failure can be detected`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	sc, err = Load(path, []string{"controller.node-monitor-grace-period=9s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Warnings) != 1 || sc.Warnings[0].Error() != "--set: controller.node-monitor-grace-period: 9s is not longer than the heartbeat interval (10s, lease renewals): every gap between heartbeats outlasts it, so healthy nodes flap NotReady all the time" {
+		t.Errorf("warnings with --set: %v", sc.Warnings)
+	}
+}

@@ -35,6 +35,11 @@ type Scenario struct {
 	Axes        []Axis
 	Points      []Point   // one per sweep point; one point when not sweeping
 	Settings    []Setting // every key of the base configuration, in Keys() order
+
+	// Warnings are settings that are legal but almost certainly a mistake
+	// (model.Config.Warnings), positioned like errors; check and run print
+	// them.
+	Warnings []*Error
 }
 
 // Axis is one swept key with its values as written.
@@ -100,9 +105,11 @@ func Load(nameOrPath string, sets []string) (*Scenario, error) {
 	if sc.Settings, err = settings(base, assigns); err != nil {
 		return nil, err
 	}
-	if sc.Points, err = expand(profile, assigns, axes, src); err != nil {
+	var warnings [][]*Error
+	if sc.Points, warnings, err = expand(profile, assigns, axes, src); err != nil {
 		return nil, err
 	}
+	sc.Warnings = mergeWarnings(sc.Points, axes, warnings)
 	for _, ax := range axes {
 		a := Axis{Key: ax.key, Source: "file"}
 		if ax.src.flag {

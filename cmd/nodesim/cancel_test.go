@@ -22,7 +22,7 @@ func TestInterruptStopsPromptly(t *testing.T) {
 nodes = 2000
 [[apiserver.incident]]
 every = "1s"
-lasts = "1s"
+lasts = "100ms"
 effect = "slow"
 multiply = 3
 `), 0o644); err != nil {

@@ -76,6 +76,12 @@ func printCheck(w io.Writer, sc *scenarios.Scenario) error {
 			fmt.Fprintf(bw, "sweep %s = %s (%s)\n", a.Key, strings.Join(a.Values, ", "), a.Source)
 		}
 	}
+	if len(sc.Warnings) > 0 {
+		fmt.Fprintln(bw)
+		for _, w := range sc.Warnings {
+			fmt.Fprintf(bw, "warning: %v\n", w)
+		}
+	}
 	n := len(sc.Points)
 	plural := "s"
 	if n == 1 {

@@ -65,6 +65,7 @@ func TestGolden(t *testing.T) {
 		{"scenarios-show-default", []string{"scenarios", "show", "default"}, 0},
 		{"check-default", []string{"check", "default"}, 0},
 		{"check-set-sweep", []string{"check", "grace-sweep", "--set", "controller.workers=1,8", "--set", "cluster.nodes=500"}, 0},
+		{"check-warnings", []string{"check", "default", "--set", "controller.node-monitor-grace-period=8s", "--set", "failures.crash.every=5s"}, 0},
 		{"bad-command", []string{"bogus"}, 2},
 		{"bad-flag", []string{"run", "--bogus"}, 2},
 		{"bad-format", []string{"run", "--format", "xml"}, 2},
@@ -127,6 +128,16 @@ func TestWorkersBitIdentical(t *testing.T) {
 	}
 	if outs[0] != outs[1] {
 		t.Errorf("--workers 1 and 2 differ:\n%s\n---\n%s", outs[0], outs[1])
+	}
+}
+
+// TestRunWarns: run prints the scenario's warnings on stderr, before the
+// results, and stdout stays the document alone.
+func TestRunWarns(t *testing.T) {
+	stdout, stderr, status := cli(t, append([]string{"run", "default", "--format", "json", "--set", "controller.node-monitor-grace-period=9s"}, small...)...)
+	want := "nodesim: warning: --set: controller.node-monitor-grace-period: 9s is not longer than the heartbeat interval (10s, lease renewals)"
+	if status != 0 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stdout, "{") {
+		t.Errorf("status %d, stderr %q, stdout starts %.20q; want 0, one warning %q, and the JSON", status, stderr, stdout, want)
 	}
 }
 
