@@ -193,7 +193,8 @@ func (c *Config) Validate() error {
 	if c.Cluster.Nodes < 1 {
 		bad(KeyNodes, "must be >= 1, got %d", c.Cluster.Nodes)
 	}
-	if c.Cluster.Zones < 1 || c.Cluster.Zones > c.Cluster.Nodes {
+	// NB: with cluster.nodes itself invalid, zones above it is a knock-on.
+	if c.Cluster.Zones < 1 || (c.Cluster.Nodes >= 1 && c.Cluster.Zones > c.Cluster.Nodes) {
 		bad(KeyZones, "must be between 1 and %s (%d), got %d", KeyNodes, c.Cluster.Nodes, c.Cluster.Zones)
 	}
 	if c.Cluster.PodsPerNode < 0 {

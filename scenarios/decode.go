@@ -209,10 +209,21 @@ func parseSets(sets []string) ([]assign, []axis, error) {
 			return nil, nil, &Error{File: "--set", Msg: fmt.Sprintf("%q: want key=value, e.g. controller.node-monitor-grace-period=40s", s)}
 		}
 		p := paramIndex[key]
+		if p == nil && slices.Contains(tables, key) {
+			return nil, nil, &Error{File: "--set", Key: key, Msg: fmt.Sprintf("is a table; set one of its keys, such as %s", firstKeyOf(key))}
+		}
 		if p == nil {
 			return nil, nil, unknownKey(src, strings.Split(key, "."))
 		}
+		if strings.TrimSpace(val) == "" {
+			return nil, nil, &Error{File: "--set", Key: key, Msg: "needs a value after '='"}
+		}
 		vals := parseSetValue(strings.TrimSpace(val))
+		for _, v := range vals {
+			if v == "" {
+				return nil, nil, &Error{File: "--set", Key: key, Msg: fmt.Sprintf("empty value in %q (a trailing comma?)", strings.TrimSpace(val))}
+			}
+		}
 		if len(vals) == 1 {
 			assigns = append(assigns, assign{key: key, value: vals[0], src: src})
 			continue
@@ -223,6 +234,16 @@ func parseSets(sets []string) ([]assign, []axis, error) {
 		axes = append(axes, axis{key: key, values: vals, src: src})
 	}
 	return assigns, axes, nil
+}
+
+// firstKeyOf is the first parameter key inside table.
+func firstKeyOf(table string) string {
+	for _, k := range Keys() {
+		if strings.HasPrefix(k, table+".") {
+			return k
+		}
+	}
+	return table
 }
 
 func parseSetValue(v string) []any {
@@ -297,7 +318,8 @@ func lookup(tree map[string]any, p []string) any {
 	return v
 }
 
-// unknownKey reports p with the nearest known key of the same table.
+// unknownKey reports p with the nearest known key of the same table, or
+// the table it belongs in when another table has it.
 func unknownKey(src *source, p []string) error {
 	parent := strings.Join(p[:len(p)-1], ".")
 	if parent != "" && paramIndex[parent] == nil && !slices.Contains(tables, parent) {
@@ -318,5 +340,32 @@ func unknownKey(src *source, p []string) error {
 	} else {
 		what += " in [" + parent + "]"
 	}
-	return src.locate(strings.Join(p, "."), errors.New(what+suggest(name, siblings)))
+	hint := suggest(name, siblings)
+	if hint == "" {
+		hint = elsewhere(name, parent)
+	}
+	return src.locate(strings.Join(p, "."), errors.New(what+hint))
+}
+
+// elsewhere names the table a key of another table belongs in, as
+// "; it belongs in [kubelet]: kubelet.nodeStatusUpdateFrequency", or ""
+// when no table has a key of that name (or one close to it).
+func elsewhere(name, parent string) string {
+	var full, last []string
+	for _, k := range Keys() {
+		if i := strings.LastIndexByte(k, '.'); i >= 0 && k[:i] != parent {
+			full, last = append(full, k), append(last, k[i+1:])
+		}
+	}
+	best := suggest(name, last)
+	if best == "" {
+		return ""
+	}
+	for i, l := range last {
+		if best == fmt.Sprintf(" (did you mean %s?)", l) {
+			table := full[i][:strings.LastIndexByte(full[i], '.')]
+			return fmt.Sprintf("; %s belongs in [%s]: %s", l, table, full[i])
+		}
+	}
+	return ""
 }

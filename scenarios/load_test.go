@@ -14,7 +14,7 @@ import (
 	"github.com/nodesim/nodesim/model"
 )
 
-// TestBadCorpus loads every file of testdata/bad: each must fail with a
+// TestBadCorpus loads every file of testdata/bad: each must fail with one
 // *Error whose message contains the "# want:" text of its first line,
 // which always names the offending key.
 func TestBadCorpus(t *testing.T) {
@@ -38,6 +38,9 @@ func TestBadCorpus(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), f) {
 				t.Errorf("error %q does not start with the file name", err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("one mistake, several errors (a knock-on?):\n%v", err)
 			}
 		})
 	}
@@ -329,4 +332,40 @@ partition = { every = "20s", lasts = "1s" }
 	if len(sc.Warnings) != 1 || sc.Warnings[0].Error() != "--set: controller.node-monitor-grace-period: 9s is not longer than the heartbeat interval (10s, lease renewals): every gap between heartbeats outlasts it, so healthy nodes flap NotReady all the time" {
 		t.Errorf("warnings with --set: %v", sc.Warnings)
 	}
+}
+
+// TestBadSets runs every line of testdata/bad/sets.txt: each --set must
+// fail with one *Error containing the text after "=>".
+func TestBadSets(t *testing.T) {
+	cases := badSets(t, "testdata/bad/sets.txt")
+	if len(cases) < 15 {
+		t.Fatalf("%d cases in sets.txt", len(cases))
+	}
+	for _, c := range cases {
+		_, err := Load("default", []string{c[0]})
+		var se *Error
+		if err == nil || !errors.As(err, &se) || !strings.Contains(err.Error(), c[1]) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("--set %s: %v; want one *Error containing %q", c[0], err, c[1])
+		}
+	}
+}
+
+// badSets reads the cases of a sets.txt file: {flag value, wanted text}.
+func badSets(t *testing.T, path string) [][2]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		set, want, ok := strings.Cut(line, " => ")
+		if !ok {
+			t.Fatalf("%s: %q has no ' => '", path, line)
+		}
+		out = append(out, [2]string{set, want})
+	}
+	return out
 }

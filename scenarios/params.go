@@ -2,8 +2,10 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/nodesim/nodesim/model"
 )
@@ -138,11 +140,22 @@ func intParam[T int | int32 | int64 | uint64](key string, f func(*model.Config) 
 			}
 			t := T(n)
 			if int64(t) != n || (n < 0 && T(0)-1 > 0) {
-				return fmt.Errorf("%d is out of range", n)
+				lo, hi := intRange[T]()
+				return fmt.Errorf("must be between %d and %d, got %d", lo, hi, n)
 			}
 			*f(c) = t
 			return nil
 		}}
+}
+
+// intRange is the range of T that a TOML integer (an int64) can reach.
+func intRange[T int | int32 | int64 | uint64]() (lo, hi int64) {
+	var zero T
+	if zero-1 > 0 { // unsigned
+		return 0, math.MaxInt64
+	}
+	bits := unsafe.Sizeof(zero) * 8
+	return -1 << (bits - 1), 1<<(bits-1) - 1
 }
 
 func floatParam(key string, f func(*model.Config) *float64) param {

@@ -113,6 +113,34 @@ func TestBadInputCorpus(t *testing.T) {
 	}
 }
 
+// TestBadSetCorpus runs every bad --set of the corpus through run: exit
+// status 2, one "nodesim: " line naming the key, and no --out directory.
+func TestBadSetCorpus(t *testing.T) {
+	data, err := os.ReadFile("../../scenarios/testdata/bad/sets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		set, want, ok := strings.Cut(line, " => ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		out := filepath.Join(t.TempDir(), "out")
+		stdout, stderr, status := cli(t, "run", "--set", set, "--out", out, "--quiet")
+		if status != 2 || stdout != "" || !strings.HasPrefix(stderr, "nodesim: ") || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("--set %s: status %d, stdout %q, stderr %q; want 2, nothing, and one line containing %q", set, status, stdout, stderr, want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("--set %s: --out directory exists after bad input: %v", set, err)
+		}
+	}
+	if n < 15 {
+		t.Errorf("%d cases in sets.txt", n)
+	}
+}
+
 // small keeps simulation tests quick.
 var small = []string{"--set", "cluster.nodes=100", "--set", "simulation.duration=2h", "--replications", "4", "--quiet"}
 
