@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -31,5 +33,29 @@ func TestBuiltinsLoad(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d points, %d changed", b.Name, len(sc.Points), len(sc.Changed()))
+	}
+}
+
+// TestBuiltinShowRoundTrips: `nodesim scenarios show NAME > NAME.toml`
+// gives a file that loads exactly as the built-in does.
+func TestBuiltinShowRoundTrips(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range BuiltinNames() {
+		text, _ := BuiltinSource(name)
+		path := filepath.Join(dir, name+".toml")
+		if err := os.WriteFile(path, text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		builtin, err := Load(name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := Load(path, nil)
+		if err != nil {
+			t.Fatalf("%s as a file: %v", name, err)
+		}
+		if a, b := effective(builtin), effective(file); a != b {
+			t.Errorf("%s: loads differently from a file:\n%s\n---\n%s", name, a, b)
+		}
 	}
 }
