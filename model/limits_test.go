@@ -16,6 +16,7 @@ import (
 // mixture's bound may only be conservative). A parameterisation slip, such
 // as a gamma rate read as a scale, fails here.
 func TestQuantileMatchesSampler(t *testing.T) {
+	t.Parallel()
 	mix := must(NewMixture([]Dist{Const(time.Second), {Kind: Exponential, A: 3}}, []float64{1, 1}))
 	for _, d := range []Dist{
 		Const(2 * time.Second),
@@ -52,6 +53,7 @@ func TestQuantileMatchesSampler(t *testing.T) {
 // beyond MaxSpan (issue 19: gamma beta = 1e-300 and weibull k = 1e-9 made
 // draws of centuries, and runs that never ended).
 func TestDistSpanLimit(t *testing.T) {
+	t.Parallel()
 	limit := MaxSpan.Seconds()
 	atLimit := limit / math.Log(TailDraws) // exponential: P(X > limit) = 1/TailDraws
 	for _, tc := range []struct {
@@ -79,6 +81,7 @@ func TestDistSpanLimit(t *testing.T) {
 }
 
 func TestMixtureWeightsMustNotOverflow(t *testing.T) {
+	t.Parallel()
 	_, err := NewMixture([]Dist{Const(time.Second), Const(time.Second)}, []float64{math.MaxFloat64, math.MaxFloat64})
 	assert.ErrorContains(t, err, "mixture weights overflow their sum")
 }
@@ -86,6 +89,7 @@ func TestMixtureWeightsMustNotOverflow(t *testing.T) {
 // TestValidateLimits: Validate refuses durations, products and arrival
 // rates beyond the model's limits, naming the key of each.
 func TestValidateLimits(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		edit func(c *Config)
 		path string

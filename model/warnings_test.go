@@ -11,6 +11,7 @@ import (
 // gets one warning naming its key (issue 19: a grace shorter than the
 // heartbeat interval ran without a word), and upstream defaults get none.
 func TestWarnings(t *testing.T) {
+	t.Parallel()
 	for _, p := range Profiles {
 		assert.Empty(t, must(Default(p)).Warnings(), p)
 	}

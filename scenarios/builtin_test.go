@@ -8,6 +8,7 @@ import (
 
 // TestBuiltinsLoad keeps the shipped scenarios loadable and valid.
 func TestBuiltinsLoad(t *testing.T) {
+	t.Parallel()
 	names := BuiltinNames()
 	if len(names) < 8 || names[0] != "default" {
 		t.Fatalf("built-ins = %v, want default first and at least 8", names)
@@ -39,6 +40,7 @@ func TestBuiltinsLoad(t *testing.T) {
 // TestBuiltinShowRoundTrips: `nodesim scenarios show NAME > NAME.toml`
 // gives a file that loads exactly as the built-in does.
 func TestBuiltinShowRoundTrips(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, name := range BuiltinNames() {
 		text, _ := BuiltinSource(name)

@@ -18,6 +18,7 @@ import (
 // *Error whose message contains the "# want:" text of its first line,
 // which always names the offending key.
 func TestBadCorpus(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/bad/*.toml")
 	if len(files) < 30 {
 		t.Fatalf("bad corpus has %d files, want >= 30", len(files))
@@ -63,6 +64,7 @@ func wantLine(t *testing.T, path string) string {
 
 // TestErrorLines checks that errors point at the offending line.
 func TestErrorLines(t *testing.T) {
+	t.Parallel()
 	for file, line := range map[string]int{
 		"unknown-key.toml": 3, "unknown-table.toml": 2, "p99-below-median.toml": 3,
 		"unknown-effect.toml": 5, "incident-unknown-field.toml": 6, "sweep-bad-value.toml": 3,
@@ -79,6 +81,7 @@ func TestErrorLines(t *testing.T) {
 // TestPrecedence checks profile defaults ← file ← --set, and the
 // provenance `nodesim check` prints.
 func TestPrecedence(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("grace-sweep", []string{"cluster.nodes=500", "controller.node-monitor-grace-period=45s", "profile=v1.26"})
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +108,7 @@ func TestPrecedence(t *testing.T) {
 
 // TestSweepProfile rebuilds each point from its own profile's defaults.
 func TestSweepProfile(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("default", []string{"profile=v1.12,v1.33", "controller.workers=1,8"})
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +131,7 @@ func TestSweepProfile(t *testing.T) {
 
 // TestSetValues covers TOML values, bare strings and distributions in --set.
 func TestSetValues(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("default", []string{
 		`apiserver.write-latency={dist="gamma", alpha=2, beta=100}`,
 		"informer.watch-delay=50ms",
@@ -147,6 +152,7 @@ func TestSetValues(t *testing.T) {
 }
 
 func TestIncidentDefaults(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("default", []string{"apiserver.etcd-request-timeout=3s"})
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +164,7 @@ func TestIncidentDefaults(t *testing.T) {
 }
 
 func TestParseDuration(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{
 		"10s": 10 * time.Second, "2d": 48 * time.Hour, "1d12h": 36 * time.Hour, "1.5d": 36 * time.Hour,
 		"0": 0, "50us": 50 * time.Microsecond, "1h30m": 90 * time.Minute,
@@ -181,6 +188,7 @@ func TestParseDuration(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	known := []string{"nodeStatusUpdateFrequency", "nodeStatusReportFrequency", "status-jitter-factor"}
 	for in, want := range map[string]string{
 		"nodeStatusUpdateFrequncy":  "nodeStatusUpdateFrequency",
@@ -200,6 +208,7 @@ func TestSuggest(t *testing.T) {
 // differently in the two packages would fail here), and the loader reports
 // it under that key.
 func TestValidateNamesParams(t *testing.T) {
+	t.Parallel()
 	c := &model.Config{APIServer: model.APIServerConfig{Incidents: []model.Incident{{FailAfter: -1, Effect: model.Slow, Multiply: -1}}}}
 	err := c.Validate()
 	j, ok := err.(interface{ Unwrap() []error })
@@ -237,6 +246,7 @@ func TestValidateNamesParams(t *testing.T) {
 // empirical file's samples, so a 10,000-point sweep neither reads a file
 // 10,000 times nor keeps 10,000 copies of it.
 func TestEmpiricalReadOncePerSweep(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "lat.txt"), []byte("1ms\n2ms\n# a comment\n\n0.003\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -268,6 +278,7 @@ write-latency = { dist = "empirical", file = "lat.txt" }
 // a [sweep.controller] header, as nested tables; both sweep the same key
 // as the quoted form (issue 19: they were silently ignored, one point ran).
 func TestSweepDottedKeys(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var got []string
 	for i, text := range []string{
@@ -300,6 +311,7 @@ func TestSweepDottedKeys(t *testing.T) {
 // TestWarningsPositioned: a warning names the key and line that set it;
 // one every sweep point shares is listed once, others with their point.
 func TestWarningsPositioned(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "w.toml")
 	if err := os.WriteFile(path, []byte(`[controller]
 node-monitor-grace-period = "8s"
@@ -337,6 +349,7 @@ partition = { every = "20s", lasts = "1s" }
 // TestBadSets runs every line of testdata/bad/sets.txt: each --set must
 // fail with one *Error containing the text after "=>".
 func TestBadSets(t *testing.T) {
+	t.Parallel()
 	cases := badSets(t, "testdata/bad/sets.txt")
 	if len(cases) < 15 {
 		t.Fatalf("%d cases in sets.txt", len(cases))

@@ -14,6 +14,7 @@ import (
 // Lemire's rejection loop: a table typo or a slip in the algorithms would
 // show here.
 func TestRandMatchesMathRand(t *testing.T) {
+	t.Parallel()
 	k := StreamKey{Seed: 11, Component: "rand-test"}
 	ours := NewRand(k)
 	pcg := k.PCG()
@@ -51,6 +52,7 @@ func TestRandMatchesMathRand(t *testing.T) {
 }
 
 func TestRandCopyClonesStream(t *testing.T) {
+	t.Parallel()
 	a := NewRand(StreamKey{Seed: 3, Component: "clone"})
 	a.Uint64()
 	b := *a
@@ -60,6 +62,7 @@ func TestRandCopyClonesStream(t *testing.T) {
 }
 
 func TestRandPanicsOnEmptyRange(t *testing.T) {
+	t.Parallel()
 	r := NewRand(StreamKey{})
 	assert.Panics(t, func() { r.Uint64N(0) })
 	assert.Panics(t, func() { r.Int64N(0) })

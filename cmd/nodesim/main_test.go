@@ -54,6 +54,7 @@ func golden(t *testing.T, name, ext, got string) {
 
 // TestGolden pins the output of commands that simulate nothing.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -93,6 +94,7 @@ func TestGolden(t *testing.T) {
 // TestBadInputCorpus runs every bad scenario: exit status 2, one
 // "nodesim: " line naming the key, and no --out directory.
 func TestBadInputCorpus(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../../scenarios/testdata/bad/*.toml")
 	if len(files) < 30 {
 		t.Fatalf("%d bad scenarios, want >= 30", len(files))
@@ -116,6 +118,7 @@ func TestBadInputCorpus(t *testing.T) {
 // TestBadSetCorpus runs every bad --set of the corpus through run: exit
 // status 2, one "nodesim: " line naming the key, and no --out directory.
 func TestBadSetCorpus(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("../../scenarios/testdata/bad/sets.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +149,7 @@ var small = []string{"--set", "cluster.nodes=100", "--set", "simulation.duration
 
 // TestWorkersBitIdentical: the JSON must not depend on --workers.
 func TestWorkersBitIdentical(t *testing.T) {
+	t.Parallel()
 	var outs [2]string
 	for i, w := range []string{"1", "2"} {
 		stdout, stderr, status := cli(t, append([]string{"run", "default", "--format", "json", "--workers", w}, small...)...)
@@ -162,6 +166,7 @@ func TestWorkersBitIdentical(t *testing.T) {
 // TestRunWarns: run prints the scenario's warnings on stderr, before the
 // results, and stdout stays the document alone.
 func TestRunWarns(t *testing.T) {
+	t.Parallel()
 	stdout, stderr, status := cli(t, append([]string{"run", "default", "--format", "json", "--set", "controller.node-monitor-grace-period=9s"}, small...)...)
 	want := "nodesim: warning: --set: controller.node-monitor-grace-period: 9s is not longer than the heartbeat interval (10s, lease renewals)"
 	if status != 0 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stdout, "{") {
@@ -172,6 +177,7 @@ func TestRunWarns(t *testing.T) {
 // TestOut writes every output file and no temporary ones, and plot
 // regenerates the report from results.json.
 func TestOut(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "review")
 	if _, stderr, status := cli(t, append([]string{"run", "default", "--out", dir}, small...)...); status != 0 {
 		t.Fatalf("run: status %d: %s", status, stderr)
@@ -197,11 +203,13 @@ func TestOut(t *testing.T) {
 // TestBuiltinSummaries runs every built-in scenario as shipped and pins
 // its text summary in testdata/builtin-NAME.stdout (go test -update).
 func TestBuiltinSummaries(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs every built-in scenario in full")
 	}
 	for _, name := range scenarios.BuiltinNames() {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // fills the cores a scenario's last replications leave idle
 			stdout, stderr, status := cli(t, "run", name, "--quiet")
 			if status != 0 {
 				t.Fatalf("status %d: %s", status, stderr)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRegular(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small")
 	if err := os.WriteFile(small, []byte("12345"), 0o644); err != nil {

@@ -13,6 +13,7 @@ import (
 // machine ran out of memory (issue 19), and opening a pipe with no writer
 // blocks forever.
 func TestRegularRefusesDevicesAndPipes(t *testing.T) {
+	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
