@@ -106,7 +106,7 @@ func (d *Dist) median() float64 {
 // checkSpan reports a distribution whose draws reach beyond MaxSpan.
 func (d *Dist) checkSpan() error {
 	q := d.upperQuantile()
-	if q <= MaxSpan.Seconds() {
+	if q <= MaxSpan.Seconds() || math.IsNaN(q) { // NaN: a family quantile does not know yet
 		return nil
 	}
 	msg := fmt.Sprintf("%s draws beyond any simulated span: more than one draw in %s exceeds %s", d.Kind, tailWords, formatSeconds(MaxSpan.Seconds()))
