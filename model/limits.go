@@ -33,6 +33,12 @@ const (
 	// replay of every pending sync.
 	MinInterArrival = time.Second
 
+	// MinPeriod bounds the kubelet's status period and the controller's
+	// monitor period from below. The status loop is generated one batch of
+	// ticks ahead, inside one event, so nodeStatusUpdateFrequency = 1ns
+	// made one event of 3·10^11 ticks that Ctrl-C could not interrupt.
+	MinPeriod = 100 * time.Millisecond
+
 	// MaxNodes bounds cluster.nodes at about four times the largest
 	// clusters run (GKE's 130,000). A monitor pass over every node is one
 	// event, and Ctrl-C waits for the event in progress: the first passes
@@ -42,6 +48,11 @@ const (
 	// MaxReplications bounds simulation.replications: each keeps about
 	// 64 KiB of metrics until its point is merged, so 100,000 keep 6 GiB.
 	MaxReplications = 100_000
+	// MaxRetries bounds kubelet.node-status-update-retry and
+	// kubelet.lease-max-update-retries (upstream's constants are 5): a
+	// sync's tries run inside one event, so a billion of them failing hung
+	// a run past Ctrl-C.
+	MaxRetries = 100
 	// MaxWorkers bounds controller.workers (upstream's is the constant 8).
 	MaxWorkers = 1 << 16
 	// MaxPodsPerNode bounds cluster.pods-per-node (the kubelet's --max-pods
@@ -192,6 +203,12 @@ func (c *Config) validateLimits() []error {
 	if c.Cluster.PodsPerNode > MaxPodsPerNode {
 		field(KeyPodsPerNode, 0, "", "must be at most %d, got %d", MaxPodsPerNode, c.Cluster.PodsPerNode)
 	}
+	if k.NodeStatusUpdateRetry > MaxRetries {
+		field(KeyNodeStatusUpdateRetry, 0, "", "must be at most %d (upstream's nodeStatusUpdateRetry is 5), got %d", MaxRetries, k.NodeStatusUpdateRetry)
+	}
+	if k.LeaseMaxUpdateRetries > MaxRetries {
+		field(KeyLeaseMaxUpdateRetries, 0, "", "must be at most %d (upstream's maxUpdateRetries is 5), got %d", MaxRetries, k.LeaseMaxUpdateRetries)
+	}
 	if ctl.Workers > MaxWorkers {
 		field(KeyWorkers, 0, "", "must be at most %d, got %d", MaxWorkers, ctl.Workers)
 	}
@@ -200,6 +217,13 @@ func (c *Config) validateLimits() []error {
 	if s.Duration <= MaxSpan && s.Warmup <= MaxSpan && s.Duration+s.Warmup > MaxSpan {
 		field(KeyWarmup, 0, "", "plus %s must be at most %s, got %s", KeyDuration, formatSeconds(MaxSpan.Seconds()), formatSeconds((s.Duration + s.Warmup).Seconds()))
 	}
+	period := func(key string, d time.Duration) {
+		if d > 0 && d < MinPeriod {
+			field(key, 0, "", "must be at least %s (the model's resolution), got %s", formatDuration(MinPeriod), formatDuration(d))
+		}
+	}
+	period(KeyNodeStatusUpdateFrequency, k.NodeStatusUpdateFrequency)
+	period(KeyNodeMonitorPeriod, ctl.NodeMonitorPeriod)
 	span(KeyNodeStatusUpdateFrequency, k.NodeStatusUpdateFrequency)
 	span(KeyNodeStatusReportFrequency, k.NodeStatusReportFrequency)
 	span(KeyLeaseBackoffInitial, k.LeaseBackoffInitial)

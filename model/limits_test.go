@@ -101,6 +101,10 @@ func TestValidateLimits(t *testing.T) {
 		{func(c *Config) { c.Kubelet.StatusCollectionDelayPerPod = 1000000 * time.Hour }, KeyStatusCollectionDelayPerPod, "times cluster.pods-per-node (30)"},
 		{func(c *Config) { c.Controller.PerNodeProcessing = 1000000 * time.Hour }, KeyPerNodeProcessing, "times the nodes per worker (125)"},
 		{func(c *Config) { c.APIServer.WriteLatency = Dist{Kind: Gamma, A: 2, B: 1e-300} }, KeyWriteLatency, "gamma draws beyond"},
+		{func(c *Config) { c.Kubelet.NodeStatusUpdateFrequency = time.Nanosecond }, KeyNodeStatusUpdateFrequency, "must be at least 100ms"},
+		{func(c *Config) { c.Controller.NodeMonitorPeriod = time.Millisecond }, KeyNodeMonitorPeriod, "must be at least 100ms (the model's resolution), got 1ms"},
+		{func(c *Config) { c.Kubelet.NodeStatusUpdateRetry = 1e9 }, KeyNodeStatusUpdateRetry, "must be at most 100"},
+		{func(c *Config) { c.Kubelet.LeaseMaxUpdateRetries = 1e9 }, KeyLeaseMaxUpdateRetries, "must be at most 100"},
 		{func(c *Config) { c.Informer.WatchDelay = Dist{Kind: Weibull, A: 1e-9, B: 0.01} }, KeyWatchDelay, "weibull draws beyond"},
 		{func(c *Config) {
 			c.APIServer.Incidents = []Incident{{Every: Const(time.Nanosecond), Lasts: Const(time.Second), Effect: Unavailable}}
