@@ -48,6 +48,11 @@ const (
 	// MaxReplications bounds simulation.replications: each keeps about
 	// 64 KiB of metrics until its point is merged, so 100,000 keep 6 GiB.
 	MaxReplications = 100_000
+	// MaxCost bounds the controller's pass costs (overhead, per node, per
+	// transition): a pass runs the kubelets' loops up to its end inside one
+	// event, so a transition costing a century stalled a run for good.
+	// Real costs are milliseconds.
+	MaxCost = time.Hour
 	// MaxRetries bounds kubelet.node-status-update-retry and
 	// kubelet.lease-max-update-retries (upstream's constants are 5): a
 	// sync's tries run inside one event, so a billion of them failing hung
@@ -258,12 +263,12 @@ func (c *Config) validateLimits() []error {
 	span(KeyNodeMonitorPeriod, ctl.NodeMonitorPeriod)
 	span(KeyNodeMonitorGracePeriod, ctl.NodeMonitorGracePeriod)
 	span(KeyNodeStartupGracePeriod, ctl.NodeStartupGracePeriod)
-	span(KeyPassOverhead, ctl.PassOverhead)
-	span(KeyTransitionCost, ctl.TransitionCost)
-	if ctl.Workers >= 1 && c.Cluster.Nodes >= 1 && c.Cluster.Nodes <= MaxNodes {
-		perWorker := math.Ceil(float64(c.Cluster.Nodes) / float64(ctl.Workers))
-		if pass := ctl.PerNodeProcessing.Seconds() * perWorker; pass > MaxSpan.Seconds() {
-			field(KeyPerNodeProcessing, 0, "", "times the nodes per worker (%.0f) must be at most %s, got %s", perWorker, formatSeconds(MaxSpan.Seconds()), formatSeconds(pass))
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{KeyPassOverhead, ctl.PassOverhead}, {KeyPerNodeProcessing, ctl.PerNodeProcessing}, {KeyTransitionCost, ctl.TransitionCost}} {
+		if d.v > MaxCost {
+			field(d.key, 0, "", "must be at most %s, got %s", formatDuration(MaxCost), formatDuration(d.v))
 		}
 	}
 	for _, f := range []struct {

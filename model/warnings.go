@@ -19,6 +19,11 @@ func (c *Config) Warnings() []error {
 		warn(KeyNodeMonitorGracePeriod, 0, "", "%s is not longer than the heartbeat interval (%s, %s): every gap between heartbeats outlasts it, so healthy nodes flap NotReady all the time",
 			formatDuration(grace), formatDuration(hb), what)
 	}
+	perWorker := (c.Cluster.Nodes + c.Controller.Workers - 1) / c.Controller.Workers
+	if pass := c.Controller.PassOverhead + time.Duration(perWorker)*c.Controller.PerNodeProcessing; pass > grace {
+		warn(KeyPerNodeProcessing, 0, "", "a monitor pass takes about %s (%s + %d nodes per worker × %s), longer than the grace period (%s): heartbeats are checked too late",
+			formatDuration(pass), formatDuration(c.Controller.PassOverhead), perWorker, formatDuration(c.Controller.PerNodeProcessing), formatDuration(grace))
+	}
 	timeout := c.HeartbeatClientTimeout()
 	for _, l := range []struct {
 		key string

@@ -34,6 +34,8 @@ func TestWarnings(t *testing.T) {
 			c.Failures.Partition = &FailureProcess{Every: Const(30 * time.Second), Lasts: Const(time.Second)}
 		},
 			KeyPartitionEvery, "a mean of 30s is shorter than the grace period (50s)"},
+		{func(c *Config) { c.Controller.PerNodeProcessing = 500 * time.Millisecond },
+			KeyPerNodeProcessing, "a monitor pass takes about 1m2.502s (2ms + 125 nodes per worker × 500ms), longer than the grace period (50s)"},
 		{func(c *Config) { c.Failures.Crash = &FailureProcess{Every: Dist{Kind: Exponential, A: 3600}} },
 			KeyCrashEvery, "with no repair, most nodes crash for good within the run (mean 1h, run 24h10m)"},
 	} {
