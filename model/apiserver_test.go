@@ -14,6 +14,7 @@ import (
 // float one it replaces: a request fails exactly when Float64() < p, at
 // the boundary draws and on random ones.
 func TestFailBelowIsFloat64Comparison(t *testing.T) {
+	t.Parallel()
 	for _, p := range []float64{0, 1e-12, 0.001, 0.2, 1.0 / 3, 0.5, math.Nextafter(1, 0), 1} {
 		a := newAPIServer(&APIServerConfig{RequestFailureProbability: p})
 		float := func(v uint64) bool { return float64(v)/(1<<53) >= p }

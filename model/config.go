@@ -201,12 +201,13 @@ func (c *Config) RenewInterval() time.Duration {
 	return time.Duration(float64(c.Kubelet.NodeLeaseDurationSeconds) * 0.25 * float64(time.Second))
 }
 
-// Validate checks the constraints no single key can express. Messages
-// name the scenario key so the loader can pass them on unchanged.
+// Validate checks the constraints no single key can express. Every error
+// it returns is a *FieldError (several are joined) naming the scenario key,
+// so the loader can position it without parsing the message.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, a ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, a...)))
+		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, a...)})
 	}
 	positive := func(key string, d time.Duration) {
 		if d <= 0 {
@@ -218,114 +219,116 @@ func (c *Config) Validate() error {
 			bad(key, "must be a probability in [0, 1], got %v", p)
 		}
 	}
-	positive("simulation.duration", c.Simulation.Duration)
+	positive(KeyDuration, c.Simulation.Duration)
 	if c.Simulation.Warmup < 0 {
-		bad("simulation.warmup", "must be >= 0, got %v", c.Simulation.Warmup)
+		bad(KeyWarmup, "must be >= 0, got %v", c.Simulation.Warmup)
 	}
 	if c.Simulation.Replications < 1 {
-		bad("simulation.replications", "must be >= 1, got %d", c.Simulation.Replications)
+		bad(KeyReplications, "must be >= 1, got %d", c.Simulation.Replications)
 	}
 	if c.Simulation.Method != MethodCrude && c.Simulation.Method != MethodRare {
-		bad("simulation.method", "must be %q or %q, got %q", MethodCrude, MethodRare, c.Simulation.Method)
+		bad(KeyMethod, "must be %q or %q, got %q", MethodCrude, MethodRare, c.Simulation.Method)
 	}
 	if !(c.Simulation.TargetRelativeError > 0 && c.Simulation.TargetRelativeError <= 1) {
-		bad("simulation.target-relative-error", "must be in (0, 1], got %v", c.Simulation.TargetRelativeError)
+		bad(KeyTargetRelativeError, "must be in (0, 1], got %v", c.Simulation.TargetRelativeError)
 	}
 	if !(c.Simulation.MaxWorkNodeDays > 0) || math.IsInf(c.Simulation.MaxWorkNodeDays, 0) {
-		bad("simulation.max-work-node-days", "must be a number > 0, got %v", c.Simulation.MaxWorkNodeDays)
+		bad(KeyMaxWorkNodeDays, "must be a number > 0, got %v", c.Simulation.MaxWorkNodeDays)
 	}
 	if !(c.Simulation.RateFloor >= 0 && c.Simulation.RateFloor < 1) {
-		bad("simulation.rate-floor", "must be in [0, 1) per node-day, got %v", c.Simulation.RateFloor)
+		bad(KeyRateFloor, "must be in [0, 1) per node-day, got %v", c.Simulation.RateFloor)
 	}
 	if c.Cluster.Nodes < 1 {
-		bad("cluster.nodes", "must be >= 1, got %d", c.Cluster.Nodes)
+		bad(KeyNodes, "must be >= 1, got %d", c.Cluster.Nodes)
 	}
-	if c.Cluster.Zones < 1 || c.Cluster.Zones > c.Cluster.Nodes {
-		bad("cluster.zones", "must be between 1 and cluster.nodes (%d), got %d", c.Cluster.Nodes, c.Cluster.Zones)
+	// NB: with cluster.nodes itself invalid, zones above it is a knock-on.
+	if c.Cluster.Zones < 1 || (c.Cluster.Nodes >= 1 && c.Cluster.Zones > c.Cluster.Nodes) {
+		bad(KeyZones, "must be between 1 and %s (%d), got %d", KeyNodes, c.Cluster.Nodes, c.Cluster.Zones)
 	}
 	if c.Cluster.PodsPerNode < 0 {
-		bad("cluster.pods-per-node", "must be >= 0, got %d", c.Cluster.PodsPerNode)
+		bad(KeyPodsPerNode, "must be >= 0, got %d", c.Cluster.PodsPerNode)
 	}
-	positive("kubelet.nodeStatusUpdateFrequency", c.Kubelet.NodeStatusUpdateFrequency)
-	positive("kubelet.nodeStatusReportFrequency", c.Kubelet.NodeStatusReportFrequency)
+	positive(KeyNodeStatusUpdateFrequency, c.Kubelet.NodeStatusUpdateFrequency)
+	positive(KeyNodeStatusReportFrequency, c.Kubelet.NodeStatusReportFrequency)
 	if c.Kubelet.NodeLeaseDurationSeconds < 1 {
-		bad("kubelet.nodeLeaseDurationSeconds", "must be >= 1, got %d", c.Kubelet.NodeLeaseDurationSeconds)
+		bad(KeyNodeLeaseDurationSeconds, "must be >= 1, got %d", c.Kubelet.NodeLeaseDurationSeconds)
 	}
 	for _, j := range []struct {
 		key string
 		v   float64
-	}{{"kubelet.status-jitter-factor", c.Kubelet.StatusJitterFactor}, {"kubelet.renew-jitter-factor", c.Kubelet.RenewJitterFactor}} {
+	}{{KeyStatusJitterFactor, c.Kubelet.StatusJitterFactor}, {KeyRenewJitterFactor, c.Kubelet.RenewJitterFactor}} {
 		if !(j.v >= 0 && j.v <= 10) {
 			bad(j.key, "must be in [0, 10], got %v", j.v)
 		}
 	}
 	if c.Kubelet.StatusCollectionDelayPerPod < 0 {
-		bad("kubelet.status-collection-delay-per-pod", "must be >= 0, got %v", c.Kubelet.StatusCollectionDelayPerPod)
+		bad(KeyStatusCollectionDelayPerPod, "must be >= 0, got %v", c.Kubelet.StatusCollectionDelayPerPod)
 	}
 	if k := c.Kubelet.StatusChangeEvery; !(k.Kind == Constant && k.A == 0) && !(k.Mean() > 0) {
-		bad("kubelet.status-change-every", "must have a mean > 0 (constant 0s: no changes)")
+		bad(KeyStatusChangeEvery, "must have a mean > 0 (constant 0s: no changes)")
 	}
 	if c.Kubelet.NodeStatusUpdateRetry < 1 {
-		bad("kubelet.node-status-update-retry", "must be >= 1, got %d", c.Kubelet.NodeStatusUpdateRetry)
+		bad(KeyNodeStatusUpdateRetry, "must be >= 1, got %d", c.Kubelet.NodeStatusUpdateRetry)
 	}
 	if c.Kubelet.LeaseMaxUpdateRetries < 1 {
-		bad("kubelet.lease-max-update-retries", "must be >= 1, got %d", c.Kubelet.LeaseMaxUpdateRetries)
+		bad(KeyLeaseMaxUpdateRetries, "must be >= 1, got %d", c.Kubelet.LeaseMaxUpdateRetries)
 	}
-	positive("kubelet.lease-backoff-initial", c.Kubelet.LeaseBackoffInitial)
+	positive(KeyLeaseBackoffInitial, c.Kubelet.LeaseBackoffInitial)
 	if c.Kubelet.LeaseBackoffMax < c.Kubelet.LeaseBackoffInitial {
-		bad("kubelet.lease-backoff-max", "must be >= kubelet.lease-backoff-initial (%v), got %v", c.Kubelet.LeaseBackoffInitial, c.Kubelet.LeaseBackoffMax)
+		bad(KeyLeaseBackoffMax, "must be >= %s (%v), got %v", KeyLeaseBackoffInitial, c.Kubelet.LeaseBackoffInitial, c.Kubelet.LeaseBackoffMax)
 	}
-	prob("kubelet.network-failure-probability", c.Kubelet.NetworkFailureProbability)
-	prob("apiserver.request-failure-probability", c.APIServer.RequestFailureProbability)
-	positive("apiserver.etcd-request-timeout", c.APIServer.EtcdRequestTimeout)
+	prob(KeyNetworkFailureProbability, c.Kubelet.NetworkFailureProbability)
+	prob(KeyRequestFailureProbability, c.APIServer.RequestFailureProbability)
+	positive(KeyEtcdRequestTimeout, c.APIServer.EtcdRequestTimeout)
 	if c.APIServer.DefaultUnreachableTolerationSeconds < 0 {
-		bad("apiserver.default-unreachable-toleration-seconds", "must be >= 0, got %d", c.APIServer.DefaultUnreachableTolerationSeconds)
+		bad(KeyDefaultUnreachableTolerationSeconds, "must be >= 0, got %d", c.APIServer.DefaultUnreachableTolerationSeconds)
 	}
 	for i, in := range c.APIServer.Incidents {
-		key := fmt.Sprintf("apiserver.incident[%d]", i+1)
-		if in.Name != "" {
-			key = fmt.Sprintf("apiserver.incident[%d] (%q)", i+1, in.Name)
+		badIncident := func(field, format string, a ...any) {
+			msg := fmt.Sprintf(format, a...)
+			if in.Name != "" {
+				msg += fmt.Sprintf(" (incident %q)", in.Name)
+			}
+			errs = append(errs, &FieldError{Key: KeyIncident, Index: i + 1, Field: field, Msg: msg})
 		}
 		if in.FailAfter < 0 {
-			bad(key+".fail-after", "must be >= 0, got %v", in.FailAfter)
+			badIncident(IncidentFailAfter, "must be >= 0, got %v", in.FailAfter)
 		}
 		if in.Effect == Slow && (in.Multiply < 0 || in.Add < 0) {
-			bad(key, "slow effect needs multiply >= 0 and add >= 0")
-		}
-		if in.Every.Kind == Constant && in.Every.A <= 0 {
-			bad(key+".every", "must be > 0")
+			badIncident("", "slow effect needs multiply >= 0 and add >= 0")
 		}
 	}
-	positive("controller.node-monitor-period", c.Controller.NodeMonitorPeriod)
-	positive("controller.node-monitor-grace-period", c.Controller.NodeMonitorGracePeriod)
+	positive(KeyNodeMonitorPeriod, c.Controller.NodeMonitorPeriod)
+	positive(KeyNodeMonitorGracePeriod, c.Controller.NodeMonitorGracePeriod)
 	if c.Controller.NodeStartupGracePeriod < 0 {
-		bad("controller.node-startup-grace-period", "must be >= 0, got %v", c.Controller.NodeStartupGracePeriod)
+		bad(KeyNodeStartupGracePeriod, "must be >= 0, got %v", c.Controller.NodeStartupGracePeriod)
 	}
 	if c.Controller.NodeEvictionRate < 0 {
-		bad("controller.node-eviction-rate", "must be >= 0, got %v", c.Controller.NodeEvictionRate)
+		bad(KeyNodeEvictionRate, "must be >= 0, got %v", c.Controller.NodeEvictionRate)
 	}
 	if c.Controller.SecondaryNodeEvictionRate < 0 {
-		bad("controller.secondary-node-eviction-rate", "must be >= 0, got %v", c.Controller.SecondaryNodeEvictionRate)
+		bad(KeySecondaryNodeEvictionRate, "must be >= 0, got %v", c.Controller.SecondaryNodeEvictionRate)
 	}
 	if c.Controller.LargeClusterSizeThreshold < 0 {
-		bad("controller.large-cluster-size-threshold", "must be >= 0, got %d", c.Controller.LargeClusterSizeThreshold)
+		bad(KeyLargeClusterSizeThreshold, "must be >= 0, got %d", c.Controller.LargeClusterSizeThreshold)
 	}
 	if !(c.Controller.UnhealthyZoneThreshold >= 0 && c.Controller.UnhealthyZoneThreshold <= 1) {
-		bad("controller.unhealthy-zone-threshold", "must be in [0, 1], got %v", c.Controller.UnhealthyZoneThreshold)
+		bad(KeyUnhealthyZoneThreshold, "must be in [0, 1], got %v", c.Controller.UnhealthyZoneThreshold)
 	}
 	if c.Controller.PodEvictionTimeout < 0 {
-		bad("controller.pod-eviction-timeout", "must be >= 0, got %v", c.Controller.PodEvictionTimeout)
+		bad(KeyPodEvictionTimeout, "must be >= 0, got %v", c.Controller.PodEvictionTimeout)
 	}
 	if c.Controller.Workers < 1 {
-		bad("controller.workers", "must be >= 1, got %d", c.Controller.Workers)
+		bad(KeyWorkers, "must be >= 1, got %d", c.Controller.Workers)
 	}
 	for _, d := range []struct {
 		key string
 		v   time.Duration
-	}{{"controller.pass-overhead", c.Controller.PassOverhead}, {"controller.per-node-processing", c.Controller.PerNodeProcessing}, {"controller.transition-cost", c.Controller.TransitionCost}} {
+	}{{KeyPassOverhead, c.Controller.PassOverhead}, {KeyPerNodeProcessing, c.Controller.PerNodeProcessing}, {KeyTransitionCost, c.Controller.TransitionCost}} {
 		if d.v < 0 {
 			bad(d.key, "must be >= 0, got %v", d.v)
 		}
 	}
+	errs = append(errs, c.validateLimits()...)
 	return errors.Join(errs...)
 }

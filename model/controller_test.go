@@ -10,6 +10,7 @@ import (
 )
 
 func TestGraceCheckIsStrict(t *testing.T) {
+	t.Parallel()
 	p, g := sec(100), int64(sec(40))
 	for _, tc := range []struct {
 		now  sim.Time
@@ -24,6 +25,7 @@ func TestGraceCheckIsStrict(t *testing.T) {
 // refreshed before the strict check); the next seen at P+50 gives Unknown
 // at exactly P+45.
 func TestProbeRefreshedBeforeStrictCheck(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		nextSeen    float64
 		wantUnknown []sim.Time
@@ -42,6 +44,7 @@ func TestProbeRefreshedBeforeStrictCheck(t *testing.T) {
 }
 
 func TestHeartbeatBetweenPassesCountsAtNextPass(t *testing.T) {
+	t.Parallel()
 	r, n := manual(t, exactConfig(t, "v1.33", 1))
 	n.status.seenHB = 1
 	r.eng.Run(sec(10))
@@ -53,6 +56,7 @@ func TestHeartbeatBetweenPassesCountsAtNextPass(t *testing.T) {
 }
 
 func TestStatusHeartbeatComparedWithNotEqual(t *testing.T) {
+	t.Parallel()
 	r, n := manual(t, exactConfig(t, "v1.12", 1))
 	deliverStatus(n, sec(4), 100, false)
 	r.eng.Run(sec(5))
@@ -65,6 +69,7 @@ func TestStatusHeartbeatComparedWithNotEqual(t *testing.T) {
 }
 
 func TestLeaseRenewTimeMustBeStrictlyNewer(t *testing.T) {
+	t.Parallel()
 	r, n := manual(t, exactConfig(t, "v1.33", 1))
 	n.status.seenHB = 1
 	deliverLease(n, sec(9), sec(9))
@@ -83,6 +88,7 @@ func TestLeaseRenewTimeMustBeStrictlyNewer(t *testing.T) {
 // A status heartbeat drops the saved lease; if the lease did not advance in
 // that pass, the next pass takes it as new: one extra pass of credit.
 func TestStatusHeartbeatResetsSavedLease(t *testing.T) {
+	t.Parallel()
 	r, n := manual(t, exactConfig(t, "v1.33", 1))
 	deliverStatus(n, sec(1), 1, false)
 	deliverLease(n, sec(9), sec(9))
@@ -98,6 +104,7 @@ func TestStatusHeartbeatResetsSavedLease(t *testing.T) {
 }
 
 func TestStartupGraceUntilFirstPost(t *testing.T) {
+	t.Parallel()
 	// Never posts, no lease: Unknown at the first pass after creation + 60s.
 	r, _ := manual(t, exactConfig(t, "v1.12", 1))
 	tr := record(r)
@@ -115,6 +122,7 @@ func TestStartupGraceUntilFirstPost(t *testing.T) {
 }
 
 func TestRecoveryNeedsKubeletPatch(t *testing.T) {
+	t.Parallel()
 	r, n := manual(t, exactConfig(t, "v1.33", 1))
 	tr := record(r)
 	n.status.seenHB = 1
@@ -131,6 +139,7 @@ func TestRecoveryNeedsKubeletPatch(t *testing.T) {
 }
 
 func TestZoneStateNeedsMoreThanTwoNotReady(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		notReady, size int
 		want           zoneState
@@ -147,6 +156,7 @@ func TestZoneStateNeedsMoreThanTwoNotReady(t *testing.T) {
 }
 
 func TestSecondaryEvictionRateZeroForSmallZones(t *testing.T) {
+	t.Parallel()
 	c := &controller{cfg: &ControllerConfig{NodeEvictionRate: 0.1, SecondaryNodeEvictionRate: 0.01, LargeClusterSizeThreshold: 50}}
 	assert.Equal(t, 0.0, c.zoneQPS(statePartial, 50))
 	assert.Equal(t, 0.01, c.zoneQPS(statePartial, 51))
@@ -155,6 +165,7 @@ func TestSecondaryEvictionRateZeroForSmallZones(t *testing.T) {
 }
 
 func TestTokenBucketBurstOneAndSwapDrains(t *testing.T) {
+	t.Parallel()
 	b := newBucket(0.1, 0)
 	assert.True(t, b.tryAccept(0))
 	assert.False(t, b.tryAccept(sec(9.9)))
@@ -165,6 +176,7 @@ func TestTokenBucketBurstOneAndSwapDrains(t *testing.T) {
 }
 
 func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.33", 4)
 	c.Cluster.Zones = 2
 	r := newRun(c, 0)
@@ -193,6 +205,7 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 // A new leader has no nodeHealthData: probes restart at its first pass,
 // so a silent node is detected a whole grace period after the failover.
 func TestLeaderFailoverResetsProbes(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.33", 1)
 	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
 	r, n := manual(t, c)
@@ -208,6 +221,7 @@ func TestLeaderFailoverResetsProbes(t *testing.T) {
 // one ended, so a pass that takes 1ms breaks the exact-grid equality case
 // and Unknown comes one pass earlier than on a perfect grid.
 func TestSlidingPassesDriftOffTheGrid(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.33", 1)
 	c.Controller.PassOverhead = time.Millisecond
 	r, n := manual(t, c)

@@ -105,6 +105,9 @@ func NewMixture(parts []Dist, weights []float64) (Dist, error) {
 		sum += w
 		cum[i] = sum
 	}
+	if math.IsInf(sum, 0) {
+		return Dist{}, errors.New("mixture weights overflow their sum; scale them down (only their ratios matter)")
+	}
 	for i := range cum {
 		cum[i] /= sum
 	}
@@ -127,8 +130,16 @@ func NewEmpirical(samples []float64) (Dist, error) {
 	return Dist{Kind: Empirical, Samples: s}, nil
 }
 
-// Validate reports parameters outside the family's domain.
+// Validate reports parameters outside the family's domain, and
+// distributions whose draws reach beyond any simulated span (MaxSpan).
 func (d Dist) Validate() error {
+	if err := d.validateDomain(); err != nil {
+		return err
+	}
+	return d.checkSpan()
+}
+
+func (d Dist) validateDomain() error {
 	pos := func(name string, v float64) error {
 		if !(v > 0) || math.IsInf(v, 0) {
 			return fmt.Errorf("%s %s must be > 0, got %v", d.Kind, name, v)

@@ -25,6 +25,7 @@ func samples(d Dist, n int, seed uint64) []float64 {
 // Lognormal samples match the exact quantiles within the order-statistic
 // error: Var(q̂_p) ≈ p(1-p)/(n f(q_p)²).
 func TestLogNormalQuantiles(t *testing.T) {
+	t.Parallel()
 	d, err := LogNormalMedianP99(8*time.Millisecond, 200*time.Millisecond)
 	require.NoError(t, err)
 	exact := distuv.LogNormal{Mu: d.A, Sigma: d.B}
@@ -38,6 +39,7 @@ func TestLogNormalQuantiles(t *testing.T) {
 }
 
 func TestDistMeans(t *testing.T) {
+	t.Parallel()
 	for _, d := range []Dist{
 		{Kind: Uniform, A: 1, B: 3},
 		{Kind: Exponential, A: 2},
@@ -58,6 +60,7 @@ func TestDistMeans(t *testing.T) {
 }
 
 func TestDistValidation(t *testing.T) {
+	t.Parallel()
 	_, err := LogNormalMedianP99(time.Second, time.Second)
 	assert.ErrorContains(t, err, "p99 (1s) must be greater than median (1s)")
 	assert.ErrorContains(t, Dist{Kind: Uniform, A: 2, B: 1}.Validate(), "min (2s) must be <= max (1s)")
@@ -67,6 +70,7 @@ func TestDistValidation(t *testing.T) {
 }
 
 func TestMixtureWeights(t *testing.T) {
+	t.Parallel()
 	m, err := NewMixture([]Dist{Const(time.Second), Const(2 * time.Second)}, []float64{3, 1})
 	require.NoError(t, err)
 	x := samples(m, 100_000, 3)

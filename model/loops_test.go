@@ -24,6 +24,7 @@ func logRequests(r *run) *[]request {
 // 5 immediate PUTs, then backoffEnsureLease GETs waiting 200ms, 400ms, …
 // 7s, 7s until one succeeds, then up to 5 PUTs again.
 func TestLeaseRetriesThenBacksOff(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.33", 1)
 	c.APIServer.WriteLatency, c.APIServer.ReadLatency = Const(10*time.Millisecond), Const(10*time.Millisecond)
 	r := newRun(c, 0)
@@ -62,6 +63,7 @@ func TestLeaseRetriesThenBacksOff(t *testing.T) {
 
 // The next sync starts renewInterval after the previous one returned.
 func TestLeaseLoopIsSliding(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.33", 1)
 	c.APIServer.WriteLatency = Const(time.Second)
 	r := newRun(c, 0)
@@ -92,6 +94,7 @@ func TestLeaseLoopIsSliding(t *testing.T) {
 }
 
 func TestRenewIntervalByProfile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		profile string
 		lease   int32
@@ -115,6 +118,7 @@ func TestRenewIntervalByProfile(t *testing.T) {
 // Pre-lease, every tick is GET rv=0 + PATCH; the next tick is armed after
 // the sync returns (no jitter before v1.23).
 func TestStatusLoopSlidingTicksPreLease(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.12", 1)
 	c.Kubelet.StatusCollectionDelay = Const(2 * time.Second)
 	c.APIServer.WriteLatency, c.APIServer.ReadLatency = Const(500*time.Millisecond), Const(500*time.Millisecond)
@@ -138,6 +142,7 @@ func TestStatusLoopSlidingTicksPreLease(t *testing.T) {
 
 // Up to nodeStatusUpdateRetry = 5 immediate tries per tick, then the next tick.
 func TestStatusLoopFiveTriesPerTick(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.26", 1)
 	c.APIServer.WriteLatency, c.APIServer.ReadLatency = Const(time.Second), Const(time.Second)
 	r := newRun(c, 0)
@@ -162,6 +167,7 @@ func TestStatusLoopFiveTriesPerTick(t *testing.T) {
 // Lease mode: no PATCH unless changed or the report is due; the
 // controller's Unknown, once the kubelet's informer shows it, is a change.
 func TestLeaseModePatchesOnReportOrChange(t *testing.T) {
+	t.Parallel()
 	c := exactConfig(t, "v1.33", 1)
 	r := newRun(c, 0)
 	n := &r.nodes[0]

@@ -11,10 +11,11 @@ import (
 )
 
 func TestRunPointIdenticalForAnyWorkerCount(t *testing.T) {
+	t.Parallel()
 	c, err := Default("v1.33")
 	require.NoError(t, err)
 	c.Cluster.Nodes = 200
-	c.Simulation.Duration, c.Simulation.Replications = 6*time.Hour, 3
+	c.Simulation.Duration, c.Simulation.Replications = 2*time.Hour, 3 // with a 30% failure rate and crashes every 3h: plenty of replays
 	c.APIServer.RequestFailureProbability = 0.3
 	c.Failures.Crash = &FailureProcess{Every: Dist{Kind: Exponential, A: 3 * 3600}, Repair: 5 * time.Minute}
 	var out [][]byte
@@ -35,6 +36,7 @@ func TestRunPointIdenticalForAnyWorkerCount(t *testing.T) {
 // not those whose last renewal came just before the stall (#127352); 60s
 // saves all.
 func TestWatchStallIssue121793(t *testing.T) {
+	t.Parallel()
 	unknownFraction := func(grace time.Duration) float64 {
 		c, err := Default("v1.33")
 		require.NoError(t, err)
@@ -61,6 +63,7 @@ func TestWatchStallIssue121793(t *testing.T) {
 // A gray failure (status loop stuck, lease alive) stays Ready forever in
 // lease mode and is detected pre-lease.
 func TestGrayFailureDetectedOnlyPreLease(t *testing.T) {
+	t.Parallel()
 	detect := func(profile string) Detection {
 		c, err := Default(profile)
 		require.NoError(t, err)

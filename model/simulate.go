@@ -61,6 +61,18 @@ func newRun(cfg *Config, rep int) *run { return newRunSpec(cfg, rep, runSpec{}) 
 
 // newRunSpec sets up replication rep of the part of cfg that spec names.
 func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
+	r, _ := newRunSpecContext(context.Background(), cfg, rep, spec)
+	return r
+}
+
+// newRunContext is newRun, giving up with ctx.Err() once ctx is done:
+// setting up a million nodes takes seconds.
+func newRunContext(ctx context.Context, cfg *Config, rep int) (*run, error) {
+	return newRunSpecContext(ctx, cfg, rep, runSpec{})
+}
+
+// newRunSpecContext is newRunSpec, giving up with ctx.Err() once ctx is done.
+func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) (*run, error) {
 	r := &run{cfg: cfg, rep: rep, spec: spec, eng: sim.NewEngine()}
 	r.warmup = sim.At(cfg.Simulation.Warmup)
 	r.env = env{
@@ -108,9 +120,12 @@ func newRunSpec(cfg *Config, rep int, spec runSpec) *run {
 	r.nodes = make([]node, len(positions))
 	r.met.init(r)
 	for i, pos := range positions {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		r.initNode(i, pos)
 	}
-	return r
+	return r, nil
 }
 
 // shareOf is how many of n things dealt round robin over k land on i.
@@ -185,17 +200,8 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 	if !r.spec.noIncidents {
 		r.scheduleIncidents()
 	}
-	// Run in slices so a cancelled context stops a long replication.
-	const slice = sim.Time(time.Hour)
-	for t := slice; ; t += slice {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if t >= r.env.end {
-			r.eng.Run(r.env.end)
-			break
-		}
-		r.eng.Run(t)
+	if err := r.eng.RunContext(ctx, r.env.end); err != nil {
+		return nil, err
 	}
 	r.met.finish(r, r.env.end)
 	return &r.met, nil
@@ -203,7 +209,11 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 
 // Simulate runs replication rep of cfg; cfg must be valid.
 func Simulate(ctx context.Context, cfg *Config, rep int) (*Replication, error) {
-	m, err := newRun(cfg, rep).simulate(ctx)
+	r, err := newRunContext(ctx, cfg, rep)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.simulate(ctx)
 	if err != nil {
 		return nil, err
 	}

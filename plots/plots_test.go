@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,6 +34,21 @@ var fixtures = []struct {
 	{"sparse", sparseRun},
 }
 
+// rendered holds each fixture's Render, done once and shared by the tests
+// that only read it (rendering PNGs is most of this package's test time).
+var rendered = make([]struct {
+	once    sync.Once
+	files   []File
+	skipped []Skip
+	err     error
+}, len(fixtures))
+
+func render(i int) ([]File, []Skip, error) {
+	r := &rendered[i]
+	r.once.Do(func() { r.files, r.skipped, r.err = Render(fixtures[i].res()) })
+	return r.files, r.skipped, r.err
+}
+
 func byName(files []File) map[string][]byte {
 	m := map[string][]byte{}
 	for _, f := range files {
@@ -43,8 +59,9 @@ func byName(files []File) map[string][]byte {
 
 // TestGoldenSVG compares every SVG byte for byte with its golden file.
 func TestGoldenSVG(t *testing.T) {
-	for _, fx := range fixtures {
-		files, _, err := Render(fx.res())
+	t.Parallel()
+	for i, fx := range fixtures {
+		files, _, err := render(i)
 		require.NoError(t, err, fx.name)
 		for _, f := range files {
 			if !strings.HasSuffix(f.Name, ".svg") {
@@ -69,8 +86,9 @@ func TestGoldenSVG(t *testing.T) {
 
 // TestDeterministic renders twice and requires identical SVG bytes.
 func TestDeterministic(t *testing.T) {
-	for _, fx := range fixtures {
-		a, _, err := Render(fx.res())
+	t.Parallel()
+	for i, fx := range fixtures {
+		a, _, err := render(i)
 		require.NoError(t, err)
 		b, _, err := Render(fx.res())
 		require.NoError(t, err)
@@ -85,12 +103,13 @@ func TestDeterministic(t *testing.T) {
 
 // TestPNGDimensions decodes every PNG and checks the fixed pixel size.
 func TestPNGDimensions(t *testing.T) {
+	t.Parallel()
 	wantW := int(math.Round(float64(FigWidth/vg.Inch) * PNGDPI))
 	wantH := int(math.Round(float64(FigHeight/vg.Inch) * PNGDPI))
 	assert.Equal(t, 1200, wantW)
 	assert.Equal(t, 675, wantH)
-	for _, fx := range fixtures {
-		files, _, err := Render(fx.res())
+	for i, fx := range fixtures {
+		files, _, err := render(i)
 		require.NoError(t, err)
 		for _, f := range files {
 			if !strings.HasSuffix(f.Name, ".png") {
@@ -107,7 +126,7 @@ func TestPNGDimensions(t *testing.T) {
 			for _, f := range files {
 				require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644))
 			}
-			_, skipped, _ := Render(fx.res())
+			_, skipped, _ := render(i)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "report.md"), Report(fx.res(), files, skipped), 0o644))
 		}
 	}
@@ -115,14 +134,15 @@ func TestPNGDimensions(t *testing.T) {
 
 // TestChartsPerFixture checks which charts are drawn and why others are not.
 func TestChartsPerFixture(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct{ drawn, skipped []string }{
 		"grace":  {[]string{"sweep", "tradeoff", "gaps"}, []string{"heatmap", "timeline", "response"}},
 		"twokey": {[]string{"sweep", "heatmap", "gaps"}, []string{"tradeoff", "timeline", "response"}},
 		"single": {[]string{"gaps", "timeline"}, []string{"sweep", "tradeoff", "heatmap", "response"}},
 		"sparse": {nil, []string{"sweep", "tradeoff", "heatmap", "gaps", "timeline", "response"}},
 	}
-	for _, fx := range fixtures {
-		files, skipped, err := Render(fx.res())
+	for i, fx := range fixtures {
+		files, skipped, err := render(i)
 		require.NoError(t, err, fx.name)
 		c := cases[fx.name]
 		var names []string
@@ -148,6 +168,7 @@ func TestChartsPerFixture(t *testing.T) {
 
 // TestSparse renders degenerate results without error or panic.
 func TestSparse(t *testing.T) {
+	t.Parallel()
 	nanPoint := sparseRun().Points[0]
 	oneSweep := &model.Results{Sweep: []model.SweepAxis{{Key: graceKey, Values: []string{"40s"}}}, Points: []model.Point{nanPoint}}
 	zeroSweep := graceSweep()
@@ -190,6 +211,7 @@ func TestSparse(t *testing.T) {
 
 // TestReport checks the sections and key strings of report.md.
 func TestReport(t *testing.T) {
+	t.Parallel()
 	res := graceSweep()
 	files, skipped, err := Render(res)
 	require.NoError(t, err)
@@ -231,6 +253,7 @@ func TestReport(t *testing.T) {
 }
 
 func TestFmtSig(t *testing.T) {
+	t.Parallel()
 	for x, want := range map[float64]string{
 		0.021345: "0.021", 47.6: "48", 1234: "1200", 0: "0", 0.00074: "0.00074", 3e-7: "3.0e-07", 5: "5", 0.5: "0.5",
 	} {
@@ -240,6 +263,7 @@ func TestFmtSig(t *testing.T) {
 }
 
 func TestGraceOfSweptPoint(t *testing.T) {
+	t.Parallel()
 	pt := model.Point{Params: map[string]string{"controller.node-monitor-grace-period": "1m30s"}}
 	if got := graceOf(pt, 50); got != 90 {
 		t.Fatalf("graceOf(dotted key) = %v, want 90", got)

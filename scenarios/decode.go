@@ -4,14 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/nodesim/nodesim/internal/readfile"
+	"github.com/nodesim/nodesim/model"
 )
 
 // source is where assignments come from: a scenario file, a built-in, or
@@ -23,6 +26,10 @@ type source struct {
 	dir   string // directory empirical files are relative to
 	fsys  fs.FS  // built-ins read their files from the embedded tree
 	flag  bool
+
+	// empirical caches the distributions read from files, so a sweep reads
+	// and keeps each file once, not once per point.
+	empirical map[string]model.Dist
 }
 
 func (s *source) line(key string) int {
@@ -32,6 +39,10 @@ func (s *source) line(key string) int {
 	return findLine(s.text, key)
 }
 
+// maxEmpiricalFile bounds an empirical distribution's file: 64 MiB is
+// several million samples, far more than a quantile needs.
+const maxEmpiricalFile = 64 << 20
+
 func (s *source) readFile(name string) ([]byte, error) {
 	if s.fsys != nil {
 		return fs.ReadFile(s.fsys, path.Join(s.dir, name))
@@ -39,7 +50,7 @@ func (s *source) readFile(name string) ([]byte, error) {
 	if !filepath.IsAbs(name) {
 		name = filepath.Join(s.dir, name)
 	}
-	return os.ReadFile(name)
+	return readfile.Regular(name, maxEmpiricalFile)
 }
 
 // assign is one key = value from a source; axis is one swept key.
@@ -48,12 +59,14 @@ type assign struct {
 	value any
 	src   *source
 	label string // a sweep value: the axis it came from, for messages
+	at    string // and where the file writes that axis
 }
 
 type axis struct {
 	key    string
 	values []any
 	src    *source
+	at     string // where the file writes it, for its line: sweep."a.b" or sweep.a.b
 }
 
 // parseFile decodes src strictly: every key must be a known table, a
@@ -92,13 +105,24 @@ func parseFile(src *source) ([]assign, []axis, error) {
 		p := []string(k)
 		dotted := strings.Join(p, ".")
 		switch {
-		case p[0] == "sweep" && len(p) == 2:
-			ax, err := parseAxis(src, p[1], lookup(tree, p))
+		case p[0] == "sweep" && len(p) > 1:
+			key, ok, err := sweepKey(src, p)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !ok {
+				continue // a table of swept keys, or inside a swept value
+			}
+			at := tomlPath(p)
+			if slices.ContainsFunc(axes, func(ax axis) bool { return ax.key == key }) {
+				return nil, nil, src.locateAt(fmt.Sprintf("sweep.%q", key), at, errors.New("swept twice"))
+			}
+			ax, err := parseAxis(src, key, at, lookup(tree, p))
 			if err != nil {
 				return nil, nil, err
 			}
 			axes = append(axes, ax)
-		case p[0] == "sweep" && len(p) > 2, underParam(p):
+		case underParam(p):
 			// inside a value: the parameter checks it
 		case paramIndex[dotted] != nil:
 			if !seen[dotted] {
@@ -116,15 +140,47 @@ func parseFile(src *source) ([]assign, []axis, error) {
 	return assigns, axes, nil
 }
 
-// parseAxis reads one [sweep] entry: "dotted.key" = [values...].
-func parseAxis(src *source, key string, v any) (axis, error) {
+// sweepKey maps a key under [sweep] to the key it sweeps. TOML reads
+// "controller.workers" = [...] as one key and controller.workers = [...]
+// (or [sweep.controller] then workers = [...]) as nested tables: both
+// sweep controller.workers. ok is false for a table on the way to a
+// swept key and for keys inside a swept value (a distribution's fields).
+func sweepKey(src *source, p []string) (key string, ok bool, err error) {
+	for i := 2; i <= len(p); i++ {
+		if k := strings.Join(p[1:i], "."); paramIndex[k] != nil {
+			return k, i == len(p), nil
+		}
+	}
+	k := strings.Join(p[1:], ".")
+	if slices.Contains(tables, k) {
+		return "", false, nil
+	}
+	return "", false, src.locateAt(fmt.Sprintf("sweep.%q", k), tomlPath(p), fmt.Errorf("no such key to sweep%s", suggest(k, Keys())))
+}
+
+// tomlPath writes a decoded key path as findLine reads it, quoting a part
+// that holds a dot.
+func tomlPath(p []string) string {
+	parts := make([]string, len(p))
+	for i, s := range p {
+		parts[i] = s
+		if strings.Contains(s, ".") {
+			parts[i] = strconv.Quote(s)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// parseAxis reads one [sweep] entry: "dotted.key" = [values...], written
+// at at.
+func parseAxis(src *source, key, at string, v any) (axis, error) {
 	label := fmt.Sprintf("sweep.%q", key)
 	p := paramIndex[key]
 	if p == nil {
-		return axis{}, src.locate(label, fmt.Errorf("no such key to sweep%s", suggest(key, Keys())))
+		return axis{}, src.locateAt(label, at, fmt.Errorf("no such key to sweep%s", suggest(key, Keys())))
 	}
 	if p.meta {
-		return axis{}, src.locate(label, errors.New("cannot be swept"))
+		return axis{}, src.locateAt(label, at, errors.New("cannot be swept"))
 	}
 	var vals []any
 	switch x := v.(type) {
@@ -135,12 +191,12 @@ func parseAxis(src *source, key string, v any) (axis, error) {
 			vals = append(vals, m)
 		}
 	default:
-		return axis{}, src.locate(label, fmt.Errorf("expected an array of values, got %s", describe(v)))
+		return axis{}, src.locateAt(label, at, fmt.Errorf("expected an array of values, got %s", describe(v)))
 	}
 	if len(vals) == 0 {
-		return axis{}, src.locate(label, errors.New("needs at least one value"))
+		return axis{}, src.locateAt(label, at, errors.New("needs at least one value"))
 	}
-	return axis{key: key, values: vals, src: src}, nil
+	return axis{key: key, values: vals, src: src, at: at}, nil
 }
 
 // parseSets reads --set key=value flags. A value is TOML (1, 0.5,
@@ -157,10 +213,21 @@ func parseSets(sets []string) ([]assign, []axis, error) {
 			return nil, nil, &Error{File: "--set", Msg: fmt.Sprintf("%q: want key=value, e.g. controller.node-monitor-grace-period=40s", s)}
 		}
 		p := paramIndex[key]
+		if p == nil && slices.Contains(tables, key) {
+			return nil, nil, &Error{File: "--set", Key: key, Msg: fmt.Sprintf("is a table; set one of its keys, such as %s", firstKeyOf(key))}
+		}
 		if p == nil {
 			return nil, nil, unknownKey(src, strings.Split(key, "."))
 		}
+		if strings.TrimSpace(val) == "" {
+			return nil, nil, &Error{File: "--set", Key: key, Msg: "needs a value after '='"}
+		}
 		vals := parseSetValue(strings.TrimSpace(val))
+		for _, v := range vals {
+			if v == "" {
+				return nil, nil, &Error{File: "--set", Key: key, Msg: fmt.Sprintf("empty value in %q (a trailing comma?)", strings.TrimSpace(val))}
+			}
+		}
 		if len(vals) == 1 {
 			assigns = append(assigns, assign{key: key, value: vals[0], src: src})
 			continue
@@ -171,6 +238,16 @@ func parseSets(sets []string) ([]assign, []axis, error) {
 		axes = append(axes, axis{key: key, values: vals, src: src})
 	}
 	return assigns, axes, nil
+}
+
+// firstKeyOf is the first parameter key inside table.
+func firstKeyOf(table string) string {
+	for _, k := range Keys() {
+		if strings.HasPrefix(k, table+".") {
+			return k
+		}
+	}
+	return table
 }
 
 func parseSetValue(v string) []any {
@@ -245,7 +322,8 @@ func lookup(tree map[string]any, p []string) any {
 	return v
 }
 
-// unknownKey reports p with the nearest known key of the same table.
+// unknownKey reports p with the nearest known key of the same table, or
+// the table it belongs in when another table has it.
 func unknownKey(src *source, p []string) error {
 	parent := strings.Join(p[:len(p)-1], ".")
 	if parent != "" && paramIndex[parent] == nil && !slices.Contains(tables, parent) {
@@ -266,7 +344,34 @@ func unknownKey(src *source, p []string) error {
 	} else {
 		what += " in [" + parent + "]"
 	}
-	return src.locate(strings.Join(p, "."), errors.New(what+suggest(name, siblings)))
+	hint := suggest(name, siblings)
+	if hint == "" {
+		hint = elsewhere(name, parent)
+	}
+	return src.locate(strings.Join(p, "."), errors.New(what+hint))
+}
+
+// elsewhere names the table a key of another table belongs in, as
+// "; it belongs in [kubelet]: kubelet.nodeStatusUpdateFrequency", or ""
+// when no table has a key of that name (or one close to it).
+func elsewhere(name, parent string) string {
+	var full, last []string
+	for _, k := range Keys() {
+		if i := strings.LastIndexByte(k, '.'); i >= 0 && k[:i] != parent {
+			full, last = append(full, k), append(last, k[i+1:])
+		}
+	}
+	best := suggest(name, last)
+	if best == "" {
+		return ""
+	}
+	for i, l := range last {
+		if best == fmt.Sprintf(" (did you mean %s?)", l) {
+			table := full[i][:strings.LastIndexByte(full[i], '.')]
+			return fmt.Sprintf("; %s belongs in [%s]: %s", l, table, full[i])
+		}
+	}
+	return ""
 }
 
 // looksLikeYAML reports Kubernetes YAML: a kind or apiVersion key at the

@@ -1,8 +1,6 @@
 package scenarios
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -144,26 +142,31 @@ func buildDist(key string, kind model.DistKind, m map[string]any, params []distF
 }
 
 // empirical reads one sample per line (a Go duration or seconds); blank
-// lines and # comments are skipped.
+// lines and # comments are skipped. Each file is read once per source.
 func empirical(key string, v any, in *source) (model.Dist, error) {
 	name, err := asString(v)
 	if err != nil {
 		return model.Dist{}, keyErrorf(key+".file", "%v", err)
 	}
+	if d, ok := in.empirical[name]; ok {
+		return d, nil
+	}
 	data, err := in.readFile(name)
 	if err != nil {
-		return model.Dist{}, keyErrorf(key+".file", "%v", err)
+		return model.Dist{}, keyErrorf(key+".file", "%s: %v", name, err)
 	}
 	var samples []float64
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(stripComment(sc.Text()))
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(stripComment(line))
 		if line == "" {
 			continue
 		}
+		if len(line) > maxSampleLine {
+			return model.Dist{}, keyErrorf(key+".file", "%s:%d: a line of %d bytes; want one sample per line, such as 12ms or 0.012", name, n+1, len(line))
+		}
 		s, err := sampleSeconds(line)
 		if err != nil {
-			return model.Dist{}, keyErrorf(key+".file", "%s:%d: %v", name, n, err)
+			return model.Dist{}, keyErrorf(key+".file", "%s:%d: %v", name, n+1, err)
 		}
 		samples = append(samples, s)
 	}
@@ -172,8 +175,16 @@ func empirical(key string, v any, in *source) (model.Dist, error) {
 		return model.Dist{}, keyErrorf(key+".file", "%s: %v", name, err)
 	}
 	d.Source = fmt.Sprintf("empirical file=%s (%d samples)", name, len(samples))
+	if in.empirical == nil {
+		in.empirical = map[string]model.Dist{}
+	}
+	in.empirical[name] = d
 	return d, nil
 }
+
+// maxSampleLine bounds a sample's line, so an error never quotes a
+// megabyte: no duration or number needs 64 characters.
+const maxSampleLine = 64
 
 func sampleSeconds(s string) (float64, error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil {

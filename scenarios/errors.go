@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is a bad scenario input: the key it concerns and, where known, the
@@ -18,19 +19,38 @@ type Error struct {
 	Msg  string
 }
 
+// Error is one line: control characters from the input (a quoted key
+// "a\nb", a TOML parser message quoting a raw newline) are escaped.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(e.File)
+		b.WriteString(oneLine(e.File))
 		if e.Line > 0 {
 			b.WriteString(":" + strconv.Itoa(e.Line))
 		}
 		b.WriteString(": ")
 	}
 	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
+		b.WriteString(oneLine(e.Key) + ": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(oneLine(e.Msg))
+	return b.String()
+}
+
+// oneLine escapes control characters as Go would quote them.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
 	return b.String()
 }
 
@@ -55,6 +75,14 @@ func (s *source) locate(key string, err error) *Error {
 		key, msg = ke.key, ke.msg
 	}
 	return &Error{File: s.label, Line: s.line(key), Key: key, Msg: msg}
+}
+
+// locateAt is locate for a key the file writes at another path (a sweep
+// axis as nested tables).
+func (s *source) locateAt(key, at string, err error) *Error {
+	e := s.locate(key, err)
+	e.Line = s.line(at)
+	return e
 }
 
 // suggest returns a " (did you mean X?)" hint when word is close to one of
@@ -130,7 +158,7 @@ func findLine(text, key string) int {
 		if len(rest) == 0 {
 			continue
 		}
-		if keyToken(rest[len(rest)-1]).MatchString(line) && (len(rest) == 1 || keyToken(rest[0]).MatchString(line)) {
+		if keyToken(rest[len(rest)-1]).MatchString(line) && (len(rest) == 1 || keyToken(rest[0]).MatchString(line) || dottedToken(rest).MatchString(line)) {
 			return i + 1
 		}
 		if inTable == 0 && keyToken(rest[0]).MatchString(line) {
@@ -196,6 +224,15 @@ func hasPrefix(path, prefix []string) bool {
 
 func keyToken(name string) *regexp.Regexp {
 	return regexp.MustCompile(`(^|[\s{,.])"?` + regexp.QuoteMeta(name) + `"?\s*=`)
+}
+
+// dottedToken matches a line assigning the dotted key path: a.b.c = ...
+func dottedToken(path []string) *regexp.Regexp {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = `"?` + regexp.QuoteMeta(p) + `"?`
+	}
+	return regexp.MustCompile(`^` + strings.Join(parts, `\s*\.\s*`) + `\s*=`)
 }
 
 // stripComment drops a trailing # comment outside quotes.

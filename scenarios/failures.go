@@ -88,25 +88,33 @@ func failureDuration(key string, kind int) param {
 		}}
 }
 
+// failureKeys are the every and lasts keys of each failure kind.
+var failureKeys = [...][2]string{
+	crash:     {model.KeyCrashEvery, ""},
+	partition: {model.KeyPartitionEvery, model.KeyPartitionLasts},
+	gray:      {model.KeyGrayEvery, model.KeyGrayLasts},
+}
+
 // checkFailures reports a failure process missing a required field: one
 // set only through, say, failures.crash.repair.
 func checkFailures(c *model.Config) (key, msg string) {
-	for kind, name := range []string{"crash", "partition", "gray"} {
+	for kind, keys := range failureKeys {
 		p := *failureProcess(c, kind)
 		if p == nil {
 			continue
 		}
+		table := keys[0][:strings.LastIndex(keys[0], ".")]
 		if p.Every.Kind == model.Constant && p.Every.A == 0 && p.Every.Source == "" {
-			return "failures." + name + ".every", "required when failures." + name + " is set"
+			return keys[0], "required when " + table + " is set"
 		}
-		if kind != crash && p.Lasts.Kind == model.Constant && p.Lasts.A == 0 && p.Lasts.Source == "" {
-			return "failures." + name + ".lasts", "required when failures." + name + " is set"
+		if keys[1] != "" && p.Lasts.Kind == model.Constant && p.Lasts.A == 0 && p.Lasts.Source == "" {
+			return keys[1], "required when " + table + " is set"
 		}
 	}
 	return "", ""
 }
 
-var incidentKeys = []string{"name", "every", "lasts", "effect", "fail-after", "multiply", "add"}
+var incidentKeys = model.IncidentFields
 
 // unsetFailAfter marks an incident whose fail-after defaults to the
 // effective etcd-request-timeout, known only once every key is applied.
@@ -119,7 +127,7 @@ func setIncidents(c *model.Config, v any, in *source) error {
 	}
 	incs := make([]model.Incident, len(tabs))
 	for i, m := range tabs {
-		if incs[i], err = parseIncident(fmt.Sprintf("apiserver.incident[%d]", i+1), m, in); err != nil {
+		if incs[i], err = parseIncident(fmt.Sprintf("%s[%d]", model.KeyIncident, i+1), m, in); err != nil {
 			return err
 		}
 	}
@@ -140,16 +148,16 @@ func parseIncident(key string, m map[string]any, in *source) (model.Incident, er
 			return inc, err
 		}
 	}
-	for _, req := range []string{"every", "lasts", "effect"} {
+	for _, req := range []string{model.IncidentEvery, model.IncidentLasts, model.IncidentEffect} {
 		if _, ok := m[req]; !ok {
 			return inc, keyErrorf(key, "needs %s", req)
 		}
 	}
-	if inc.Effect != model.Slow && (m["multiply"] != nil || m["add"] != nil) {
+	if inc.Effect != model.Slow && (m[model.IncidentMultiply] != nil || m[model.IncidentAdd] != nil) {
 		return inc, keyErrorf(key, "multiply and add apply only to effect = \"slow\", not %q", inc.Effect)
 	}
-	if inc.Effect != model.Unavailable && m["fail-after"] != nil {
-		return inc, keyErrorf(key+".fail-after", "applies only to effect = \"unavailable\", not %q", inc.Effect)
+	if inc.Effect != model.Unavailable && m[model.IncidentFailAfter] != nil {
+		return inc, keyErrorf(key+"."+model.IncidentFailAfter, "applies only to effect = \"unavailable\", not %q", inc.Effect)
 	}
 	return inc, nil
 }
@@ -158,14 +166,14 @@ func setIncidentField(inc *model.Incident, key, k string, v any, in *source) err
 	fk := key + "." + k
 	var err error
 	switch k {
-	case "name":
+	case model.IncidentName:
 		inc.Name, err = asString(v)
-	case "every", "lasts":
+	case model.IncidentEvery, model.IncidentLasts:
 		var d model.Dist
 		if d, err = parseDist(fk, v, in); err != nil {
 			return err
 		}
-		if k == "every" {
+		if k == model.IncidentEvery {
 			if !(d.Mean() > 0) && d.Kind != model.Normal {
 				return keyErrorf(fk, "must have a mean > 0, got %s", formatDist(d))
 			}
@@ -173,7 +181,7 @@ func setIncidentField(inc *model.Incident, key, k string, v any, in *source) err
 		} else {
 			inc.Lasts = d
 		}
-	case "effect":
+	case model.IncidentEffect:
 		var s string
 		if s, err = asString(v); err == nil {
 			var ok bool
@@ -181,13 +189,13 @@ func setIncidentField(inc *model.Incident, key, k string, v any, in *source) err
 				err = fmt.Errorf("unknown effect %q%s; one of %s", s, suggest(s, model.EffectNames()), strings.Join(model.EffectNames(), ", "))
 			}
 		}
-	case "fail-after":
+	case model.IncidentFailAfter:
 		inc.FailAfter, err = asDuration(v)
-	case "multiply":
+	case model.IncidentMultiply:
 		if inc.Multiply, err = asFloat(v); err == nil && inc.Multiply < 0 {
 			err = fmt.Errorf("must be >= 0, got %v", inc.Multiply)
 		}
-	case "add":
+	case model.IncidentAdd:
 		inc.Add, err = asDuration(v)
 	default:
 		return keyErrorf(fk, "unknown field of an incident%s; it takes %s", suggest(k, incidentKeys), strings.Join(incidentKeys, ", "))

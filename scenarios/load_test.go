@@ -3,8 +3,10 @@ package scenarios
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +14,11 @@ import (
 	"github.com/nodesim/nodesim/model"
 )
 
-// TestBadCorpus loads every file of testdata/bad: each must fail with a
+// TestBadCorpus loads every file of testdata/bad: each must fail with one
 // *Error whose message contains the "# want:" text of its first line,
 // which always names the offending key.
 func TestBadCorpus(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/bad/*.toml")
 	if len(files) < 30 {
 		t.Fatalf("bad corpus has %d files, want >= 30", len(files))
@@ -36,6 +39,9 @@ func TestBadCorpus(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), f) {
 				t.Errorf("error %q does not start with the file name", err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("one mistake, several errors (a knock-on?):\n%v", err)
 			}
 		})
 	}
@@ -58,6 +64,7 @@ func wantLine(t *testing.T, path string) string {
 
 // TestErrorLines checks that errors point at the offending line.
 func TestErrorLines(t *testing.T) {
+	t.Parallel()
 	for file, line := range map[string]int{
 		"unknown-key.toml": 3, "unknown-table.toml": 2, "p99-below-median.toml": 3,
 		"unknown-effect.toml": 5, "incident-unknown-field.toml": 6, "sweep-bad-value.toml": 3,
@@ -74,6 +81,7 @@ func TestErrorLines(t *testing.T) {
 // TestPrecedence checks profile defaults ← file ← --set, and the
 // provenance `nodesim check` prints.
 func TestPrecedence(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("grace-sweep", []string{"cluster.nodes=500", "controller.node-monitor-grace-period=45s", "profile=v1.26"})
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +108,7 @@ func TestPrecedence(t *testing.T) {
 
 // TestSweepProfile rebuilds each point from its own profile's defaults.
 func TestSweepProfile(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("default", []string{"profile=v1.12,v1.33", "controller.workers=1,8"})
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +131,7 @@ func TestSweepProfile(t *testing.T) {
 
 // TestSetValues covers TOML values, bare strings and distributions in --set.
 func TestSetValues(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("default", []string{
 		`apiserver.write-latency={dist="gamma", alpha=2, beta=100}`,
 		"informer.watch-delay=50ms",
@@ -142,6 +152,7 @@ func TestSetValues(t *testing.T) {
 }
 
 func TestIncidentDefaults(t *testing.T) {
+	t.Parallel()
 	sc, err := Load("default", []string{"apiserver.etcd-request-timeout=3s"})
 	if err != nil {
 		t.Fatal(err)
@@ -153,6 +164,7 @@ func TestIncidentDefaults(t *testing.T) {
 }
 
 func TestParseDuration(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{
 		"10s": 10 * time.Second, "2d": 48 * time.Hour, "1d12h": 36 * time.Hour, "1.5d": 36 * time.Hour,
 		"0": 0, "50us": 50 * time.Microsecond, "1h30m": 90 * time.Minute,
@@ -176,6 +188,7 @@ func TestParseDuration(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
+	t.Parallel()
 	known := []string{"nodeStatusUpdateFrequency", "nodeStatusReportFrequency", "status-jitter-factor"}
 	for in, want := range map[string]string{
 		"nodeStatusUpdateFrequncy":  "nodeStatusUpdateFrequency",
@@ -240,4 +253,184 @@ func TestReportFrequencyDefaultsToUpdateFrequency(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidateNamesParams: every error model.Config.Validate returns is a
+// *model.FieldError whose key is a parameter of this loader (a key spelled
+// differently in the two packages would fail here), and the loader reports
+// it under that key.
+func TestValidateNamesParams(t *testing.T) {
+	t.Parallel()
+	c := &model.Config{APIServer: model.APIServerConfig{Incidents: []model.Incident{{FailAfter: -1, Effect: model.Slow, Multiply: -1}}}}
+	err := c.Validate()
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("Validate of a zero config: %v, want a join of field errors", err)
+	}
+	seen := map[string]bool{}
+	for _, e := range j.Unwrap() {
+		fe, ok := e.(*model.FieldError)
+		if !ok {
+			t.Errorf("%T is not a *model.FieldError: %v", e, e)
+			continue
+		}
+		if paramIndex[fe.Key] == nil {
+			t.Errorf("Validate names key %q, which the loader does not know", fe.Key)
+		}
+		if fe.Field != "" && !slices.Contains(incidentKeys, fe.Field) {
+			t.Errorf("Validate names incident field %q, which the loader does not know", fe.Field)
+		}
+		seen[fe.Path()] = true
+	}
+	for _, want := range []string{"simulation.duration", "cluster.nodes", "controller.workers", "apiserver.incident[1].fail-after", "apiserver.incident[1]"} {
+		if !seen[want] {
+			t.Errorf("no error for %s; got %v", want, err)
+		}
+	}
+	se := position(&model.FieldError{Key: model.KeyIncident, Index: 2, Field: model.IncidentEvery, Msg: "must be > 0"},
+		[]assign{{key: model.KeyIncident, src: &source{label: "x.toml", text: "[[apiserver.incident]]\nevery = \"1s\"\n[[apiserver.incident]]\nevery = \"0s\"\n"}}}, &source{label: "x.toml"}, "")
+	if se.Error() != "x.toml:4: apiserver.incident[2].every: must be > 0" {
+		t.Errorf("positioned as %q", se)
+	}
+}
+
+// TestEmpiricalReadOncePerSweep: every sweep point shares one copy of an
+// empirical file's samples, so a 10,000-point sweep neither reads a file
+// 10,000 times nor keeps 10,000 copies of it.
+func TestEmpiricalReadOncePerSweep(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "lat.txt"), []byte("1ms\n2ms\n# a comment\n\n0.003\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toml := filepath.Join(dir, "s.toml")
+	if err := os.WriteFile(toml, []byte(`[apiserver]
+write-latency = { dist = "empirical", file = "lat.txt" }
+[sweep]
+"controller.workers" = [1, 2, 8]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load(toml, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := sc.Points[0].Config.APIServer.WriteLatency.Samples
+	if !slices.Equal(first, []float64{0.001, 0.002, 0.003}) {
+		t.Fatalf("samples %v", first)
+	}
+	for _, p := range sc.Points[1:] {
+		if s := p.Config.APIServer.WriteLatency.Samples; &s[0] != &first[0] {
+			t.Errorf("point %v has its own copy of the samples", p.Params)
+		}
+	}
+}
+
+// TestSweepDottedKeys: TOML reads an unquoted dotted key under [sweep], or
+// a [sweep.controller] header, as nested tables; both sweep the same key
+// as the quoted form (issue 19: they were silently ignored, one point ran).
+func TestSweepDottedKeys(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var got []string
+	for i, text := range []string{
+		"[sweep]\n\"controller.node-monitor-grace-period\" = [\"30s\", \"40s\"]\n\"apiserver.write-latency\" = [\"1ms\", { dist = \"exponential\", mean = \"2ms\" }]\n",
+		"[sweep]\ncontroller.node-monitor-grace-period = [\"30s\", \"40s\"]\napiserver.write-latency = [\"1ms\", { dist = \"exponential\", mean = \"2ms\" }]\n",
+		"[sweep.controller]\nnode-monitor-grace-period = [\"30s\", \"40s\"]\n[sweep.apiserver]\nwrite-latency = [\"1ms\", { dist = \"exponential\", mean = \"2ms\" }]\n",
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("s%d.toml", i))
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := Load(path, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		var b strings.Builder
+		for _, p := range sc.Points {
+			fmt.Fprintf(&b, "%v %v; ", p.Config.Controller.NodeMonitorGracePeriod, p.Config.APIServer.WriteLatency.Source)
+		}
+		got = append(got, b.String())
+	}
+	want := "30s 1ms; 30s exponential mean=2ms; 40s 1ms; 40s exponential mean=2ms; "
+	for i, g := range got {
+		if g != want {
+			t.Errorf("form %d: points %q, want %q", i, g, want)
+		}
+	}
+}
+
+// TestWarningsPositioned: a warning names the key and line that set it;
+// one every sweep point shares is listed once, others with their point.
+func TestWarningsPositioned(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "w.toml")
+	if err := os.WriteFile(path, []byte(`[controller]
+node-monitor-grace-period = "8s"
+[failures]
+partition = { every = "20s", lasts = "1s" }
+[sweep]
+"controller.node-monitor-grace-period" = ["8s", "40s"]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range sc.Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		path + `:6: sweep point controller.node-monitor-grace-period=8s: controller.node-monitor-grace-period: 8s is not longer than the heartbeat interval (10s, lease renewals): every gap between heartbeats outlasts it, so healthy nodes flap NotReady all the time`,
+		path + `:4: sweep point controller.node-monitor-grace-period=40s: failures.partition.every: a mean of 20s is shorter than the grace period (40s): a node fails again before its failure can be detected`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	sc, err = Load(path, []string{"controller.node-monitor-grace-period=9s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Warnings) != 1 || sc.Warnings[0].Error() != "--set: controller.node-monitor-grace-period: 9s is not longer than the heartbeat interval (10s, lease renewals): every gap between heartbeats outlasts it, so healthy nodes flap NotReady all the time" {
+		t.Errorf("warnings with --set: %v", sc.Warnings)
+	}
+}
+
+// TestBadSets runs every line of testdata/bad/sets.txt: each --set must
+// fail with one *Error containing the text after "=>".
+func TestBadSets(t *testing.T) {
+	t.Parallel()
+	cases := badSets(t, "testdata/bad/sets.txt")
+	if len(cases) < 15 {
+		t.Fatalf("%d cases in sets.txt", len(cases))
+	}
+	for _, c := range cases {
+		_, err := Load("default", []string{c[0]})
+		var se *Error
+		if err == nil || !errors.As(err, &se) || !strings.Contains(err.Error(), c[1]) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("--set %s: %v; want one *Error containing %q", c[0], err, c[1])
+		}
+	}
+}
+
+// badSets reads the cases of a sets.txt file: {flag value, wanted text}.
+func badSets(t *testing.T, path string) [][2]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		set, want, ok := strings.Cut(line, " => ")
+		if !ok {
+			t.Fatalf("%s: %q has no ' => '", path, line)
+		}
+		out = append(out, [2]string{set, want})
+	}
+	return out
 }

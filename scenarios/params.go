@@ -2,9 +2,11 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/nodesim/nodesim/model"
 )
@@ -23,71 +25,83 @@ type param struct {
 
 // params lists every key in the order `nodesim check` prints them.
 var params = []param{
-	stringParam("name", func(c *model.Config) *string { return &c.Name }),
-	stringParam("description", func(c *model.Config) *string { return &c.Description }),
-	{key: "profile", get: func(c *model.Config) string { return c.Profile }, set: setProfile},
+	stringParam(model.KeyName, func(c *model.Config) *string { return &c.Name }),
+	stringParam(model.KeyDescription, func(c *model.Config) *string { return &c.Description }),
+	{key: model.KeyProfile, get: func(c *model.Config) string { return c.Profile }, set: setProfile},
 
-	durationParam("simulation.duration", func(c *model.Config) *time.Duration { return &c.Simulation.Duration }),
-	durationParam("simulation.warmup", func(c *model.Config) *time.Duration { return &c.Simulation.Warmup }),
-	intParam("simulation.replications", func(c *model.Config) *int { return &c.Simulation.Replications }),
-	intParam("simulation.seed", func(c *model.Config) *uint64 { return &c.Simulation.Seed }),
-	{key: "simulation.method", get: func(c *model.Config) string { return c.Simulation.Method }, set: setMethod},
-	floatParam("simulation.target-relative-error", func(c *model.Config) *float64 { return &c.Simulation.TargetRelativeError }),
-	floatParam("simulation.max-work-node-days", func(c *model.Config) *float64 { return &c.Simulation.MaxWorkNodeDays }),
-	floatParam("simulation.rate-floor", func(c *model.Config) *float64 { return &c.Simulation.RateFloor }),
+	durationParam(model.KeyDuration, func(c *model.Config) *time.Duration { return &c.Simulation.Duration }),
+	durationParam(model.KeyWarmup, func(c *model.Config) *time.Duration { return &c.Simulation.Warmup }),
+	intParam(model.KeyReplications, func(c *model.Config) *int { return &c.Simulation.Replications }),
+	intParam(model.KeySeed, func(c *model.Config) *uint64 { return &c.Simulation.Seed }),
+	{key: model.KeyMethod, get: func(c *model.Config) string { return c.Simulation.Method }, set: setMethod},
+	floatParam(model.KeyTargetRelativeError, func(c *model.Config) *float64 { return &c.Simulation.TargetRelativeError }),
+	floatParam(model.KeyMaxWorkNodeDays, func(c *model.Config) *float64 { return &c.Simulation.MaxWorkNodeDays }),
+	floatParam(model.KeyRateFloor, func(c *model.Config) *float64 { return &c.Simulation.RateFloor }),
 
-	intParam("cluster.nodes", func(c *model.Config) *int { return &c.Cluster.Nodes }),
-	intParam("cluster.zones", func(c *model.Config) *int { return &c.Cluster.Zones }),
-	intParam("cluster.pods-per-node", func(c *model.Config) *int { return &c.Cluster.PodsPerNode }),
+	intParam(model.KeyNodes, func(c *model.Config) *int { return &c.Cluster.Nodes }),
+	intParam(model.KeyZones, func(c *model.Config) *int { return &c.Cluster.Zones }),
+	intParam(model.KeyPodsPerNode, func(c *model.Config) *int { return &c.Cluster.PodsPerNode }),
 
-	durationParam("kubelet.nodeStatusUpdateFrequency", func(c *model.Config) *time.Duration { return &c.Kubelet.NodeStatusUpdateFrequency }),
-	durationParam("kubelet.nodeStatusReportFrequency", func(c *model.Config) *time.Duration { return &c.Kubelet.NodeStatusReportFrequency }),
-	intParam("kubelet.nodeLeaseDurationSeconds", func(c *model.Config) *int32 { return &c.Kubelet.NodeLeaseDurationSeconds }),
-	distParam("kubelet.status-collection-delay", func(c *model.Config) *model.Dist { return &c.Kubelet.StatusCollectionDelay }),
-	durationParam("kubelet.status-collection-delay-per-pod", func(c *model.Config) *time.Duration { return &c.Kubelet.StatusCollectionDelayPerPod }),
-	floatParam("kubelet.status-jitter-factor", func(c *model.Config) *float64 { return &c.Kubelet.StatusJitterFactor }),
-	floatParam("kubelet.renew-jitter-factor", func(c *model.Config) *float64 { return &c.Kubelet.RenewJitterFactor }),
-	intParam("kubelet.node-status-update-retry", func(c *model.Config) *int { return &c.Kubelet.NodeStatusUpdateRetry }),
-	intParam("kubelet.lease-max-update-retries", func(c *model.Config) *int { return &c.Kubelet.LeaseMaxUpdateRetries }),
-	durationParam("kubelet.lease-backoff-initial", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffInitial }),
-	durationParam("kubelet.lease-backoff-max", func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffMax }),
-	distParam("kubelet.network-latency", func(c *model.Config) *model.Dist { return &c.Kubelet.NetworkLatency }),
-	floatParam("kubelet.network-failure-probability", func(c *model.Config) *float64 { return &c.Kubelet.NetworkFailureProbability }),
-	distParam("kubelet.status-change-every", func(c *model.Config) *model.Dist { return &c.Kubelet.StatusChangeEvery }),
+	durationParam(model.KeyNodeStatusUpdateFrequency, func(c *model.Config) *time.Duration { return &c.Kubelet.NodeStatusUpdateFrequency }),
+	durationParam(model.KeyNodeStatusReportFrequency, func(c *model.Config) *time.Duration { return &c.Kubelet.NodeStatusReportFrequency }),
+	intParam(model.KeyNodeLeaseDurationSeconds, func(c *model.Config) *int32 { return &c.Kubelet.NodeLeaseDurationSeconds }),
+	distParam(model.KeyStatusCollectionDelay, func(c *model.Config) *model.Dist { return &c.Kubelet.StatusCollectionDelay }),
+	durationParam(model.KeyStatusCollectionDelayPerPod, func(c *model.Config) *time.Duration { return &c.Kubelet.StatusCollectionDelayPerPod }),
+	floatParam(model.KeyStatusJitterFactor, func(c *model.Config) *float64 { return &c.Kubelet.StatusJitterFactor }),
+	floatParam(model.KeyRenewJitterFactor, func(c *model.Config) *float64 { return &c.Kubelet.RenewJitterFactor }),
+	intParam(model.KeyNodeStatusUpdateRetry, func(c *model.Config) *int { return &c.Kubelet.NodeStatusUpdateRetry }),
+	intParam(model.KeyLeaseMaxUpdateRetries, func(c *model.Config) *int { return &c.Kubelet.LeaseMaxUpdateRetries }),
+	durationParam(model.KeyLeaseBackoffInitial, func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffInitial }),
+	durationParam(model.KeyLeaseBackoffMax, func(c *model.Config) *time.Duration { return &c.Kubelet.LeaseBackoffMax }),
+	distParam(model.KeyNetworkLatency, func(c *model.Config) *model.Dist { return &c.Kubelet.NetworkLatency }),
+	floatParam(model.KeyNetworkFailureProbability, func(c *model.Config) *float64 { return &c.Kubelet.NetworkFailureProbability }),
+	distParam(model.KeyStatusChangeEvery, func(c *model.Config) *model.Dist { return &c.Kubelet.StatusChangeEvery }),
 
-	distParam("apiserver.write-latency", func(c *model.Config) *model.Dist { return &c.APIServer.WriteLatency }),
-	distParam("apiserver.read-latency", func(c *model.Config) *model.Dist { return &c.APIServer.ReadLatency }),
-	floatParam("apiserver.request-failure-probability", func(c *model.Config) *float64 { return &c.APIServer.RequestFailureProbability }),
-	durationParam("apiserver.etcd-request-timeout", func(c *model.Config) *time.Duration { return &c.APIServer.EtcdRequestTimeout }),
-	intParam("apiserver.default-unreachable-toleration-seconds", func(c *model.Config) *int64 { return &c.APIServer.DefaultUnreachableTolerationSeconds }),
-	{key: "apiserver.incident", get: getIncidents, set: setIncidents},
+	distParam(model.KeyWriteLatency, func(c *model.Config) *model.Dist { return &c.APIServer.WriteLatency }),
+	distParam(model.KeyReadLatency, func(c *model.Config) *model.Dist { return &c.APIServer.ReadLatency }),
+	floatParam(model.KeyRequestFailureProbability, func(c *model.Config) *float64 { return &c.APIServer.RequestFailureProbability }),
+	durationParam(model.KeyEtcdRequestTimeout, func(c *model.Config) *time.Duration { return &c.APIServer.EtcdRequestTimeout }),
+	intParam(model.KeyDefaultUnreachableTolerationSeconds, func(c *model.Config) *int64 { return &c.APIServer.DefaultUnreachableTolerationSeconds }),
+	{key: model.KeyIncident, get: getIncidents, set: setIncidents},
 
-	distParam("informer.watch-delay", func(c *model.Config) *model.Dist { return &c.Informer.WatchDelay }),
+	distParam(model.KeyWatchDelay, func(c *model.Config) *model.Dist { return &c.Informer.WatchDelay }),
 
-	durationParam("controller.node-monitor-period", func(c *model.Config) *time.Duration { return &c.Controller.NodeMonitorPeriod }),
-	durationParam("controller.node-monitor-grace-period", func(c *model.Config) *time.Duration { return &c.Controller.NodeMonitorGracePeriod }),
-	durationParam("controller.node-startup-grace-period", func(c *model.Config) *time.Duration { return &c.Controller.NodeStartupGracePeriod }),
-	floatParam("controller.node-eviction-rate", func(c *model.Config) *float64 { return &c.Controller.NodeEvictionRate }),
-	floatParam("controller.secondary-node-eviction-rate", func(c *model.Config) *float64 { return &c.Controller.SecondaryNodeEvictionRate }),
-	intParam("controller.large-cluster-size-threshold", func(c *model.Config) *int { return &c.Controller.LargeClusterSizeThreshold }),
-	floatParam("controller.unhealthy-zone-threshold", func(c *model.Config) *float64 { return &c.Controller.UnhealthyZoneThreshold }),
-	durationParam("controller.pod-eviction-timeout", func(c *model.Config) *time.Duration { return &c.Controller.PodEvictionTimeout }),
-	durationParam("controller.pass-overhead", func(c *model.Config) *time.Duration { return &c.Controller.PassOverhead }),
-	durationParam("controller.per-node-processing", func(c *model.Config) *time.Duration { return &c.Controller.PerNodeProcessing }),
-	durationParam("controller.transition-cost", func(c *model.Config) *time.Duration { return &c.Controller.TransitionCost }),
-	intParam("controller.workers", func(c *model.Config) *int { return &c.Controller.Workers }),
+	durationParam(model.KeyNodeMonitorPeriod, func(c *model.Config) *time.Duration { return &c.Controller.NodeMonitorPeriod }),
+	durationParam(model.KeyNodeMonitorGracePeriod, func(c *model.Config) *time.Duration { return &c.Controller.NodeMonitorGracePeriod }),
+	durationParam(model.KeyNodeStartupGracePeriod, func(c *model.Config) *time.Duration { return &c.Controller.NodeStartupGracePeriod }),
+	floatParam(model.KeyNodeEvictionRate, func(c *model.Config) *float64 { return &c.Controller.NodeEvictionRate }),
+	floatParam(model.KeySecondaryNodeEvictionRate, func(c *model.Config) *float64 { return &c.Controller.SecondaryNodeEvictionRate }),
+	intParam(model.KeyLargeClusterSizeThreshold, func(c *model.Config) *int { return &c.Controller.LargeClusterSizeThreshold }),
+	floatParam(model.KeyUnhealthyZoneThreshold, func(c *model.Config) *float64 { return &c.Controller.UnhealthyZoneThreshold }),
+	durationParam(model.KeyPodEvictionTimeout, func(c *model.Config) *time.Duration { return &c.Controller.PodEvictionTimeout }),
+	durationParam(model.KeyPassOverhead, func(c *model.Config) *time.Duration { return &c.Controller.PassOverhead }),
+	durationParam(model.KeyPerNodeProcessing, func(c *model.Config) *time.Duration { return &c.Controller.PerNodeProcessing }),
+	durationParam(model.KeyTransitionCost, func(c *model.Config) *time.Duration { return &c.Controller.TransitionCost }),
+	intParam(model.KeyWorkers, func(c *model.Config) *int { return &c.Controller.Workers }),
 
-	failureDist("failures.crash.every", crash, every),
-	failureDuration("failures.crash.repair", crash),
-	failureDist("failures.partition.every", partition, every),
-	failureDist("failures.partition.lasts", partition, lasts),
-	failureDist("failures.gray.every", gray, every),
-	failureDist("failures.gray.lasts", gray, lasts),
+	failureDist(model.KeyCrashEvery, crash, every),
+	failureDuration(model.KeyCrashRepair, crash),
+	failureDist(model.KeyPartitionEvery, partition, every),
+	failureDist(model.KeyPartitionLasts, partition, lasts),
+	failureDist(model.KeyGrayEvery, gray, every),
+	failureDist(model.KeyGrayLasts, gray, lasts),
 }
 
-// tables are the keys that hold other keys rather than values.
-var tables = []string{"simulation", "cluster", "kubelet", "apiserver", "informer", "controller", "failures",
-	"failures.crash", "failures.partition", "failures.gray", "sweep"}
+// tables are the keys that hold other keys rather than values: every
+// proper prefix of a parameter key, and [sweep].
+var tables = func() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range params {
+		for i, r := range p.key {
+			if r == '.' && !seen[p.key[:i]] {
+				seen[p.key[:i]] = true
+				out = append(out, p.key[:i])
+			}
+		}
+	}
+	return append(out, "sweep")
+}()
 
 var paramIndex = func() map[string]*param {
 	m := make(map[string]*param, len(params))
@@ -136,11 +150,22 @@ func intParam[T int | int32 | int64 | uint64](key string, f func(*model.Config) 
 			}
 			t := T(n)
 			if int64(t) != n || (n < 0 && T(0)-1 > 0) {
-				return fmt.Errorf("%d is out of range", n)
+				lo, hi := intRange[T]()
+				return fmt.Errorf("must be between %d and %d, got %d", lo, hi, n)
 			}
 			*f(c) = t
 			return nil
 		}}
+}
+
+// intRange is the range of T that a TOML integer (an int64) can reach.
+func intRange[T int | int32 | int64 | uint64]() (lo, hi int64) {
+	var zero T
+	if zero-1 > 0 { // unsigned
+		return 0, math.MaxInt64
+	}
+	bits := unsafe.Sizeof(zero) * 8
+	return -1 << (bits - 1), 1<<(bits-1) - 1
 }
 
 func floatParam(key string, f func(*model.Config) *float64) param {

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/readfile"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -34,6 +35,11 @@ type Scenario struct {
 	Axes        []Axis
 	Points      []Point   // one per sweep point; one point when not sweeping
 	Settings    []Setting // every key of the base configuration, in Keys() order
+
+	// Warnings are settings that are legal but almost certainly a mistake
+	// (model.Config.Warnings), positioned like errors; check and run print
+	// them.
+	Warnings []*Error
 }
 
 // Axis is one swept key with its values as written.
@@ -62,6 +68,9 @@ type Setting struct {
 
 // maxPoints bounds a sweep grid; more is almost surely a typo.
 const maxPoints = 10000
+
+// maxScenarioFile bounds a scenario file: the built-ins are 2 KB.
+const maxScenarioFile = 1 << 20
 
 // Load reads a built-in scenario by name or a TOML file by path, applies
 // the --set flags and expands the sweep. Every error it returns is bad
@@ -126,9 +135,11 @@ func (t *Text) Load(sets []string) (*Scenario, error) {
 	if sc.Settings, err = settings(base, assigns); err != nil {
 		return nil, err
 	}
-	if sc.Points, err = expand(profile, assigns, axes, src); err != nil {
+	var warnings [][]*Error
+	if sc.Points, warnings, err = expand(profile, assigns, axes, src); err != nil {
 		return nil, err
 	}
+	sc.Warnings = mergeWarnings(sc.Points, axes, warnings)
 	for _, ax := range axes {
 		a := Axis{Key: ax.key, Source: "file"}
 		if ax.src.flag {
@@ -159,12 +170,8 @@ func open(nameOrPath string) (*source, string, error) {
 			return nil, "", &Error{Msg: fmt.Sprintf("unknown scenario %q: not a built-in (%s; see `nodesim scenarios`) and no such file", nameOrPath, strings.Join(BuiltinNames(), ", "))}
 		}
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := readfile.Regular(nameOrPath, maxScenarioFile)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return nil, "", &Error{File: nameOrPath, Msg: fmt.Sprintf("cannot read scenario: %v", err)}
 	}
 	name := strings.TrimSuffix(filepath.Base(nameOrPath), filepath.Ext(nameOrPath))

@@ -31,7 +31,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		days, _ := strconv.ParseFloat(s[:i], 64)
 		if days > 100*365 {
-			return 0, fmt.Errorf("duration %q out of range", s)
+			return 0, outOfRange(s)
 		}
 		d = time.Duration(days * float64(day))
 		rest = s[i+1:]
@@ -42,13 +42,16 @@ func ParseDuration(s string) (time.Duration, error) {
 	if rest != "" {
 		r, err := time.ParseDuration(rest)
 		if err != nil {
-			if _, nerr := strconv.ParseFloat(rest, 64); nerr == nil && rest != "0" {
+			if f, nerr := strconv.ParseFloat(rest, 64); nerr == nil && f > 0 && !math.IsInf(f, 0) {
 				return 0, fmt.Errorf("duration %q needs a unit, e.g. \"%ss\"", s, rest)
+			}
+			if goDurationRE.MatchString(rest) {
+				return 0, outOfRange(s) // well formed: time.ParseDuration overflowed
 			}
 			return 0, fmt.Errorf("invalid duration %q (want a Go duration such as \"10s\", \"5m\" or \"2d\")", s)
 		}
 		if r > 0 && d+r < d {
-			return 0, fmt.Errorf("duration %q out of range", s)
+			return 0, outOfRange(s)
 		}
 		d += r
 	}
@@ -57,6 +60,14 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+func outOfRange(s string) error {
+	return fmt.Errorf("duration %q out of range: at most 100 years (36500d)", s)
+}
+
+// goDurationRE matches what time.ParseDuration accepts when it does not
+// overflow.
+var goDurationRE = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+$`)
 
 // FormatDuration renders d the way a scenario would write it: whole days
 // as "2d", and without Go's trailing zero units ("5m", not "5m0s").
@@ -84,8 +95,14 @@ func asDuration(v any) (time.Duration, error) {
 	switch x := v.(type) {
 	case string:
 		return ParseDuration(x)
-	case int64, float64:
-		return 0, fmt.Errorf("duration needs a unit: write \"%vs\" for seconds, not %v", x, x)
+	case int64:
+		if x > 0 {
+			return 0, fmt.Errorf("duration needs a unit: write \"%ds\" for seconds, not %d", x, x)
+		}
+	case float64:
+		if x > 0 && !math.IsInf(x, 0) {
+			return 0, fmt.Errorf("duration needs a unit: write \"%ss\" for seconds, not %s", formatFloat(x), formatFloat(x))
+		}
 	}
 	return 0, fmt.Errorf("expected a duration string such as \"10s\", got %s", describe(v))
 }

@@ -26,6 +26,7 @@ const (
 )
 
 func TestPoissonCITextbookValues(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		k      int64
 		lo, hi float64
@@ -44,6 +45,7 @@ func TestPoissonCITextbookValues(t *testing.T) {
 // exact coverages (summed over the Poisson pmf) are 98.6%, 98.8% and
 // 95.7% for the three means, all well below the 99.9% cap.
 func TestPoissonCICoverage(t *testing.T) {
+	t.Parallel()
 	for i, mu := range []float64{0.5, 3, 20} {
 		src := rand.NewPCG(100, uint64(i))
 		d := distuv.Poisson{Lambda: mu, Src: src}
@@ -66,6 +68,7 @@ func TestPoissonCICoverage(t *testing.T) {
 // n=200 its exact coverage is 96.7% for p=0.05 and 94.7% for p=0.3, hence
 // the upper bound 0.975 (0.967 + ~2 SE) rather than 0.965.
 func TestWilsonCICoverage(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	for i, p := range []float64{0.05, 0.3} {
 		d := distuv.Binomial{N: n, P: p, Src: rand.NewPCG(200, uint64(i))}
@@ -87,6 +90,7 @@ func TestWilsonCICoverage(t *testing.T) {
 // The t interval is exact for normal data, so true coverage is 95% and the
 // band is the ±3 SE one, rounded out to [0.93, 0.97].
 func TestStudentTCICoverage(t *testing.T) {
+	t.Parallel()
 	const mu, sigma = 12.5, 3.0
 	r := rand.New(rand.NewPCG(300, 0))
 	covered := 0
@@ -108,6 +112,7 @@ func TestStudentTCICoverage(t *testing.T) {
 }
 
 func TestCIEdgeCases(t *testing.T) {
+	t.Parallel()
 	nan := func(lo, hi float64) bool { return math.IsNaN(lo) && math.IsNaN(hi) }
 	if !nan(PoissonCI(-1, ciConf)) || !nan(PoissonCI(3, 0)) || !nan(PoissonCI(3, 1)) {
 		t.Error("PoissonCI accepts invalid input")

@@ -11,6 +11,7 @@
 //
 // Events are small value structs ordered by (time, insertion sequence), so
 // ties resolve in scheduling order and a run is a pure function of its
-// inputs. There is no cancellation: a model that re-arms a timer stores a
-// generation number in Event.Arg and ignores stale events.
+// inputs. Events cannot be cancelled: a model that re-arms a timer stores a
+// generation number in Event.Arg and ignores stale events. A run can be:
+// RunContext stops at the first event after its context is done.
 package sim

@@ -12,6 +12,7 @@ import (
 )
 
 func TestEngineOrdersByTimeThenInsertion(t *testing.T) {
+	t.Parallel()
 	e := NewEngine()
 	var got []int64
 	k := e.Register("rec", func(ev Event) { got = append(got, ev.Arg) })
@@ -26,6 +27,7 @@ func TestEngineOrdersByTimeThenInsertion(t *testing.T) {
 }
 
 func TestEngineTiesScheduledDuringRunKeepFIFO(t *testing.T) {
+	t.Parallel()
 	e := NewEngine()
 	var got []int64
 	var k Kind
@@ -42,6 +44,7 @@ func TestEngineTiesScheduledDuringRunKeepFIFO(t *testing.T) {
 }
 
 func TestEngineRunStopsAtUntilInclusive(t *testing.T) {
+	t.Parallel()
 	e := NewEngine()
 	n := 0
 	k := e.Register("n", func(Event) { n++ })
@@ -54,6 +57,7 @@ func TestEngineRunStopsAtUntilInclusive(t *testing.T) {
 }
 
 func TestEngineRejectsSchedulingInThePast(t *testing.T) {
+	t.Parallel()
 	e := NewEngine()
 	k := e.Register("late", func(Event) {})
 	e.Run(At(time.Minute))
@@ -81,6 +85,7 @@ func trace(seed uint64) []Event {
 }
 
 func TestEngineSameSeedSameTrace(t *testing.T) {
+	t.Parallel()
 	a, b := trace(7), trace(7)
 	require.Equal(t, a, b)
 	assert.NotEqual(t, a, trace(8))
@@ -88,6 +93,7 @@ func TestEngineSameSeedSameTrace(t *testing.T) {
 }
 
 func TestStreamsSameNameSameNumbers(t *testing.T) {
+	t.Parallel()
 	k := StreamKey{Seed: 1, Replication: 2, Component: "lease", Node: 3}
 	a, b := NewRand(k), NewRand(k)
 	for i := 0; i < 100; i++ {
@@ -96,6 +102,7 @@ func TestStreamsSameNameSameNumbers(t *testing.T) {
 }
 
 func TestStreamsDifferentNamesIndependent(t *testing.T) {
+	t.Parallel()
 	base := StreamKey{Seed: 1, Replication: 0, Component: "lease", Node: 0}
 	variants := []StreamKey{
 		{Seed: 2, Replication: 0, Component: "lease", Node: 0},
@@ -136,6 +143,7 @@ func corr(x, y []float64) float64 {
 }
 
 func TestStreamCloneContinuesIdentically(t *testing.T) {
+	t.Parallel()
 	p := StreamKey{Seed: 9, Component: "c"}.PCG()
 	r := rand.New(&p)
 	r.Uint64()
@@ -147,6 +155,7 @@ func TestStreamCloneContinuesIdentically(t *testing.T) {
 }
 
 func TestReplicateIdenticalForAnyWorkerCount(t *testing.T) {
+	t.Parallel()
 	run := func(rep int) []Event { return trace(uint64(rep)) }
 	one, err := Replicate(context.Background(), 6, 1, run, nil)
 	require.NoError(t, err)
@@ -159,6 +168,7 @@ func TestReplicateIdenticalForAnyWorkerCount(t *testing.T) {
 }
 
 func TestReplicateStopsOnCancel(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	started := 0
 	_, err := Replicate(ctx, 100, 1, func(rep int) int {
@@ -176,6 +186,7 @@ func TestReplicateStopsOnCancel(t *testing.T) {
 // monotone input with many ties, interleaving pushes and pops: the next
 // event is the earliest, and among equal times the first scheduled.
 func TestQueueMatchesSort(t *testing.T) {
+	t.Parallel()
 	for _, spread := range []int{3, 1000, 1 << 40} {
 		r := rand.New(rand.NewPCG(1, uint64(spread)))
 		var q queue
@@ -188,10 +199,11 @@ func TestQueueMatchesSort(t *testing.T) {
 					m = i
 				}
 			}
-			require.Equal(t, want[m].At, q.nextAt())
+			if at := q.nextAt(); at != want[m].At { // plain comparisons: testify per pop is slow under -race
+				t.Fatalf("spread %d: nextAt %v, want %v", spread, at, want[m].At)
+			}
 			got, ok := q.popUntil(want[m].At)
-			require.True(t, ok)
-			if got != want[m] {
+			if !ok || got != want[m] {
 				t.Fatalf("spread %d: got %+v, want %+v (ties leave in insertion order)", spread, got, want[m])
 			}
 			now, want = got.At, append(want[:m], want[m+1:]...)
@@ -215,6 +227,7 @@ func TestQueueMatchesSort(t *testing.T) {
 // TestQueuePopUntilLeavesLaterEvents pins the horizon: an event after it
 // stays, and an event pushed between the horizon and it comes out first.
 func TestQueuePopUntilLeavesLaterEvents(t *testing.T) {
+	t.Parallel()
 	var q queue
 	q.push(Event{At: 10, Arg: 1})
 	q.push(Event{At: 100, Arg: 2})
@@ -256,4 +269,72 @@ func TestEngineReset(t *testing.T) {
 	if len(got) != 2 || got[0] != 5 || got[1] != 60 {
 		t.Errorf("events %v, want [5 60]: the event at 100 was dropped by Reset", got)
 	}
+}
+
+// TestRunContextStopsWithinEvents: a model that schedules its next event
+// at the same instant never advances virtual time, so only counting
+// events can notice a cancellation (issue 19: checking between slices of
+// virtual time never did).
+func TestRunContextStopsWithinEvents(t *testing.T) {
+	e := NewEngine()
+	var k Kind
+	spinning := make(chan struct{})
+	k = e.Register("spin", func(ev Event) {
+		if ev.Arg == 0 {
+			close(spinning)
+		}
+		e.At(ev.At, k, 0, 1)
+	})
+	e.At(At(time.Second), k, 0, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	returned := make(chan error, 1)
+	go func() { returned <- e.RunContext(ctx, At(time.Hour)) }()
+	<-spinning
+	cancel()
+	cancelled := time.Now()
+	select {
+	case err := <-returned:
+		assert.ErrorIs(t, err, context.Canceled)
+		t.Logf("returned %v after cancel", time.Since(cancelled))
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunContext still running 5s after cancel")
+	}
+	assert.Equal(t, At(time.Second), e.Now(), "the clock stays at the last event")
+	assert.Equal(t, 1, e.Pending())
+}
+
+// TestRunContextMatchesRun: an uncancelled RunContext processes exactly
+// what Run does.
+func TestRunContextMatchesRun(t *testing.T) {
+	t.Parallel()
+	run := func(useCtx bool) ([]Event, Time) {
+		e := NewEngine()
+		r := NewRand(StreamKey{Seed: 5, Component: "ctx"})
+		var out []Event
+		var k Kind
+		k = e.Register("hop", func(ev Event) {
+			out = append(out, ev)
+			e.After(time.Duration(r.Int64N(int64(time.Second))), k, ev.Node, ev.Arg+1)
+		})
+		for i := 0; i < 20; i++ {
+			e.At(0, k, int32(i), 0)
+		}
+		if useCtx {
+			require.NoError(t, e.RunContext(context.Background(), At(10*time.Second)))
+		} else {
+			e.Run(At(10 * time.Second))
+		}
+		return out, e.Now()
+	}
+	a, ta := run(false)
+	b, tb := run(true)
+	require.Greater(t, len(a), 100)
+	assert.Equal(t, a, b)
+	assert.Equal(t, ta, tb)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := NewEngine()
+	k := e.Register("never", func(Event) { t.Error("ran after cancel") })
+	e.At(0, k, 0, 0)
+	assert.ErrorIs(t, e.RunContext(ctx, At(time.Second)), context.Canceled)
 }

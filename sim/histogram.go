@@ -45,7 +45,7 @@ func NewHistogram() *Histogram { return new(Histogram) }
 
 // bucketIndex returns ceil(log_gamma(x)) for x >= zeroThreshold.
 func bucketIndex(x float64) int {
-	return int(math.Ceil(Log(x) / logGamma))
+	return int(math.Ceil(math.Log(x) / logGamma))
 }
 
 // bucketUpper returns gamma^i, the inclusive upper bound of bucket i.

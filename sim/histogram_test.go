@@ -35,6 +35,7 @@ func histSamples(dist string, n int) []float64 {
 }
 
 func TestHistogramQuantileAccuracy(t *testing.T) {
+	t.Parallel()
 	// The bound is exactly relAcc; allow for rounding at bucket edges.
 	const tol = relAcc * (1 + 1e-9)
 	for _, dist := range []string{"lognormal", "exponential", "uniform"} {
@@ -67,6 +68,7 @@ func TestHistogramQuantileAccuracy(t *testing.T) {
 }
 
 func TestHistogramMergeEqualsSingle(t *testing.T) {
+	t.Parallel()
 	xs := histSamples("lognormal", 50_000)
 	xs = append(xs, 0, 1e-12) // exercise the zero bucket too
 	all, a := NewHistogram(), NewHistogram()
@@ -101,6 +103,7 @@ func TestHistogramMergeEqualsSingle(t *testing.T) {
 }
 
 func TestHistogramMemoryBound(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
 	var h Histogram
 	for range 1_000_000 {
@@ -129,6 +132,7 @@ func TestHistogramAddDoesNotAllocate(t *testing.T) {
 }
 
 func TestHistogramZeroAndTiny(t *testing.T) {
+	t.Parallel()
 	var h Histogram
 	h.AddN(0, 10)
 	h.Add(1e-12)
@@ -157,6 +161,7 @@ func TestHistogramZeroAndTiny(t *testing.T) {
 }
 
 func TestHistogramEmpty(t *testing.T) {
+	t.Parallel()
 	var h Histogram
 	for name, v := range map[string]float64{"Quantile": h.Quantile(0.5), "Min": h.Min(),
 		"Max": h.Max(), "Mean": h.Mean(), "CCDF": h.CCDF(1)} {
@@ -171,6 +176,7 @@ func TestHistogramEmpty(t *testing.T) {
 }
 
 func TestHistogramBucketsAndCCDF(t *testing.T) {
+	t.Parallel()
 	xs := histSamples("exponential", 20_000)
 	var h Histogram
 	for _, x := range xs {
@@ -219,6 +225,7 @@ func upperIndex(sorted []float64, x float64) int {
 }
 
 func TestHistogramCloneIsDeep(t *testing.T) {
+	t.Parallel()
 	h := NewHistogram()
 	h.Add(1)
 	c := h.Clone()
@@ -236,6 +243,7 @@ func TestHistogramCloneIsDeep(t *testing.T) {
 }
 
 func TestHistogramQuantileOutOfRangePanics(t *testing.T) {
+	t.Parallel()
 	for _, q := range []float64{-0.1, 1.1, math.NaN()} {
 		func() {
 			defer func() {

@@ -35,6 +35,7 @@ func momentsSample(seed uint64, n int) []float64 {
 }
 
 func TestMomentsMergeMatchesAdd(t *testing.T) {
+	t.Parallel()
 	xs := momentsSample(1, 10001) // odd length: unequal halves
 	wantMean, wantVar := twoPass(xs)
 
@@ -75,6 +76,7 @@ func TestMomentsMergeMatchesAdd(t *testing.T) {
 }
 
 func TestMomentsMergeDeterministicAndEmpty(t *testing.T) {
+	t.Parallel()
 	xs := momentsSample(2, 1000)
 	parts := make([]Moments, 7)
 	for i, x := range xs {
@@ -104,6 +106,7 @@ func TestMomentsMergeDeterministicAndEmpty(t *testing.T) {
 }
 
 func TestMomentsSmallN(t *testing.T) {
+	t.Parallel()
 	var m Moments
 	if m.Variance() != 0 || m.StdDev() != 0 || m.Sum() != 0 || m.StdErr() != 0 {
 		t.Errorf("empty: %+v var=%g", m, m.Variance())
@@ -124,6 +127,7 @@ func TestMomentsSmallN(t *testing.T) {
 // A large offset defeats the sum-of-squares formula (its variance would be
 // rounding noise); Welford must still recover the exact answer.
 func TestMomentsLargeOffset(t *testing.T) {
+	t.Parallel()
 	var m Moments
 	for _, d := range []float64{4, 7, 13, 16} {
 		m.Add(1e9 + d)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,6 +42,9 @@ calibrated or imported scenario means.`,
 			sc, err := scenarios.Load(name, sets)
 			if err != nil {
 				return badInput(err)
+			}
+			if err := checkMemory(sc, runtime.NumCPU()); err != nil {
+				return err // as run would with its default --workers
 			}
 			if format == "json" {
 				return printCheckJSON(cmd.OutOrStdout(), sc)
@@ -88,6 +92,12 @@ func printCheck(w io.Writer, sc *scenarios.Scenario) error {
 		fmt.Fprintln(bw)
 		for _, a := range sc.Axes {
 			fmt.Fprintf(bw, "sweep %s = %s (%s)\n", a.Key, strings.Join(a.Values, ", "), a.Source)
+		}
+	}
+	if len(sc.Warnings) > 0 {
+		fmt.Fprintln(bw)
+		for _, w := range sc.Warnings {
+			fmt.Fprintf(bw, "warning: %v\n", w)
 		}
 	}
 	n := len(sc.Points)

@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nodesim/nodesim/cmd/nodesim/internal/outdir"
+	"github.com/nodesim/nodesim/internal/readfile"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -49,14 +48,14 @@ directory of RESULTS.json). Nothing is simulated.`,
 	return cmd
 }
 
+// maxResultsFile bounds what plot reads: a point takes about 17 KB, so
+// the largest sweep (10,000 points) fits.
+const maxResultsFile = 256 << 20
+
 // readResults decodes a results document and checks it has points.
 func readResults(path string) (*model.Results, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.Regular(path, maxResultsFile)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	var res model.Results

@@ -101,6 +101,12 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := checkMemory(sc, o.workers); err != nil {
+		return err
+	}
+	for _, w := range sc.Warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "nodesim: warning: %v\n", w)
+	}
 	if o.out != "" {
 		if err := outdir.Check(o.out); err != nil {
 			return badInputf("--out %v", err)

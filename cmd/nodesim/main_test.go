@@ -54,6 +54,7 @@ func golden(t *testing.T, name, ext, got string) {
 
 // TestGolden pins the output of commands that simulate nothing.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -69,6 +70,7 @@ func TestGolden(t *testing.T) {
 		{"check-default-json", []string{"check", "default", "--format", "json"}, 0},
 		{"bad-check-format", []string{"check", "--format", "yaml"}, 2},
 		{"check-set-sweep", []string{"check", "grace-sweep", "--set", "controller.workers=1,8", "--set", "cluster.nodes=500"}, 0},
+		{"check-warnings", []string{"check", "default", "--set", "controller.node-monitor-grace-period=8s", "--set", "failures.crash.every=5s"}, 0},
 		{"bad-command", []string{"bogus"}, 2},
 		{"bad-flag", []string{"run", "--bogus"}, 2},
 		{"bad-format", []string{"run", "--format", "xml"}, 2},
@@ -83,6 +85,8 @@ func TestGolden(t *testing.T) {
 		{"bad-trace-replication", []string{"run", "--trace", "testdata/x.jsonl", "--trace-replication", "2"}, 2},
 		{"bad-trace-replication-alone", []string{"run", "--trace-replication", "1"}, 2},
 		{"bad-trace-dir", []string{"run", "--trace", "testdata"}, 2},
+		{"bad-scenario-device", []string{"run", "/dev/zero"}, 2}, // issue 19: read until memory ran out
+		{"bad-plot-device", []string{"plot", "/dev/zero"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, status := cli(t, tc.args...)
@@ -98,6 +102,7 @@ func TestGolden(t *testing.T) {
 // TestBadInputCorpus runs every bad scenario: exit status 2, one
 // "nodesim: " line naming the key, and no --out directory.
 func TestBadInputCorpus(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../../scenarios/testdata/bad/*.toml")
 	if len(files) < 30 {
 		t.Fatalf("%d bad scenarios, want >= 30", len(files))
@@ -118,11 +123,41 @@ func TestBadInputCorpus(t *testing.T) {
 	}
 }
 
+// TestBadSetCorpus runs every bad --set of the corpus through run: exit
+// status 2, one "nodesim: " line naming the key, and no --out directory.
+func TestBadSetCorpus(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../scenarios/testdata/bad/sets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		set, want, ok := strings.Cut(line, " => ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		out := filepath.Join(t.TempDir(), "out")
+		stdout, stderr, status := cli(t, "run", "--set", set, "--out", out, "--quiet")
+		if status != 2 || stdout != "" || !strings.HasPrefix(stderr, "nodesim: ") || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("--set %s: status %d, stdout %q, stderr %q; want 2, nothing, and one line containing %q", set, status, stdout, stderr, want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("--set %s: --out directory exists after bad input: %v", set, err)
+		}
+	}
+	if n < 15 {
+		t.Errorf("%d cases in sets.txt", n)
+	}
+}
+
 // small keeps simulation tests quick.
 var small = []string{"--set", "cluster.nodes=100", "--set", "simulation.duration=2h", "--replications", "4", "--quiet"}
 
 // TestWorkersBitIdentical: the JSON must not depend on --workers.
 func TestWorkersBitIdentical(t *testing.T) {
+	t.Parallel()
 	var outs [2]string
 	for i, w := range []string{"1", "2"} {
 		stdout, stderr, status := cli(t, append([]string{"run", "default", "--format", "json", "--workers", w}, small...)...)
@@ -136,9 +171,21 @@ func TestWorkersBitIdentical(t *testing.T) {
 	}
 }
 
+// TestRunWarns: run prints the scenario's warnings on stderr, before the
+// results, and stdout stays the document alone.
+func TestRunWarns(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, status := cli(t, append([]string{"run", "default", "--format", "json", "--set", "controller.node-monitor-grace-period=9s"}, small...)...)
+	want := "nodesim: warning: --set: controller.node-monitor-grace-period: 9s is not longer than the heartbeat interval (10s, lease renewals)"
+	if status != 0 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stdout, "{") {
+		t.Errorf("status %d, stderr %q, stdout starts %.20q; want 0, one warning %q, and the JSON", status, stderr, stdout, want)
+	}
+}
+
 // TestOut writes every output file and no temporary ones, and plot
 // regenerates the report from results.json.
 func TestOut(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "review")
 	if _, stderr, status := cli(t, append([]string{"run", "default", "--out", dir}, small...)...); status != 0 {
 		t.Fatalf("run: status %d: %s", status, stderr)
@@ -164,11 +211,13 @@ func TestOut(t *testing.T) {
 // TestBuiltinSummaries runs every built-in scenario as shipped and pins
 // its text summary in testdata/builtin-NAME.stdout (go test -update).
 func TestBuiltinSummaries(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs every built-in scenario in full")
 	}
 	for _, name := range scenarios.BuiltinNames() {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // fills the cores a scenario's last replications leave idle
 			stdout, stderr, status := cli(t, "run", name, "--quiet")
 			if status != 0 {
 				t.Fatalf("status %d: %s", status, stderr)

@@ -20,6 +20,7 @@ func names(t *testing.T, dir string) []string {
 }
 
 func TestWriteAllFilesAndNoTemporaries(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "review")
 	if err := Write(dir, []File{{"results.json", []byte("{}")}, {"report.md", []byte("# r")}}); err != nil {
 		t.Fatal(err)
@@ -34,6 +35,7 @@ func TestWriteAllFilesAndNoTemporaries(t *testing.T) {
 }
 
 func TestWriteLeavesNothingOnError(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "review")
 	err := Write(dir, []File{{"results.json", []byte("{}")}, {"../escape", nil}})
 	if err == nil {
@@ -56,6 +58,7 @@ func TestWriteLeavesNothingOnError(t *testing.T) {
 }
 
 func TestCheckRejectsAFile(t *testing.T) {
+	t.Parallel()
 	f := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(f, nil, 0o644)
 	if Check(f) == nil {

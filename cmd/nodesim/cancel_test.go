@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestInterruptStopsPromptly is Ctrl-C during heavy but legal runs: run
+// must return within a second of the cancellation, say so, and leave no
+// --out directory (issue 19).
+func TestInterruptStopsPromptly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spends a second of CPU per case")
+	}
+	dir := t.TempDir()
+	storm := filepath.Join(dir, "storm.toml")
+	if err := os.WriteFile(storm, []byte(`[cluster]
+nodes = 2000
+[[apiserver.incident]]
+every = "1s"
+lasts = "100ms"
+effect = "slow"
+multiply = 3
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"incident every second": {"run", storm},
+		"500,000 nodes":         {"run", "default", "--set", "cluster.nodes=500000"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			ctx, cancel := context.WithCancel(context.Background())
+			var stdout, stderr bytes.Buffer
+			returned := make(chan int, 1)
+			go func() {
+				err := run(ctx, &stdout, &stderr, append(args, "--out", out, "--quiet"))
+				returned <- exitStatus(&stderr, err)
+			}()
+			time.Sleep(300 * time.Millisecond)
+			cancel()
+			cancelled := time.Now()
+			select {
+			case status := <-returned:
+				latency := time.Since(cancelled)
+				t.Logf("returned %v after cancel", latency)
+				if latency > time.Second {
+					t.Errorf("returned %v after cancel, want under 1s", latency)
+				}
+				if status != 1 || stdout.Len() != 0 || stderr.String() != "nodesim: interrupted; no output written\n" {
+					t.Errorf("status %d, stdout %q, stderr %q", status, stdout.String(), stderr.String())
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("still running 30s after cancel")
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("--out directory after an interrupted run: %v", err)
+			}
+		})
+	}
+}
