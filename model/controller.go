@@ -71,6 +71,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		r.recovered(n, t)
 	}
 	posted := n.status.seenHB >= 0
+	r.countNotReady(n)
 	grace := c.grace
 	if !posted {
 		grace = c.start
@@ -81,7 +82,8 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	refreshed := false
 	switch {
 	case !n.hasEntry:
-		n.hasEntry, n.savedHB, n.savedLease = true, n.status.seenHB, -1
+		// A new leader's nodeHealthData is empty: no saved lease to compare.
+		n.hasEntry, n.savedHB, n.savedLease, savedLease = true, n.status.seenHB, -1, -1
 		n.probe = t // "Missing timestamp for Node. Assuming now as a timestamp."
 		if !posted {
 			n.probe = 0 // node.CreationTimestamp: every node exists from time 0
@@ -160,42 +162,58 @@ func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 }
 
 // writeUnknown is the controller's UpdateStatus to Ready=Unknown of the
-// node as listed at s, retried by wait.PollImmediate(20ms, 100ms). The
-// write carries the listed resourceVersion, so a kubelet PATCH committed
-// since makes it 409 Conflict. After any failure the controller GETs the
-// node and re-runs tryUpdateNodeHealth on it: a heartbeat in the fresh copy
-// refreshes the probe and cancels the transition. It returns the worker's
-// clock and whether Unknown was written.
+// node as listed at s, under wait.PollImmediate(20ms, 100ms). The write
+// carries the listed resourceVersion, so a kubelet PATCH committed since
+// makes it 409 Conflict. After any failure the controller GETs the node;
+// a GET that fails gives up at once. The poller's ticker and 100ms timer
+// start after the first try; a tick that comes while a try runs is
+// dropped, so each retry runs at the first 20ms tick after the previous
+// try ended, and when the timer closes the channel one last try runs
+// (wait.waitForWithContext runs the condition before it checks the
+// channel is closed; nodesim gives a tick at exactly 100ms to the timer).
+// A retry re-runs tryUpdateNodeHealth on the GET's copy: a heartbeat in it
+// refreshes the probe at the retry's now and cancels the transition. It
+// returns the worker's clock and whether Unknown was written.
 func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
+	const tick, timeout = sim.Time(20e6), sim.Time(100e6)
 	c := &r.ctl
-	deadline := t + sim.Time(100e6)
+	polled, last := sim.Never, false
 	for {
 		o := r.env.api.request(&c.d, write, t, 0, nil, false)
 		t += sim.Time(o.dur)
 		if o.ok && !n.status.patchedSince(s, t) {
 			break
 		}
+		done := t
 		g := r.env.api.request(&c.d, read, t, 0, nil, false)
 		t += sim.Time(g.dur)
-		if !g.ok {
+		if !g.ok || last {
 			if r.env.trace != nil {
 				r.env.trace.unknownFailed(n)
 			}
-			return t, false // "Failed while getting a Node to retry updating node health"
+			// "Failed while getting a Node to retry updating node health",
+			// or the poll is over: "Skipping - no pods will be evicted".
+			// Either way it is retried at the next pass.
+			return t, false
 		}
-		if hb, ok := n.status.committedHB(t); ok && hb != n.savedHB {
+		got := t
+		if polled == sim.Never {
+			polled = t
+		}
+		if next := polled + ((t-polled)/tick+1)*tick; next < polled+timeout {
+			t = next
+		} else {
+			t, last = max(t, polled+timeout), true
+		}
+		if hb, ok := n.status.committedHB(got); ok && hb != n.savedHB {
 			before := n.probe
 			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
 			r.met.heartbeat(r, n, before, t)
+			if r.env.trace != nil {
+				r.env.trace.unknownCancelled(n, done, got, t)
+			}
 			return t, false
 		}
-		if t+20e6 > deadline {
-			if r.env.trace != nil {
-				r.env.trace.unknownFailed(n)
-			}
-			return t, false // "Skipping - no pods will be evicted"; retried next pass
-		}
-		t += 20e6
 	}
 	n.unknown, n.unknownWrite = true, t
 	n.viewDelay = r.env.watchDelay.SampleNs(&c.d.r)
@@ -207,7 +225,7 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 
 // becameUnknown records a Ready→Unknown transition at t.
 func (r *run) becameUnknown(n *node, t sim.Time) {
-	r.setNotReady(n, true, t)
+	r.setUnknown(n, true, t)
 	r.met.transition(r, n, t)
 	if r.onTransition != nil {
 		r.onTransition(n, t, true)
@@ -218,7 +236,7 @@ func (r *run) becameUnknown(n *node, t sim.Time) {
 // markNodeAsReachable removes the NoExecute taint and dequeues the node.
 func (r *run) recovered(n *node, t sim.Time) {
 	n.unknown = false
-	r.setNotReady(n, false, t)
+	r.setUnknown(n, false, t)
 	if n.tainted {
 		n.tainted = false
 		n.taintGen++
@@ -230,8 +248,25 @@ func (r *run) recovered(n *node, t sim.Time) {
 	}
 }
 
-// setNotReady keeps the zone's not-ready count in step with n.
-func (r *run) setNotReady(n *node, v bool, t sim.Time) {
+// setUnknown keeps the zone's Unknown count (for the metrics) and its
+// not-ready count in step with n.
+func (r *run) setUnknown(n *node, v bool, t sim.Time) {
+	z := &r.ctl.zones[n.zone]
+	if v {
+		z.unknown++
+	} else {
+		z.unknown--
+	}
+	r.countNotReady(n)
+	r.met.unknownCount(r, z, t)
+}
+
+// countNotReady keeps the zone's not-ready count in step with n:
+// ComputeZoneState counts every node whose Ready condition is not True,
+// so a node that never posted (no Ready condition) counts as well as an
+// Unknown one.
+func (r *run) countNotReady(n *node) {
+	v := n.unknown || n.status.seenHB < 0
 	if n.notReady == v {
 		return
 	}
@@ -242,5 +277,4 @@ func (r *run) setNotReady(n *node, v bool, t sim.Time) {
 	} else {
 		z.notReady--
 	}
-	r.met.unknownCount(r, z, t)
 }

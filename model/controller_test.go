@@ -182,8 +182,8 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 	r := newRun(c, 0)
 	for i := range r.nodes {
 		n := &r.nodes[i]
-		n.unknown, n.tainted, n.probe = true, true, sec(1)
-		r.setNotReady(n, true, sec(100))
+		n.unknown, n.tainted, n.probe, n.status.seenHB = true, true, sec(1), 1
+		r.setUnknown(n, true, sec(100))
 	}
 	r.handleDisruption(sec(100))
 	assert.True(t, r.ctl.master)
@@ -193,7 +193,7 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 	assert.Zero(t, r.ctl.zones[0].bucket.qps)
 
 	r.nodes[0].unknown = false
-	r.setNotReady(&r.nodes[0], false, sec(200))
+	r.setUnknown(&r.nodes[0], false, sec(200))
 	r.handleDisruption(sec(200))
 	assert.False(t, r.ctl.master)
 	for i := range r.nodes {
@@ -215,6 +215,50 @@ func TestLeaderFailoverResetsProbes(t *testing.T) {
 	r.incidentStart(0, sec(30))
 	r.eng.Run(sec(200))
 	assert.Equal(t, []sim.Time{sec(105)}, tr.unknown, "new leader's first pass at 50 sets probe = 50")
+}
+
+// A new leader has no saved lease either: the lease it sees at its first
+// pass is saved there, and the next pass gives no more credit for it, even
+// when the old leader had already seen that lease (conformance finding 1).
+func TestNewLeaderSavesTheLeaseItSees(t *testing.T) {
+	t.Parallel()
+	c := exactConfig(t, "v1.33", 1)
+	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
+	r, n := manual(t, c)
+	tr := record(r)
+	n.status.seenHB = 1
+	deliverLease(n, sec(3), sec(3)) // seen by the old leader at 5, never renewed again
+	r.eng.Run(sec(30))
+	r.incidentStart(0, sec(30))
+	r.eng.Run(sec(200))
+	assert.Equal(t, []sim.Time{sec(105)}, tr.unknown, "probe = 50 at the new leader's first pass, none at 55")
+}
+
+// ComputeZoneState counts a node that never posted (no Ready condition)
+// as not ready: when no kubelet has posted by the first pass every zone is
+// fully disrupted, and leaving master disruption mode restarts the startup
+// grace of nodes still to post (conformance finding 2).
+func TestNeverPostedNodesAreNotReadyInTheirZone(t *testing.T) {
+	t.Parallel()
+	c := exactConfig(t, "v1.33", 2)
+	r, _ := manual(t, c)
+	silent, late := &r.nodes[0], &r.nodes[1]
+	silent.lease.stopped, silent.lease.vis = true, sim.Never
+	late.lease.stopped, late.lease.vis = true, sim.Never
+	late.status.stopped = true
+	tr := record(r)
+	assert.Equal(t, 2, r.ctl.zones[0].notReady, "no Ready condition yet")
+	r.eng.Run(sec(5))
+	assert.True(t, r.ctl.master, "no node ready at the first pass: master disruption mode")
+	deliverStatus(late, sec(7), 7, false)
+	r.eng.Run(sec(10))
+	assert.Equal(t, 1, r.ctl.zones[0].notReady)
+	assert.False(t, r.ctl.master)
+	assert.Equal(t, sec(10), silent.probe, "leaving master disruption mode restarts the startup grace")
+	r.eng.Run(sec(100))
+	// the node that posted: 10 + 50s grace; the silent one: 10 + 60s
+	// startup grace, where without the restart it would go at 65 too
+	assert.Equal(t, []sim.Time{sec(65), sec(75)}, tr.unknown)
 }
 
 // Passes are sliding: each starts node-monitor-period after the previous
@@ -301,8 +345,10 @@ func TestTainterReadsTheLister(t *testing.T) {
 // The Unknown write carries the resourceVersion of the node as listed at
 // pass start. A kubelet PATCH committed since (not yet delivered to the
 // informer) makes it 409 Conflict; the controller re-GETs the node, sees
-// the new heartbeat, refreshes the probe and writes nothing. A PATCH
-// committed after the write comes too late.
+// the new heartbeat and, at its retry 20ms later (the first tick of
+// wait.PollImmediate's poller, started after the first try), refreshes
+// the probe and writes nothing. A PATCH committed after the write comes
+// too late.
 func TestUnknownWriteConflictCancelsTransition(t *testing.T) {
 	for _, tc := range []struct {
 		commit      float64
@@ -318,8 +364,35 @@ func TestUnknownWriteConflictCancelsTransition(t *testing.T) {
 		r.eng.Run(sec(50))
 		assert.Equal(t, tc.wantUnknown, len(tr.unknown) == 1, "PATCH committed at %v", tc.commit)
 		if !tc.wantUnknown {
-			assert.Equal(t, sec(50), n.probe, "the re-GET's heartbeat refreshes the probe")
+			assert.Equal(t, sec(50.02), n.probe, "the re-GET's heartbeat refreshes the probe at the retry")
 			assert.Equal(t, int64(49), n.savedHB)
 		}
 	}
+}
+
+// wait.PollImmediate(20ms, 100ms) around the Unknown write: the poller
+// starts after the first try (write, 409, GET); each retry runs at the
+// first 20ms tick after the previous try ended, and when the 100ms timer
+// closes the channel one last try runs before the controller gives up.
+// Writes take 30ms and keep conflicting (a PATCH that did not move the
+// heartbeat): tries at 0, 50, 90 (the tick at 70 came during the second
+// try) and the last at 130ms, giving up at 160ms.
+func TestUnknownWriteRetriesOnThePollersTicks(t *testing.T) {
+	c := exactConfig(t, "v1.12", 1) // grace 40s: probe 5s, Unknown due at the pass at 50s
+	c.APIServer.WriteLatency = Const(30 * time.Millisecond)
+	r, n := manual(t, c)
+	tr := record(r)
+	deliverStatus(n, sec(4), 1, false)
+	r.eng.Run(sec(45))
+	var writes []sim.Time
+	r.env.api.log = func(k reqKind, t sim.Time, o outcome) {
+		if k == write {
+			writes = append(writes, t)
+		}
+	}
+	n.status.vis, n.status.commit, n.status.hb = sec(51), sec(49), 1 // same heartbeat second
+	r.eng.Run(sec(50.5))
+	assert.Equal(t, []sim.Time{sec(50), sec(50.05), sec(50.09), sec(50.13)}, writes)
+	assert.Empty(t, tr.unknown)
+	assert.Equal(t, sec(5), n.probe, "no fresh heartbeat: the transition is only put off")
 }

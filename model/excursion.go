@@ -192,11 +192,14 @@ func (x *excursion) copyController(main *run, n *node) {
 	c.gen, c.down, c.master, c.ticking, c.leaseGate = 0, false, mc.master, false, mc.leaseGate
 	for i := range c.zones {
 		z, mz := &c.zones[i], &mc.zones[i]
-		z.notReady, z.state, z.since, z.bucket, z.unknownPeak = 0, mz.state, mz.since, mz.bucket, false
+		z.notReady, z.unknown, z.state, z.since, z.bucket, z.unknownPeak = 0, 0, mz.state, mz.since, mz.bucket, false
 		z.queue = z.queue[:0]
 	}
 	if n.notReady {
 		c.zones[n.zone].notReady = 1
+	}
+	if n.unknown {
+		c.zones[n.zone].unknown = 1
 	}
 	if n.queued {
 		c.zones[n.zone].queue = append(c.zones[n.zone].queue, 0)

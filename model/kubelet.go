@@ -116,10 +116,14 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			for s.nextChange <= t {
 				s.nextChange += sim.Time(p.changeGap(&s.d)) // reported: wait for the next one
 			}
-			if unknown {
+			// The first PATCH of the node's life sets Ready=True whatever the
+			// kubelet saw: its original object has no Ready condition, so the
+			// two-way merge patch carries the whole condition.
+			sets := unknown || s.lastVis == longAgo
+			if sets {
 				s.readyCommit = t
 			}
-			s.hb, s.setsReady, s.commit = hb, unknown, t
+			s.hb, s.setsReady, s.commit = hb, sets, t
 			s.vis = env.deliver(&s.d, t, &s.lastVis)
 			patched = true
 			break

@@ -196,13 +196,13 @@ func overlap(a, b, lo, hi sim.Time) float64 {
 func (m *metrics) unknownCount(r *run, z *zone, t sim.Time) {
 	m.unknownNow = 0
 	for i := range r.ctl.zones {
-		m.unknownNow += r.ctl.zones[i].notReady
+		m.unknownNow += r.ctl.zones[i].unknown
 	}
 	if !m.after(t) {
 		return
 	}
 	m.maxUnknown = max(m.maxUnknown, m.unknownNow)
-	if peak := z.notReady*10 >= z.size && z.notReady > 0; peak != z.unknownPeak {
+	if peak := z.unknown*10 >= z.size && z.unknown > 0; peak != z.unknownPeak {
 		z.unknownPeak = peak
 		if peak {
 			m.episodes++

@@ -178,6 +178,8 @@ func (r *run) initNode(i int, pos int32) {
 	n.lease.d = draws{r: r.stream("lease", int(pos)), base: leaseSites}
 	n.status.d = draws{r: r.stream("status", int(pos)), base: statusSites}
 	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
+	n.notReady = true // no Ready condition until the first post is seen
+	r.ctl.zones[n.zone].notReady++
 	n.lease.etcd = leaseRV{pendAt: sim.Never} // the Lease exists, at version 0
 	n.status.readyCommit, n.status.lastVis, n.lease.lastVis = longAgo, longAgo, longAgo
 	n.podSyncPhase = n.status.d.r.Int64N(10e9)

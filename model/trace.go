@@ -12,7 +12,7 @@ import (
 )
 
 // TraceVersion is the version of the trace format (docs/trace.md).
-const TraceVersion = 1
+const TraceVersion = 2
 
 // Trace asks for a record of one replication: what its node lifecycle
 // controller observed, in time order, as JSON lines (docs/trace.md). It is
@@ -79,10 +79,11 @@ const (
 	trPass
 	trUnknown
 	trUnknownFailed
+	trUnknownCancelled
 	trReady
 )
 
-var traceKinds = [...]string{"leader", "node", "lease", "pass", "unknown", "unknown-failed", "ready"}
+var traceKinds = [...]string{"leader", "node", "lease", "pass", "unknown", "unknown-failed", "unknown-cancelled", "ready"}
 
 func (k traceKind) rank() int {
 	switch k {
@@ -90,7 +91,7 @@ func (k traceKind) rank() int {
 		return 1 // a delivery at a pass's instant is visible to it
 	case trPass:
 		return 2
-	case trUnknown, trUnknownFailed, trReady:
+	case trUnknown, trUnknownFailed, trUnknownCancelled, trReady:
 		return 3
 	}
 	return 0
@@ -101,7 +102,8 @@ type traceRec struct {
 	t    sim.Time
 	kind traceKind
 	n    int32
-	a, b int64 // node: hb, commit; lease: renew, commit; unknown: -, done
+	a, b int64 // node: hb, commit; lease: renew, commit; unknown: -, done; unknown-cancelled: get, done
+	c    int64 // unknown-cancelled: retry
 	set  bool  // node: sets Ready=True over Unknown
 	late int64 // a delivery recorded later than its time (see deliveredAt); -1: not late
 }
@@ -185,6 +187,14 @@ func (t *tracer) unknownFailed(n *node) {
 	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownFailed, n: n.id, late: -1})
 }
 
+// unknownCancelled records that n's Ready=Unknown write at its instant in
+// the current pass failed (it returned at done), and that the GET the
+// controller retried with (returned at get) carried a fresh heartbeat: the
+// retry at retry refreshed the probe instead.
+func (t *tracer) unknownCancelled(n *node, done, get, retry sim.Time) {
+	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownCancelled, n: n.id, a: int64(get), b: int64(done), c: int64(retry), late: -1})
+}
+
 // transition records Ready→Unknown (its write returned at done) or a
 // recovery of n, at n's instant in the current pass.
 func (t *tracer) transition(n *node, done sim.Time, unknown bool) {
@@ -251,6 +261,10 @@ func (t *tracer) write(rec traceRec) {
 		b = field(b, "c", rec.b)
 	case trUnknown:
 		b = field(b, "done", rec.b)
+	case trUnknownCancelled:
+		b = field(b, "done", rec.b)
+		b = field(b, "get", rec.a)
+		b = field(b, "retry", rec.c)
 	case trPass:
 		b = field(b, "end", rec.a)
 		b = append(b, `,"at":[`...)

@@ -12,16 +12,17 @@ const (
 	stateFull
 )
 
-// zone is one failure domain: its size, not-ready count, disruption state
-// and NoExecute tainting queue with its token bucket.
+// zone is one failure domain: its size, not-ready count (Unknown or never
+// posted: what ComputeZoneState counts) and Unknown count, disruption
+// state and NoExecute tainting queue with its token bucket.
 type zone struct {
-	id             int32
-	size, notReady int
-	state          zoneState
-	since          sim.Time // when state was entered, for time-in-state
-	queue          []int32  // nodes waiting for the NoExecute taint, FIFO
-	bucket         tokenBucket
-	unknownPeak    bool // at least 10% Unknown now: an episode is running
+	id                      int32
+	size, notReady, unknown int
+	state                   zoneState
+	since                   sim.Time // when state was entered, for time-in-state
+	queue                   []int32  // nodes waiting for the NoExecute taint, FIFO
+	bucket                  tokenBucket
+	unknownPeak             bool // at least 10% Unknown now: an episode is running
 }
 
 // tokenBucket is flowcontrol.NewTokenBucketRateLimiter(qps, burst=1).

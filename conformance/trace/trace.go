@@ -16,8 +16,9 @@ import (
 	"io"
 )
 
-// Version is the trace format this package reads.
-const Version = 1
+// Version is the newest trace format this package reads; it reads every
+// earlier one too (version 1 has no unknown-cancelled records).
+const Version = 2
 
 // Header is a trace's first line. Durations are nanoseconds.
 type Header struct {
@@ -52,8 +53,12 @@ const (
 	Unknown Kind = "unknown" // nodesim marked N Ready=Unknown at T; the write returned at Done
 	// UnknownFailed: nodesim's Ready=Unknown write for N failed at T.
 	UnknownFailed Kind = "unknown-failed"
-	Ready         Kind = "ready" // nodesim saw N Ready again at T
-	End           Kind = "end"   // the run ended at T
+	// UnknownCancelled: nodesim's Ready=Unknown write for N at T failed
+	// (returned at Done); the GET it retried with (returned at Get) had a
+	// fresh heartbeat, and the retry at Retry refreshed the probe instead.
+	UnknownCancelled Kind = "unknown-cancelled"
+	Ready            Kind = "ready" // nodesim saw N Ready again at T
+	End              Kind = "end"   // the run ended at T
 )
 
 // Record is one line after the header; fields not of its kind are zero.
@@ -66,6 +71,8 @@ type Record struct {
 	C         int64   `json:"c"`
 	Renew     int64   `json:"renew"`
 	Done      int64   `json:"done"`
+	Get       int64   `json:"get"`
+	Retry     int64   `json:"retry"`
 	End       int64   `json:"end"`
 	At        []int64 `json:"at"`
 	Late      *int64  `json:"late"` // node, lease: recorded after its computed time
@@ -93,8 +100,8 @@ func NewReader(r io.Reader) (*Reader, error) {
 	}
 	h := &t.Header
 	switch {
-	case h.Version != Version:
-		return nil, t.errorf("trace version %d, this reader knows %d", h.Version, Version)
+	case h.Version < 1 || h.Version > Version:
+		return nil, t.errorf("trace version %d, this reader knows 1 to %d", h.Version, Version)
 	case h.Nodes < 1 || h.Zones < 1 || h.Zones > h.Nodes:
 		return nil, t.errorf("header: %d nodes in %d zones", h.Nodes, h.Zones)
 	case h.NodeMonitorPeriod <= 0 || h.NodeMonitorGracePeriod <= 0 || h.NodeStartupGracePeriod < 0:
@@ -143,6 +150,13 @@ func (t *Reader) check(rec *Record) error {
 			if a < 0 || rec.T+a > rec.End {
 				return errors.New("pass instant outside the pass")
 			}
+		}
+	case UnknownCancelled:
+		if t.Header.Version < 2 {
+			return fmt.Errorf("%q in a version %d trace", rec.Kind, t.Header.Version)
+		}
+		if rec.Done < rec.T || rec.Get < rec.Done || rec.Retry < rec.Get {
+			return errors.New("unknown-cancelled: t ≤ done ≤ get ≤ retry does not hold")
 		}
 	case Node, Lease, Leader, Unknown, UnknownFailed, Ready, End:
 	default:
