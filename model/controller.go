@@ -17,7 +17,7 @@ type controller struct {
 	d       draws   // its stream: never tilted
 	workers workers // the pass's ParallelizeUntil schedule
 	gen     int64   // leader generation: passes of an old leader are dropped
-	down    bool    // no leader (failover in progress)
+	down    int     // leader failovers in progress: no leader while > 0
 	zones   []zone
 	master  bool // "master disruption mode": every zone fully disrupted
 	tainter sim.Kind
@@ -210,7 +210,7 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
 			r.met.heartbeat(r, n, before, t)
 			if r.env.trace != nil {
-				r.env.trace.unknownCancelled(n, done, got, t)
+				r.env.trace.unknownCancelled(n, &n.status, done, got, t)
 			}
 			return t, false
 		}

@@ -217,6 +217,23 @@ func TestLeaderFailoverResetsProbes(t *testing.T) {
 	assert.Equal(t, []sim.Time{sec(105)}, tr.unknown, "new leader's first pass at 50 sets probe = 50")
 }
 
+// Overlapping failovers are one: no leader until the last ends, then one
+// chain of passes (two would double every pass and its writes).
+func TestOverlappingFailoversElectOneLeader(t *testing.T) {
+	t.Parallel()
+	c := exactConfig(t, "v1.33", 1)
+	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
+	r, _ := manual(t, c)
+	var passes []sim.Time
+	r.beforeNode = func(_ *node, s, _ sim.Time, _ int) { passes = append(passes, s) }
+	r.eng.Run(sec(29))
+	r.incidentStart(0, sec(30)) // ends at 50
+	r.eng.Run(sec(39))
+	r.incidentStart(0, sec(40)) // ends at 60
+	r.eng.Run(sec(76))
+	assert.Equal(t, []sim.Time{sec(5), sec(10), sec(15), sec(20), sec(25), sec(60), sec(65), sec(70), sec(75)}, passes)
+}
+
 // A new leader has no saved lease either: the lease it sees at its first
 // pass is saved there, and the next pass gives no more credit for it, even
 // when the old leader had already seen that lease (conformance finding 1).

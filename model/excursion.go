@@ -189,7 +189,7 @@ func (x *excursion) run(main *run, n *node, s, t sim.Time, w int, branch uint64,
 // their queues, which hold other nodes), the disruption mode, the leader.
 func (x *excursion) copyController(main *run, n *node) {
 	c, mc := &x.r.ctl, &main.ctl
-	c.gen, c.down, c.master, c.ticking, c.leaseGate = 0, false, mc.master, false, mc.leaseGate
+	c.gen, c.down, c.master, c.ticking, c.leaseGate = 0, 0, mc.master, false, mc.leaseGate
 	for i := range c.zones {
 		z, mz := &c.zones[i], &mc.zones[i]
 		z.notReady, z.unknown, z.state, z.since, z.bucket, z.unknownPeak = 0, 0, mz.state, mz.since, mz.bucket, false

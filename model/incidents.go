@@ -45,7 +45,7 @@ func (r *run) startIncident(i int, t, end sim.Time) {
 	r.eng.At(end, r.kIncEnd, 0, int64(i))
 	r.met.incident(r, i, spec, t, end)
 	if spec.Effect == LeaderFailover {
-		r.ctl.down = true
+		r.ctl.down++
 		r.ctl.gen++ // the old leader's pending passes are void
 		return
 	}
@@ -66,10 +66,14 @@ func (r *run) incidentEnd(i int, t sim.Time) {
 	if r.cfg.APIServer.Incidents[i].Effect != LeaderFailover {
 		return
 	}
-	// A new leader starts with no nodeHealthData: every probeTimestamp
-	// becomes "now" at its first pass, zones start Initial, queues empty.
+	// Overlapping failovers are one: a leader is elected when the last
+	// ends. A new leader starts with no nodeHealthData: every
+	// probeTimestamp becomes "now" at its first pass, zones start Initial,
+	// queues empty.
 	c := &r.ctl
-	c.down = false
+	if c.down--; c.down > 0 {
+		return
+	}
 	for j := range r.nodes {
 		n := &r.nodes[j]
 		n.hasEntry, n.queued = false, false

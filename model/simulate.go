@@ -140,7 +140,7 @@ func shareOf(n, k, i int) int {
 func (r *run) register() {
 	e := r.eng
 	r.kPass = e.Register("monitor-pass", func(ev sim.Event) {
-		if ev.Arg != r.ctl.gen || r.ctl.down {
+		if ev.Arg != r.ctl.gen || r.ctl.down > 0 {
 			return // a pass of a leader that lost its lease
 		}
 		end := r.pass(ev.At)

@@ -104,6 +104,8 @@ type traceRec struct {
 	n    int32
 	a, b int64 // node: hb, commit; lease: renew, commit; unknown: -, done; unknown-cancelled: get, done
 	c    int64 // unknown-cancelled: retry
+	hb   int64 // unknown-cancelled: the GET's PATCH: hb, commit (c2), set
+	c2   int64
 	set  bool  // node: sets Ready=True over Unknown
 	late int64 // a delivery recorded later than its time (see deliveredAt); -1: not late
 }
@@ -189,10 +191,12 @@ func (t *tracer) unknownFailed(n *node) {
 
 // unknownCancelled records that n's Ready=Unknown write at its instant in
 // the current pass failed (it returned at done), and that the GET the
-// controller retried with (returned at get) carried a fresh heartbeat: the
-// retry at retry refreshed the probe instead.
-func (t *tracer) unknownCancelled(n *node, done, get, retry sim.Time) {
-	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownCancelled, n: n.id, a: int64(get), b: int64(done), c: int64(retry), late: -1})
+// controller retried with (returned at get) carried a fresh heartbeat, the
+// pending PATCH of s: the retry at retry refreshed the probe instead. The
+// PATCH is in the record because its delivery may come many passes later.
+func (t *tracer) unknownCancelled(n *node, s *statusLoop, done, get, retry sim.Time) {
+	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownCancelled, n: n.id, a: int64(get), b: int64(done), c: int64(retry),
+		hb: s.hb, c2: int64(s.commit), set: s.setsReady, late: -1})
 }
 
 // transition records Ready→Unknown (its write returned at done) or a
@@ -265,6 +269,11 @@ func (t *tracer) write(rec traceRec) {
 		b = field(b, "done", rec.b)
 		b = field(b, "get", rec.a)
 		b = field(b, "retry", rec.c)
+		b = field(b, "hb", rec.hb)
+		if rec.set {
+			b = append(b, `,"sets_ready":true`...)
+		}
+		b = field(b, "c", rec.c2)
 	case trPass:
 		b = field(b, "end", rec.a)
 		b = append(b, `,"at":[`...)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/nodesim/nodesim/model"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ func TestTraceDoesNotChangeResults(t *testing.T) {
 	}
 	require.True(t, sc.Scan())
 	require.NoError(t, json.Unmarshal(sc.Bytes(), &header))
-	assert.Equal(t, 1, header.Version)
+	assert.Equal(t, model.TraceVersion, header.Version)
 	assert.Equal(t, 3, header.Replication)
 	assert.Equal(t, 100, header.Nodes)
 	var last string

@@ -3,6 +3,7 @@ package nodelifecycle
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/nodesim/nodesim/conformance/trace"
@@ -17,7 +18,6 @@ type result struct {
 	mismatches      int // nodes that diverge
 	first           string
 	divergences     []string
-	exposed         int
 	failed, late    int
 	refused         int
 	startup         int
@@ -29,7 +29,7 @@ type result struct {
 // loop (nodesim's kubelet reacted to its own controller).
 func (r *replayer) compare() *result {
 	res := &result{profile: r.hdr.Profile, nodes: r.hdr.Nodes, passes: r.passes,
-		hours: dur(r.hdr.End).Hours(), exposed: r.exposed, failed: r.failed, late: r.late, refused: r.refused,
+		hours: dur(r.hdr.End).Hours(), failed: r.failed, late: r.late, refused: r.refused,
 		startup: r.startup, partial: r.partial, master: r.master}
 	firstAt := int64(-1)
 	for i := range r.sim {
@@ -47,6 +47,9 @@ func (r *replayer) compare() *result {
 			res.unknown++
 		} else {
 			res.ready++
+		}
+		if *events == nodeName(i) {
+			fmt.Printf("%s %s:\n  nodesim %s\n  real    %s\n", r.hdr.Scenario, nodeName(i), list(s), list(g))
 		}
 		d := fmt.Sprintf("%s: nodesim %s, real %s", nodeName(i), describe(s, k), describe(g, k))
 		res.divergences = append(res.divergences, d)
@@ -75,6 +78,14 @@ func divergenceAt(s, g []event, k int) int64 {
 	return min(s[k].t, g[k].t)
 }
 
+func list(es []event) string {
+	var b strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&b, " %s@%v", e.kind, dur(e.t))
+	}
+	return b.String()
+}
+
 func describe(es []event, k int) string {
 	if k == len(es) {
 		return "nothing more"
@@ -85,7 +96,7 @@ func describe(es []event, k int) string {
 // printTable writes one row per trace and returns the totals.
 func printTable(w io.Writer, rs []*result) result {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "trace\tprofile\tnodes\thours\tpasses\tunknown\tready\tmismatches\tstartup\tpartial\tmaster\tfailed writes\t409-exposed\tlate\t")
+	fmt.Fprintln(tw, "trace\tprofile\tnodes\thours\tpasses\tunknown\tready\tmismatches\tstartup\tpartial\tmaster\tfailed writes\t409\tlate\t")
 	var total result
 	var firsts []string
 	for _, r := range rs {
@@ -93,14 +104,13 @@ func printTable(w io.Writer, rs []*result) result {
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.name, r.profile, r.nodes, r.hours, r.passes,
-			r.unknown, r.ready, r.mismatches, r.startup, r.partial, r.master, r.failed, r.exposed, r.late)
+			r.unknown, r.ready, r.mismatches, r.startup, r.partial, r.master, r.failed, r.refused, r.late)
 		total.nodes += r.nodes
 		total.passes += r.passes
 		total.hours += r.hours
 		total.unknown += r.unknown
 		total.ready += r.ready
 		total.mismatches += r.mismatches
-		total.exposed += r.exposed
 		total.failed += r.failed
 		total.late += r.late
 		total.refused += r.refused
@@ -117,7 +127,7 @@ func printTable(w io.Writer, rs []*result) result {
 		}
 	}
 	fmt.Fprintf(tw, "total\t\t%d\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", total.nodes, total.hours, total.passes,
-		total.unknown, total.ready, total.mismatches, total.startup, total.partial, total.master, total.failed, total.exposed, total.late)
+		total.unknown, total.ready, total.mismatches, total.startup, total.partial, total.master, total.failed, total.refused, total.late)
 	tw.Flush()
 	for _, f := range firsts {
 		fmt.Fprintln(w, f)

@@ -38,24 +38,21 @@ type replayer struct {
 	nc    *nodeLifecycleController
 	index map[string]int
 
-	status  [][]trace.Record // per node: Node writes not yet applied
-	failing [][]int64        // per node: instants where nodesim's Unknown write failed
-	posted  []bool           // the kubelet has posted status
-	unknown []bool           // the real controller wrote Ready=Unknown, not yet Ready again
-	leases  []leaseState
-	writes  int // controller UpdateStatus calls seen
+	status    [][]trace.Record // per node: Node writes not yet applied
+	failing   [][]int64        // per node: instants where nodesim's Unknown write failed
+	cancelled [][]trace.Record // per node: nodesim's Unknown writes cancelled by a fresh GET
+	posted    []bool           // the kubelet has posted status
+	unknown   []bool           // the real controller wrote Ready=Unknown, not yet Ready again
+	leases    []leaseState
+	writes    int // controller UpdateStatus calls seen
 
 	pass  *trace.Record
 	clock clock
 	dirty bool // the fake API server changed since the informer was synced
-	// conflicts makes the Unknown write fail with 409 when a kubelet PATCH
-	// committed after the controller's snapshot (-conflicts; see README).
-	conflicts bool
 
 	sim, real [][]event
-	exposed   int // Unknown writes racing an undelivered kubelet PATCH (see README)
 	failed    int // Unknown writes failed as nodesim's did
-	refused   int // -conflicts: Unknown writes refused with 409
+	refused   int // Unknown writes refused with 409: a kubelet PATCH committed since the snapshot
 	startup   int // Unknown written before the node ever posted (startup grace)
 	partial   int // passes that left a zone in PartialDisruption
 	master    int // times every zone became FullDisruption (master disruption mode)
@@ -66,16 +63,17 @@ type replayer struct {
 
 func newReplayer(h trace.Header) (*replayer, error) {
 	r := &replayer{
-		hdr:     h,
-		ctx:     klog.NewContext(context.Background(), logr.Discard()),
-		index:   make(map[string]int, h.Nodes),
-		status:  make([][]trace.Record, h.Nodes),
-		failing: make([][]int64, h.Nodes),
-		posted:  make([]bool, h.Nodes),
-		unknown: make([]bool, h.Nodes),
-		leases:  make([]leaseState, h.Nodes),
-		sim:     make([][]event, h.Nodes),
-		real:    make([][]event, h.Nodes),
+		hdr:       h,
+		ctx:       klog.NewContext(context.Background(), logr.Discard()),
+		index:     make(map[string]int, h.Nodes),
+		status:    make([][]trace.Record, h.Nodes),
+		failing:   make([][]int64, h.Nodes),
+		cancelled: make([][]trace.Record, h.Nodes),
+		posted:    make([]bool, h.Nodes),
+		unknown:   make([]bool, h.Nodes),
+		leases:    make([]leaseState, h.Nodes),
+		sim:       make([][]event, h.Nodes),
+		real:      make([][]event, h.Nodes),
 	}
 	var nodes []*v1.Node
 	for i := range h.Nodes {
@@ -144,17 +142,14 @@ func (r *replayer) runPass(p *trace.Record) error {
 		if !r.posted[i] {
 			r.startup++
 		}
-		t := p.T + p.At[i]
-		r.real[i] = append(r.real[i], event{kind: trace.Unknown, t: t})
-		if r.racesPatch(i, t) {
-			r.exposed++
-		}
+		r.real[i] = append(r.real[i], event{kind: trace.Unknown, t: p.T + p.At[i]})
 	}
 	r.countZones()
 	r.dirty = r.dirty || len(r.h.UpdatedNodeStatuses) > r.writes
 	r.writes = len(r.h.UpdatedNodeStatuses)
 	for i := range r.failing {
 		r.failing[i] = slices.DeleteFunc(r.failing[i], func(t int64) bool { return t <= p.End })
+		r.cancelled[i] = slices.DeleteFunc(r.cancelled[i], func(c trace.Record) bool { return c.T <= p.End })
 	}
 	return nil
 }
@@ -181,25 +176,38 @@ func (r *replayer) countLate(rec trace.Record) {
 	}
 }
 
-// racesPatch reports whether a kubelet PATCH of node i committed before
-// the controller's Ready=Unknown write at t but was not in its snapshot: a
-// real API server would refuse that write (409, stale resourceVersion).
-// It sees the PATCHes delivered by the next pass, so it is a lower bound.
-func (r *replayer) racesPatch(i int, t int64) bool { return len(r.racing(i, t)) > 0 }
-
-// racing is those PATCHes.
+// racing is node i's kubelet PATCHes that committed by t but are not in
+// the controller's snapshot (not yet delivered): an API server refuses a
+// write with the snapshot's resourceVersion landing at t (409), and a GET
+// at t returns them.
 func (r *replayer) racing(i int, t int64) []trace.Record {
-	done := t // when the write lands: nodesim's, if it made the same one
-	for _, e := range r.sim[i] {
-		if e.kind == trace.Unknown && e.t == t {
-			done = e.done
-		}
-	}
 	k := 0
-	for k < len(r.status[i]) && r.status[i][k].C < done {
+	for k < len(r.status[i]) && r.status[i][k].C <= t {
 		k++
 	}
 	return r.status[i][:k]
+}
+
+// writeDone is when the controller's Ready=Unknown write for node i at its
+// instant t landed: when nodesim's returned, if nodesim wrote Unknown then
+// (request timing is taken from the trace), else t.
+func (r *replayer) writeDone(i int, t int64) int64 {
+	for _, e := range r.sim[i] {
+		if e.kind == trace.Unknown && e.t == t {
+			return e.done
+		}
+	}
+	return t
+}
+
+// cancelledAt is nodesim's unknown-cancelled record for node i at t, if any.
+func (r *replayer) cancelledAt(i int, t int64) *trace.Record {
+	for k := range r.cancelled[i] {
+		if r.cancelled[i][k].T == t {
+			return &r.cancelled[i][k]
+		}
+	}
+	return nil
 }
 
 // applyStatus applies the kubelet's status PATCH to the fake API server

@@ -54,8 +54,9 @@ const (
 	// UnknownFailed: nodesim's Ready=Unknown write for N failed at T.
 	UnknownFailed Kind = "unknown-failed"
 	// UnknownCancelled: nodesim's Ready=Unknown write for N at T failed
-	// (returned at Done); the GET it retried with (returned at Get) had a
-	// fresh heartbeat, and the retry at Retry refreshed the probe instead.
+	// (returned at Done); the GET it retried with (returned at Get) had
+	// the PATCH HB, SetsReady, committed at C, and the retry at Retry
+	// took its heartbeat instead.
 	UnknownCancelled Kind = "unknown-cancelled"
 	Ready            Kind = "ready" // nodesim saw N Ready again at T
 	End              Kind = "end"   // the run ended at T
@@ -155,8 +156,8 @@ func (t *Reader) check(rec *Record) error {
 		if t.Header.Version < 2 {
 			return fmt.Errorf("%q in a version %d trace", rec.Kind, t.Header.Version)
 		}
-		if rec.Done < rec.T || rec.Get < rec.Done || rec.Retry < rec.Get {
-			return errors.New("unknown-cancelled: t ≤ done ≤ get ≤ retry does not hold")
+		if rec.Done < rec.T || rec.Get < rec.Done || rec.Retry < rec.Get || rec.C > rec.Get {
+			return errors.New("unknown-cancelled: t ≤ done ≤ get ≤ retry and c ≤ get do not hold")
 		}
 	case Node, Lease, Leader, Unknown, UnknownFailed, Ready, End:
 	default:

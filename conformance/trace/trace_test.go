@@ -42,12 +42,12 @@ func TestReadsRecordsInOrder(t *testing.T) {
 
 func TestReadsVersion2(t *testing.T) {
 	r, err := NewReader(strings.NewReader(strings.Replace(header, `"nodesim_trace":1`, `"nodesim_trace":2`, 1) +
-		`{"k":"unknown-cancelled","t":5,"n":1,"done":6,"get":7,"retry":8}` + "\n" + `{"k":"end","t":20}` + "\n"))
+		`{"k":"unknown-cancelled","t":5,"n":1,"done":6,"get":7,"retry":8,"hb":0,"c":6}` + "\n" + `{"k":"end","t":20}` + "\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec, err := r.Next()
-	if err != nil || rec.Kind != UnknownCancelled || rec.Done != 6 || rec.Get != 7 || rec.Retry != 8 {
+	if err != nil || rec.Kind != UnknownCancelled || rec.Done != 6 || rec.Get != 7 || rec.Retry != 8 || rec.C != 6 {
 		t.Fatalf("record %+v, %v", rec, err)
 	}
 }
@@ -57,7 +57,7 @@ func TestRejectsBadTraces(t *testing.T) {
 		{"version", `{"nodesim_trace":3,"nodes":1,"zones":1}` + "\n", "version 3"},
 		{"cancelled in v1", header + `{"k":"unknown-cancelled","t":5,"n":0,"done":6,"get":7,"retry":8}` + "\n", "in a version 1 trace"},
 		{"cancelled order", strings.Replace(header, `"nodesim_trace":1`, `"nodesim_trace":2`, 1) +
-			`{"k":"unknown-cancelled","t":5,"n":0,"done":6,"get":7,"retry":6}` + "\n", "does not hold"},
+			`{"k":"unknown-cancelled","t":5,"n":0,"done":6,"get":7,"retry":6}` + "\n", "do not hold"},
 		{"truncated", header + `{"k":"pass","t":5,"end":9,"at":[1,2]}` + "\n", "truncated"},
 		{"order", header + `{"k":"lease","t":9,"n":0}` + "\n" + `{"k":"lease","t":8,"n":0}` + "\n", "before the previous"},
 		{"node", header + `{"k":"lease","t":9,"n":2}` + "\n", "node 2 out of range"},
