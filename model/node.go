@@ -92,7 +92,11 @@ func (n *node) listerShowsUnknown(t sim.Time) bool {
 	if !n.unknown || t < n.unknownWrite+sim.Time(n.viewDelay) {
 		return false
 	}
-	return !(n.status.setsReady && n.status.vis <= t && n.status.commit > n.unknownWrite)
+	s := &n.status
+	if l := &s.late; l.sets && l.vis <= t && l.at > n.unknownWrite {
+		return false
+	}
+	return !(s.setsReady && s.vis <= t && s.commit > n.unknownWrite)
 }
 
 // kubeletSeesUnknown reports whether a read at t shows the controller's

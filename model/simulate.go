@@ -177,7 +177,8 @@ func (r *run) initNode(i int, pos int32) {
 	}
 	n.lease.d = draws{r: r.stream("lease", int(pos)), base: leaseSites}
 	n.status.d = draws{r: r.stream("status", int(pos)), base: statusSites}
-	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
+	n.lease.seen, n.status.seenHB, n.status.seenReady, n.status.seenAt = -1, -1, longAgo, longAgo
+	n.status.late = latePatch{at: sim.Never, vis: sim.Never}
 	n.notReady = true // no Ready condition until the first post is seen
 	r.ctl.zones[n.zone].notReady++
 	n.lease.etcd = leaseRV{pendAt: sim.Never} // the Lease exists, at version 0
