@@ -129,7 +129,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 // cache's skips it and holds every node until the informer delivers that
 // lease. It returns the worker's clock and whether to skip.
 func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
-	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, false)
+	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, 0)
 	t += sim.Time(o.dur)
 	if !o.ok {
 		return t, true
@@ -179,13 +179,13 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	polled, last := sim.Never, false
 	for {
-		o := r.env.api.request(&c.d, write, t, 0, nil, false)
+		o := r.env.api.request(&c.d, write, t, 0, nil, 0)
 		t += sim.Time(o.dur)
 		if o.ok && !n.status.patchedSince(s, t) {
 			break
 		}
 		done := t
-		g := r.env.api.request(&c.d, read, t, 0, nil, false)
+		g := r.env.api.request(&c.d, read, t, 0, nil, 0)
 		t += sim.Time(g.dur)
 		if !g.ok || last {
 			if r.env.trace != nil {

@@ -66,6 +66,7 @@ type statusParams struct {
 	lease       bool  // lease mode: patch only on change or report frequency
 	reportDelay bool  // v1.34+: a random offset on the report after a change or restart
 	fromCache   bool  // v1.31+: try 0 reads the kubelet's own informer
+	closeAll    bool  // before v1.24: a failed try after the first closes every connection
 	retries     int   // nodeStatusUpdateRetry
 	timeout     int64
 	collect     Dist
@@ -103,9 +104,12 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			cached := try == 0
 			if !(cached && p.fromCache) {
 				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
-				o := env.api.request(&s.d, read, t, p.timeout, &env.net, n.partitioned(t))
+				o := env.api.request(&s.d, read, t, p.timeout, &env.net, n.lost(t))
 				t += sim.Time(o.dur)
 				if !o.ok {
+					if try > 0 {
+						n.closeConnections(p.closeAll, t)
+					}
 					continue
 				}
 			}
@@ -123,12 +127,15 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
 			sets := unknown || s.lastVis == longAgo
-			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.partitioned(t))
+			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.lost(t))
 			if !o.ok {
 				if o.late > 0 {
 					s.lateAt(t+sim.Time(o.late), hb, sets)
 				}
 				t += sim.Time(o.dur)
+				if try > 0 {
+					n.closeConnections(p.closeAll, t)
+				}
 				continue
 			}
 			t += sim.Time(o.dur)
