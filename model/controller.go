@@ -205,12 +205,13 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 		} else {
 			t, last = max(t, polled+timeout), true
 		}
-		if hb, ok := n.status.committedHB(got); ok && hb != n.savedHB {
+		if g, ok := n.status.committedHB(got); ok && g.hb != n.savedHB {
+			hb := g.hb
 			before := n.probe
 			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
 			r.met.heartbeat(r, n, before, t)
 			if r.env.trace != nil {
-				r.env.trace.unknownCancelled(n, &n.status, done, got, t)
+				r.env.trace.unknownCancelled(n, g, done, got, t)
 			}
 			return t, false
 		}

@@ -79,7 +79,7 @@ func (r *run) killConnections(i int, spec *Incident, t, end sim.Time) {
 	below := failBelow(spec.Fraction)
 	for j := range r.nodes {
 		n := &r.nodes[j]
-		if t < n.deadEnd() && t >= n.deadStart || hitBits(r.cfg.Simulation.Seed, i, t, n.pos) >= below {
+		if t < n.deadEnd() && t >= n.deadStart || r.hitBits(i, t, n.pos) >= below {
 			continue
 		}
 		n.deadStart, n.deadHealth, n.deadClosed = t, end, sim.Never
@@ -96,9 +96,11 @@ func (r *run) killConnections(i int, spec *Incident, t, end sim.Time) {
 }
 
 // hitBits are 53 uniform bits for whether incident i at t hits the node
-// at pos: a pure function, so the same nodes are hit whatever the workers.
-func hitBits(seed uint64, i int, t sim.Time, pos int32) uint64 {
-	x := seed ^ uint64(i)*0x9e3779b97f4a7c15 ^ uint64(t)*0xbf58476d1ce4e5b9 ^ uint64(pos)*0x94d049bb133111eb
+// at pos: a pure function of the run's key, so the same nodes are hit
+// whatever the workers.
+func (r *run) hitBits(i int, t sim.Time, pos int32) uint64 {
+	x := r.cfg.Simulation.Seed ^ uint64(r.rep)<<40 ^ r.spec.branch*0xd6e8feb86659fd93 ^
+		uint64(i)*0x9e3779b97f4a7c15 ^ uint64(t)*0xbf58476d1ce4e5b9 ^ uint64(pos)*0x94d049bb133111eb
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27

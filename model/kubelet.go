@@ -301,18 +301,26 @@ func (s *statusLoop) lateUnseen(listed sim.Time) bool {
 	return l.at != sim.Never && l.at > s.seenAt && (l.vis == sim.Never || l.vis > listed)
 }
 
-// committedHB is the LastHeartbeatTime a quorum GET at t returns, if a
-// PATCH the controller has not seen has committed by then: the last to
-// commit wins, even a late one carrying an older heartbeat.
-func (s *statusLoop) committedHB(t sim.Time) (int64, bool) {
-	hb, at, ok := int64(0), sim.Time(0), false
+// getPatch is the PATCH a quorum GET at t returns, if one the controller
+// has not seen has committed by then: the last to commit wins, even a
+// late one carrying an older heartbeat.
+type getPatch struct {
+	hb     int64
+	commit sim.Time
+	sets   bool
+}
+
+// committedHB is the PATCH a quorum GET at t returns (see getPatch).
+func (s *statusLoop) committedHB(t sim.Time) (getPatch, bool) {
+	var g getPatch
+	ok := false
 	if s.vis != sim.Never && s.commit <= t {
-		hb, at, ok = s.hb, s.commit, true
+		g, ok = getPatch{hb: s.hb, commit: s.commit, sets: s.setsReady}, true
 	}
-	if l := &s.late; l.at != sim.Never && l.at > s.seenAt && l.at <= t && (!ok || l.at > at) {
-		hb, ok = l.hb, true
+	if l := &s.late; l.at != sim.Never && l.at > s.seenAt && l.at <= t && (!ok || l.at > g.commit) {
+		g, ok = getPatch{hb: l.hb, commit: l.at, sets: l.sets}, true
 	}
-	return hb, ok
+	return g, ok
 }
 
 // fresh switches to the law set for the next batch that is not a replay.
