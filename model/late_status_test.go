@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -118,4 +119,29 @@ func TestOneLatePatchPending(t *testing.T) {
 	s.lateAt(sec(25), 2, false)
 	s.lateAt(sec(40), 3, false)
 	assert.Equal(t, latePatch{at: sec(25), hb: 2, vis: sim.Never}, s.late)
+}
+
+// The trace records a late PATCH as a node delivery, with its own commit
+// and heartbeat: conformance replays what the controller saw.
+func TestTraceRecordsLatePatch(t *testing.T) {
+	r, n := manual(t, exactConfig(t, "v1.12", 1))
+	var buf bytes.Buffer
+	tr, err := newTracer(&buf, r)
+	require.NoError(t, err)
+	deliverStatus(n, sec(4), 30, false)
+	r.eng.Run(sec(45))
+	n.status.late = latePatch{at: sec(44), hb: 20, vis: sec(46)}
+	r.eng.Run(sec(50.5))
+	require.NoError(t, tr.close(sec(51)))
+	_, lines := parseTrace(t, buf.Bytes())
+	var nodes []traceLine
+	for _, l := range lines {
+		if l.K == "node" {
+			nodes = append(nodes, l)
+		}
+	}
+	require.Len(t, nodes, 2)
+	assert.Equal(t, int64(20), nodes[1].HB)
+	assert.Equal(t, int64(sec(44)), nodes[1].C)
+	assert.Equal(t, int64(sec(46)), nodes[1].T)
 }
