@@ -86,18 +86,20 @@ func failBelow(p float64) uint64 { return uint64(math.Ceil(p * (1 << 53))) }
 
 // request simulates one request sent at t by a client with the given
 // timeout (0: none, so kube-apiserver's --request-timeout bounds it) over
-// its own network c (nil: the controller, on the control plane).
+// its own network c (nil: the controller, on the control plane). lost, if
+// not 0, is when the client's connection fails the request without it
+// reaching the apiserver (see node.lost; Never: only the timeout ends it).
 //
 // The client-side part (c's latency) comes first: a request cut off there,
-// by a network failure, a partition or a client-side part beyond the
-// timeout, never reaches the apiserver. The server-side part (latency,
+// by a network failure, a partition, a dead connection or a client-side
+// part beyond the timeout, never reaches the apiserver. The server-side part (latency,
 // failures, incidents) is shared by every client and starts when the
 // request arrives.
 //
 // It always makes the same draws for a given client (a server latency, a
 // uniform, and c's latency), so the number of draws does not depend on the
 // environment: sweep points stay aligned on common random numbers.
-func (a *apiserver) request(d *draws, k reqKind, t sim.Time, timeout int64, c *clientSide, partitioned bool) outcome {
+func (a *apiserver) request(d *draws, k reqKind, t sim.Time, timeout int64, c *clientSide, lost sim.Time) outcome {
 	lat, v := a.draw(d, k)
 	var net int64
 	netOK, ok := true, v >= a.failBelow
@@ -108,8 +110,10 @@ func (a *apiserver) request(d *draws, k reqKind, t sim.Time, timeout int64, c *c
 		timeout = requestTimeout
 	}
 	switch {
-	case partitioned:
-		return a.logged(k, t, outcome{ok: false, dur: timeout}) // packets dropped: only the timeout ends it
+	case lost != 0:
+		// packets dropped, or a dead connection: the timeout or the
+		// connection's replacement ends it
+		return a.logged(k, t, outcome{ok: false, dur: min(timeout, max(int64(lost-t), 0))})
 	case net >= timeout:
 		return a.logged(k, t, outcome{ok: false, dur: timeout})
 	case !netOK:

@@ -46,13 +46,13 @@ func TestClientSideDelaysOnlyItsOwnRequests(t *testing.T) {
 	a := testAPI(Const(10*time.Millisecond), 0)
 	net := newClientSide(&KubeletConfig{NetworkLatency: Const(5 * time.Second)}, 0)
 	d := testDraws()
-	assert.Equal(t, outcome{ok: true, dur: 5010e6}, a.request(&d, write, 0, 10e9, &net, false))
-	assert.Equal(t, outcome{ok: true, dur: 10e6}, a.request(&d, write, 0, 0, nil, false), "controller: server side only")
+	assert.Equal(t, outcome{ok: true, dur: 5010e6}, a.request(&d, write, 0, 10e9, &net, 0))
+	assert.Equal(t, outcome{ok: true, dur: 10e6}, a.request(&d, write, 0, 0, nil, 0), "controller: server side only")
 	slow := newClientSide(&KubeletConfig{NetworkLatency: Const(12 * time.Second)}, 0)
-	assert.Equal(t, outcome{ok: false, dur: 10e9}, a.request(&d, write, 0, 10e9, &slow, false), "a client side past the timeout: never reaches the server")
+	assert.Equal(t, outcome{ok: false, dur: 10e9}, a.request(&d, write, 0, 10e9, &slow, 0), "a client side past the timeout: never reaches the server")
 	cut := newClientSide(&KubeletConfig{NetworkLatency: Const(time.Second), NetworkFailureProbability: 1}, 0)
-	assert.Equal(t, outcome{ok: false, dur: 1e9}, a.request(&d, write, 0, 10e9, &cut, false), "network failure after its latency")
-	assert.Equal(t, outcome{ok: true, dur: 10e6}, a.request(&d, write, 0, 0, nil, false), "the controller is not cut off")
+	assert.Equal(t, outcome{ok: false, dur: 1e9}, a.request(&d, write, 0, 10e9, &cut, 0), "network failure after its latency")
+	assert.Equal(t, outcome{ok: true, dur: 10e6}, a.request(&d, write, 0, 0, nil, 0), "the controller is not cut off")
 }
 
 // TestIncidentsSeeTheArrivalTime: the server-side part starts when the
@@ -62,8 +62,8 @@ func TestIncidentsSeeTheArrivalTime(t *testing.T) {
 	a.incidents = []incident{{start: sec(100), end: sec(101), effect: Unavailable, failAfter: 7e9}}
 	net := newClientSide(&KubeletConfig{NetworkLatency: Const(2 * time.Second)}, 0)
 	d := testDraws()
-	assert.Equal(t, outcome{ok: false, dur: 9e9}, a.request(&d, write, sec(98.5), 10e9, &net, false), "arrives at 100.5")
-	assert.Equal(t, outcome{ok: true, dur: 2010e6}, a.request(&d, write, sec(99.5), 10e9, &net, false), "arrives at 101.5")
+	assert.Equal(t, outcome{ok: false, dur: 9e9}, a.request(&d, write, sec(98.5), 10e9, &net, 0), "arrives at 100.5")
+	assert.Equal(t, outcome{ok: true, dur: 2010e6}, a.request(&d, write, sec(99.5), 10e9, &net, 0), "arrives at 101.5")
 }
 
 // TestRequestTimeoutBoundsTheController: kube-apiserver's --request-timeout
@@ -71,8 +71,8 @@ func TestIncidentsSeeTheArrivalTime(t *testing.T) {
 func TestRequestTimeoutBoundsTheController(t *testing.T) {
 	a := testAPI(Const(90*time.Second), 0)
 	d := testDraws()
-	assert.Equal(t, outcome{ok: false, dur: 60e9, late: 90e9}, a.request(&d, write, 0, 0, nil, false), "the server still completes it")
-	assert.Equal(t, outcome{ok: false, dur: 10e9, late: 90e9}, a.request(&d, write, 0, 10e9, nil, false))
+	assert.Equal(t, outcome{ok: false, dur: 60e9, late: 90e9}, a.request(&d, write, 0, 0, nil, 0), "the server still completes it")
+	assert.Equal(t, outcome{ok: false, dur: 10e9, late: 90e9}, a.request(&d, write, 0, 10e9, nil, 0))
 }
 
 // TestRequestDrawsDoNotDependOnTheEnvironment: whatever the partition,
@@ -84,13 +84,13 @@ func TestRequestDrawsDoNotDependOnTheEnvironment(t *testing.T) {
 	for _, env := range []struct {
 		name string
 		inc  []incident
-		part bool
-	}{{"plain", nil, false}, {"partitioned", nil, true}, {"unavailable", []incident{{start: 0, end: sec(1e6), effect: Unavailable, failAfter: 7e9}}, false}} {
+		lost sim.Time
+	}{{"plain", nil, 0}, {"partitioned", nil, sim.Never}, {"dead connection", nil, sec(5e5)}, {"unavailable", []incident{{start: 0, end: sec(1e6), effect: Unavailable, failAfter: 7e9}}, 0}} {
 		a := testAPI(lat, 0.3)
 		a.incidents = env.inc
 		d, ref := testDraws(), testDraws()
 		for i := 0; i < 1000; i++ {
-			a.request(&d, write, sec(float64(i)), 10e9, &net, env.part)
+			a.request(&d, write, sec(float64(i)), 10e9, &net, env.lost)
 			lat.SampleNs(&ref.r)
 			ref.r.Uint64()
 			net.lat.SampleNs(&ref.r)
@@ -101,6 +101,6 @@ func TestRequestDrawsDoNotDependOnTheEnvironment(t *testing.T) {
 	a := testAPI(lat, 0.3)
 	d1, d2 := testDraws(), testDraws()
 	for i := 0; i < 10000; i++ {
-		assert.Equal(t, a.request(&d1, write, 0, 10e9, nil, false), a.request(&d2, write, 0, 10e9, &none, false))
+		assert.Equal(t, a.request(&d1, write, 0, 10e9, nil, 0), a.request(&d2, write, 0, 10e9, &none, 0))
 	}
 }

@@ -112,9 +112,10 @@ const (
 	Slow                         // latency × Multiply + Add
 	WatchStall                   // the controller's watch delivers nothing, then everything
 	LeaderFailover               // a new controller leader: every probeTimestamp restarts
+	DeadConnection               // a connection dies silently: its requests hang until the HTTP/2 health check
 )
 
-var effectNames = [...]string{"unavailable", "slow", "watch-stall", "leader-failover"}
+var effectNames = [...]string{"unavailable", "slow", "watch-stall", "leader-failover", "dead-connection"}
 
 func (e Effect) String() string { return effectNames[e] }
 
@@ -131,6 +132,38 @@ func ParseEffect(s string) (Effect, bool) {
 // EffectNames lists the accepted effects.
 func EffectNames() []string { return effectNames[:] }
 
+// Target is whose connection a dead-connection incident kills.
+type Target uint8
+
+// Dead-connection targets.
+const (
+	TargetKubelets        Target = iota // a fraction of the kubelets' connections
+	TargetControllerWatch               // the controller's watch connection
+)
+
+var targetNames = [...]string{"kubelets", "controller-watch"}
+
+func (t Target) String() string { return targetNames[t] }
+
+// ParseTarget maps a scenario name to a target.
+func ParseTarget(s string) (Target, bool) {
+	for i, n := range targetNames {
+		if n == s {
+			return Target(i), true
+		}
+	}
+	return 0, false
+}
+
+// TargetNames lists the accepted targets.
+func TargetNames() []string { return targetNames[:] }
+
+// HealthCheck is how long a silently dead HTTP/2 connection lasts: the
+// ReadIdleTimeout (30s) before client-go pings, plus the PingTimeout (15s)
+// before it closes the connection (apimachinery pkg/util/net/http.go
+// readIdleTimeoutSeconds, pingTimeoutSeconds; upstream issue #121793).
+const HealthCheck = 45 * time.Second
+
 // Incident is a correlated control-plane event hitting every node at once.
 type Incident struct {
 	Name      string
@@ -140,6 +173,8 @@ type Incident struct {
 	FailAfter time.Duration // unavailable: requests fail after this (or the client timeout)
 	Multiply  float64       // slow: latency multiplier (1 = none)
 	Add       time.Duration // slow: latency added
+	Target    Target        // dead-connection: whose connection
+	Fraction  float64       // dead-connection on kubelets: the share of kubelets hit (1 = all)
 }
 
 // InformerConfig is the watch path from etcd to the controller's caches.
@@ -296,6 +331,9 @@ func (c *Config) Validate() error {
 		}
 		if in.Effect == Slow && (in.Multiply < 0 || in.Add < 0) {
 			badIncident("", "slow effect needs multiply >= 0 and add >= 0")
+		}
+		if in.Effect == DeadConnection && in.Target == TargetKubelets && !(in.Fraction > 0 && in.Fraction <= 1) {
+			badIncident(IncidentFraction, "must be in (0, 1], got %v", in.Fraction)
 		}
 	}
 	positive(KeyNodeMonitorPeriod, c.Controller.NodeMonitorPeriod)

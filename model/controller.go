@@ -129,7 +129,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 // cache's skips it and holds every node until the informer delivers that
 // lease. It returns the worker's clock and whether to skip.
 func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
-	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, false)
+	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, 0)
 	t += sim.Time(o.dur)
 	if !o.ok {
 		return t, true
@@ -179,13 +179,13 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	c := &r.ctl
 	polled, last := sim.Never, false
 	for {
-		o := r.env.api.request(&c.d, write, t, 0, nil, false)
+		o := r.env.api.request(&c.d, write, t, 0, nil, 0)
 		t += sim.Time(o.dur)
 		if o.ok && !n.status.patchedSince(s, t) {
 			break
 		}
 		done := t
-		g := r.env.api.request(&c.d, read, t, 0, nil, false)
+		g := r.env.api.request(&c.d, read, t, 0, nil, 0)
 		t += sim.Time(g.dur)
 		if !g.ok || last {
 			if r.env.trace != nil {
@@ -205,12 +205,13 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 		} else {
 			t, last = max(t, polled+timeout), true
 		}
-		if hb, ok := n.status.committedHB(got); ok && hb != n.savedHB {
+		if g, ok := n.status.committedHB(got); ok && g.hb != n.savedHB {
+			hb := g.hb
 			before := n.probe
 			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
 			r.met.heartbeat(r, n, before, t)
 			if r.env.trace != nil {
-				r.env.trace.unknownCancelled(n, &n.status, done, got, t)
+				r.env.trace.unknownCancelled(n, g, done, got, t)
 			}
 			return t, false
 		}

@@ -235,5 +235,5 @@ func awaited(cfg *Config, n *node) sim.Time {
 	if cfg.Rules.Lease {
 		return n.lease.vis
 	}
-	return n.status.vis
+	return n.status.nextVis()
 }

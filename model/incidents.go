@@ -49,10 +49,18 @@ func (r *run) startIncident(i int, t, end sim.Time) {
 		r.ctl.gen++ // the old leader's pending passes are void
 		return
 	}
+	if spec.Effect == DeadConnection && spec.Target == TargetKubelets {
+		r.killConnections(i, spec, t, end)
+		return
+	}
 	r.trimIncidents()
 	fail := int64(spec.FailAfter)
+	effect := spec.Effect
+	if effect == DeadConnection {
+		effect = WatchStall // the controller's watch: nothing until the health check replaces it
+	}
 	r.env.api.incidents = append(r.env.api.incidents, incident{
-		start: t, end: end, effect: spec.Effect, failAfter: fail, multiply: spec.Multiply, add: int64(spec.Add),
+		start: t, end: end, effect: effect, failAfter: fail, multiply: spec.Multiply, add: int64(spec.Add),
 	})
 	// Pending work was computed without this incident: replay it.
 	for j := range r.nodes {
@@ -60,6 +68,45 @@ func (r *run) startIncident(i int, t, end sim.Time) {
 		n.lease.regenerate(&r.lp, &r.env, n)
 		n.status.regenerate(&r.sp, &r.env, n)
 	}
+}
+
+// killConnections silently kills, at t, the connection of each kubelet the
+// incident hits (a fixed share, chosen by hashing the node and the
+// incident), until the HTTP/2 health check replaces it at end or the
+// kubelet closes its connections. A connection already dead stays on its
+// own health check.
+func (r *run) killConnections(i int, spec *Incident, t, end sim.Time) {
+	below := failBelow(spec.Fraction)
+	for j := range r.nodes {
+		n := &r.nodes[j]
+		if t < n.deadEnd() && t >= n.deadStart || r.hitBits(i, t, n.pos) >= below {
+			continue
+		}
+		n.deadStart, n.deadHealth, n.deadClosed = t, end, sim.Never
+		// Either loop's close-all replaces the connection for both: the
+		// status loop first, then the lease loop with its close known, then
+		// the status loop again if the lease loop closed sooner.
+		n.status.regenerate(&r.sp, &r.env, n)
+		closed := n.deadClosed
+		n.lease.regenerate(&r.lp, &r.env, n)
+		if n.deadClosed < closed {
+			n.status.regenerate(&r.sp, &r.env, n)
+		}
+	}
+}
+
+// hitBits are 53 uniform bits for whether incident i at t hits the node
+// at pos: a pure function of the run's key, so the same nodes are hit
+// whatever the workers.
+func (r *run) hitBits(i int, t sim.Time, pos int32) uint64 {
+	x := r.cfg.Simulation.Seed ^ uint64(r.rep)<<40 ^ r.spec.branch*0xd6e8feb86659fd93 ^
+		uint64(i)*0x9e3779b97f4a7c15 ^ uint64(t)*0xbf58476d1ce4e5b9 ^ uint64(pos)*0x94d049bb133111eb
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x & (1<<53 - 1)
 }
 
 func (r *run) incidentEnd(i int, t sim.Time) {

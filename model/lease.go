@@ -65,6 +65,7 @@ type leaseParams struct {
 	backoff0   int64 // first backoffEnsureLease wait
 	backoffMax int64
 	sync       LeaseSync
+	closeAll   bool // before v1.24: a failed try after the first closes every connection
 }
 
 // generate computes the sync starting at from.
@@ -133,7 +134,7 @@ const (
 // put is one Update of the Lease at t with RenewTime t, based on the
 // version the kubelet holds. It returns when the client has its answer.
 func (l *leaseLoop) put(p *leaseParams, env *env, n *node, t sim.Time) (sim.Time, putResult) {
-	o := env.api.request(&l.d, write, t, p.timeout, &env.net, n.partitioned(t))
+	o := env.api.request(&l.d, write, t, p.timeout, &env.net, n.lost(t))
 	e := &l.etcd
 	end := t + sim.Time(o.dur)
 	switch {
@@ -165,7 +166,11 @@ func (l *leaseLoop) retryUpdate(p *leaseParams, env *env, n *node, t sim.Time) (
 		case putConflict:
 			if p.sync != LeaseGetFirst { // no 409 handling before PR #79341
 				t = l.ensure(p, env, n, t)
+				continue
 			}
+		}
+		if i > 0 {
+			n.closeConnections(p.closeAll, t) // onRepeatedHeartbeatFailure
 		}
 	}
 	return t, false
@@ -177,7 +182,7 @@ func (l *leaseLoop) ensure(p *leaseParams, env *env, n *node, t sim.Time) sim.Ti
 	l.hasLease = false
 	sleep := p.backoff0 / 2
 	for t < n.crashAt && t <= env.end {
-		o := env.api.request(&l.d, read, t, p.timeout, &env.net, n.partitioned(t))
+		o := env.api.request(&l.d, read, t, p.timeout, &env.net, n.lost(t))
 		t += sim.Time(o.dur)
 		if o.ok {
 			l.settle(env, t)

@@ -56,6 +56,9 @@ type node struct {
 	crashAt            sim.Time // Never unless the kubelet is down
 	partStart, partEnd sim.Time
 	grayStart, grayEnd sim.Time
+	deadStart          sim.Time // the kubelet's connection died silently (dead-connection incident)
+	deadHealth         sim.Time // the HTTP/2 health check replaces it
+	deadClosed         sim.Time // the kubelet closed all its connections (Never: not yet)
 	fail               failKind
 	failStart          sim.Time
 	failEnd            sim.Time // end of the last failure
@@ -84,6 +87,33 @@ type node struct {
 
 func (n *node) partitioned(t sim.Time) bool { return t >= n.partStart && t < n.partEnd }
 
+// lost is when a kubelet request sent at t fails without reaching the
+// apiserver (0: it goes through): in a partition only its timeout ends it
+// (Never); on a dead connection, the connection's replacement does.
+func (n *node) lost(t sim.Time) sim.Time {
+	if n.partitioned(t) {
+		return sim.Never
+	}
+	if t >= n.deadStart && t < n.deadEnd() {
+		return n.deadEnd()
+	}
+	return 0
+}
+
+// deadEnd is when the kubelet's dead connection is replaced: by the HTTP/2
+// health check, or sooner when the kubelet closes all its connections.
+func (n *node) deadEnd() sim.Time { return min(n.deadHealth, n.deadClosed) }
+
+// closeConnections is onRepeatedHeartbeatFailure after a failed try at t
+// (v1.12-v1.23: it closes every connection, so the next request dials a
+// new one; later releases close only idle ones, which a dead connection
+// carrying watches is not).
+func (n *node) closeConnections(closeAll bool, t sim.Time) {
+	if closeAll && t >= n.deadStart && t < n.deadEnd() {
+		n.deadClosed = t
+	}
+}
+
 // listerShowsUnknown reports whether the controller's node informer shows
 // Ready=Unknown at t, as doNoExecuteTaintingPass reads it: the
 // controller's own write has been delivered and the kubelet's Ready=True
@@ -92,7 +122,11 @@ func (n *node) listerShowsUnknown(t sim.Time) bool {
 	if !n.unknown || t < n.unknownWrite+sim.Time(n.viewDelay) {
 		return false
 	}
-	return !(n.status.setsReady && n.status.vis <= t && n.status.commit > n.unknownWrite)
+	s := &n.status
+	if l := &s.late; l.sets && l.vis <= t && l.at > n.unknownWrite {
+		return false
+	}
+	return !(s.setsReady && s.vis <= t && s.commit > n.unknownWrite)
 }
 
 // kubeletSeesUnknown reports whether a read at t shows the controller's

@@ -28,6 +28,11 @@ type Rules struct {
 	// is newer than its cache, it processes no node until the lease
 	// informer has caught up (KEP-5328).
 	LeaseCircuitBreaker bool
+	// CloseIdleOnly (v1.24+, PR #108107): with HTTP/2 the kubelet's
+	// onRepeatedHeartbeatFailure closes only idle connections, which spares
+	// a dead one carrying watches; before, it closed all of them after the
+	// second failed try of a status update or lease renewal.
+	CloseIdleOnly bool
 }
 
 // LeaseSync is how the lease controller's sync renews.
@@ -119,6 +124,9 @@ var changes = []change{
 	{23, "status loop jitter 0.04 (wait.JitterUntil, sliding)",
 		"PR #105272; pkg/kubelet/kubelet.go Run",
 		func(c *Config) { c.Kubelet.StatusJitterFactor = 0.04 }},
+	{24, "onRepeatedHeartbeatFailure closes only idle connections (HTTP/2 health check left to replace a dead one); before, all connections",
+		"PR #108107; cmd/kubelet/app/server.go buildKubeletClientConfig (onHeartbeatFailure); pkg/kubelet/kubelet_node_status.go updateNodeStatus (i > 0)",
+		func(c *Config) { c.Rules.CloseIdleOnly = true }},
 	{27, "8 node monitor workers (workqueue.ParallelizeUntil)",
 		"PR #114296; pkg/controller/nodelifecycle/node_lifecycle_controller.go monitorNodeHealth",
 		func(c *Config) { c.Controller.Workers = 8 }},

@@ -87,13 +87,14 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 	r.lp = leaseParams{
 		interval: int64(cfg.RenewInterval()), jitter: k.RenewJitterFactor, timeout: timeout,
 		retries: k.LeaseMaxUpdateRetries, backoff0: int64(k.LeaseBackoffInitial), backoffMax: int64(k.LeaseBackoffMax),
-		sync: cfg.Rules.LeaseSync,
+		sync: cfg.Rules.LeaseSync, closeAll: !cfg.Rules.CloseIdleOnly,
 	}
 	r.sp = statusParams{
 		frequency: int64(k.NodeStatusUpdateFrequency), jitter: k.StatusJitterFactor, report: int64(k.NodeStatusReportFrequency),
 		lease: cfg.Rules.Lease, reportDelay: cfg.Rules.ReportDelay, fromCache: cfg.Rules.StatusFromInformer, retries: k.NodeStatusUpdateRetry,
 		timeout: timeout, collect: k.StatusCollectionDelay, collectPods: int64(k.StatusCollectionDelayPerPod) * int64(cfg.Cluster.PodsPerNode),
 		changes: k.StatusChangeEvery, changesOn: !(k.StatusChangeEvery.Kind == Constant && k.StatusChangeEvery.A == 0),
+		closeAll: !cfg.Rules.CloseIdleOnly,
 	}
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
@@ -173,11 +174,13 @@ func (r *run) initNode(i int, pos int32) {
 		id: int32(i), pos: pos, zone: pos % int32(r.cfg.Cluster.Zones),
 		rrWorker: pos % int32(r.cfg.Controller.Workers), rrSlot: int64(pos/int32(r.cfg.Controller.Workers)+1) * int64(r.cfg.Controller.PerNodeProcessing),
 		crashAt: sim.Never, partStart: sim.Never, partEnd: sim.Never, grayStart: sim.Never, grayEnd: sim.Never,
+		deadStart: sim.Never, deadHealth: sim.Never, deadClosed: sim.Never,
 		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
 	}
 	n.lease.d = draws{r: r.stream("lease", int(pos)), base: leaseSites}
 	n.status.d = draws{r: r.stream("status", int(pos)), base: statusSites}
-	n.lease.seen, n.status.seenHB, n.status.seenReady = -1, -1, longAgo
+	n.lease.seen, n.status.seenHB, n.status.seenReady, n.status.seenAt = -1, -1, longAgo, longAgo
+	n.status.late = latePatch{at: sim.Never, vis: sim.Never}
 	n.notReady = true // no Ready condition until the first post is seen
 	r.ctl.zones[n.zone].notReady++
 	n.lease.etcd = leaseRV{pendAt: sim.Never} // the Lease exists, at version 0

@@ -155,11 +155,11 @@ func newTracer(w io.Writer, r *run) (*tracer, error) {
 // visit records that the pass handles n at t.
 func (t *tracer) visit(n *node, at sim.Time) { t.prev[n.id], t.at[n.id] = t.at[n.id], at }
 
-// status records the delivery of s's pending PATCH to the node informer,
+// status records the delivery of a PATCH to the node informer,
 // which the pass reads as of its start.
-func (t *tracer) status(n *node, s *statusLoop) {
-	rec := traceRec{kind: trNode, n: n.id, a: s.hb, b: int64(s.commit), set: s.setsReady}
-	rec.t, rec.late = deliveredAt(s.vis, t.lastS)
+func (t *tracer) status(n *node, hb int64, commit, vis sim.Time, setsReady bool) {
+	rec := traceRec{kind: trNode, n: n.id, a: hb, b: int64(commit), set: setsReady}
+	rec.t, rec.late = deliveredAt(vis, t.lastS)
 	t.recs = append(t.recs, rec)
 }
 
@@ -194,9 +194,9 @@ func (t *tracer) unknownFailed(n *node) {
 // controller retried with (returned at get) carried a fresh heartbeat, the
 // pending PATCH of s: the retry at retry refreshed the probe instead. The
 // PATCH is in the record because its delivery may come many passes later.
-func (t *tracer) unknownCancelled(n *node, s *statusLoop, done, get, retry sim.Time) {
+func (t *tracer) unknownCancelled(n *node, g getPatch, done, get, retry sim.Time) {
 	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownCancelled, n: n.id, a: int64(get), b: int64(done), c: int64(retry),
-		hb: s.hb, c2: int64(s.commit), set: s.setsReady, late: -1})
+		hb: g.hb, c2: int64(g.commit), set: g.sets, late: -1})
 }
 
 // transition records Ready→Unknown (its write returned at done) or a

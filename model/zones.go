@@ -196,7 +196,7 @@ func (r *run) taintPass(t sim.Time) {
 			if c.rules.TaintBasedEvictions && !n.listerShowsUnknown(t) {
 				continue // "it's ready now": dropped, queued again by a later pass if still Unknown
 			}
-			if o := r.env.api.request(&c.d, write, t, 0, nil, false); !o.ok {
+			if o := r.env.api.request(&c.d, write, t, 0, nil, 0); !o.ok {
 				r.enqueueTaint(n, t) // retried at the back of the queue
 				continue
 			}

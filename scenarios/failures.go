@@ -136,7 +136,7 @@ func setIncidents(c *model.Config, v any, in *source) error {
 }
 
 func parseIncident(key string, m map[string]any, in *source) (model.Incident, error) {
-	inc := model.Incident{FailAfter: unsetFailAfter, Multiply: 1}
+	inc := model.Incident{FailAfter: unsetFailAfter, Multiply: 1, Fraction: 1}
 	names := make([]string, 0, len(m))
 	for k := range m {
 		names = append(names, k)
@@ -149,9 +149,18 @@ func parseIncident(key string, m map[string]any, in *source) (model.Incident, er
 		}
 	}
 	for _, req := range []string{model.IncidentEvery, model.IncidentLasts, model.IncidentEffect} {
-		if _, ok := m[req]; !ok {
+		if _, ok := m[req]; !ok && !(req == model.IncidentLasts && inc.Effect == model.DeadConnection) {
 			return inc, keyErrorf(key, "needs %s", req)
 		}
+	}
+	if inc.Effect == model.DeadConnection && m[model.IncidentLasts] == nil {
+		inc.Lasts = model.Const(model.HealthCheck) // ReadIdleTimeout + PingTimeout
+	}
+	if inc.Effect != model.DeadConnection && (m[model.IncidentTarget] != nil || m[model.IncidentFraction] != nil) {
+		return inc, keyErrorf(key, "target and fraction apply only to effect = \"dead-connection\", not %q", inc.Effect)
+	}
+	if inc.Target != model.TargetKubelets && m[model.IncidentFraction] != nil {
+		return inc, keyErrorf(key+"."+model.IncidentFraction, "applies only to target = \"kubelets\", not %q", inc.Target)
 	}
 	if inc.Effect != model.Slow && (m[model.IncidentMultiply] != nil || m[model.IncidentAdd] != nil) {
 		return inc, keyErrorf(key, "multiply and add apply only to effect = \"slow\", not %q", inc.Effect)
@@ -197,6 +206,18 @@ func setIncidentField(inc *model.Incident, key, k string, v any, in *source) err
 		}
 	case model.IncidentAdd:
 		inc.Add, err = asDuration(v)
+	case model.IncidentTarget:
+		var s string
+		if s, err = asString(v); err == nil {
+			var ok bool
+			if inc.Target, ok = model.ParseTarget(s); !ok {
+				err = fmt.Errorf("unknown target %q%s; one of %s", s, suggest(s, model.TargetNames()), strings.Join(model.TargetNames(), ", "))
+			}
+		}
+	case model.IncidentFraction:
+		if inc.Fraction, err = asFloat(v); err == nil && !(inc.Fraction > 0 && inc.Fraction <= 1) {
+			err = fmt.Errorf("must be in (0, 1], got %v", inc.Fraction)
+		}
 	default:
 		return keyErrorf(fk, "unknown field of an incident%s; it takes %s", suggest(k, incidentKeys), strings.Join(incidentKeys, ", "))
 	}
@@ -231,6 +252,11 @@ func getIncidents(c *model.Config) string {
 			s += ", fail-after " + FormatDuration(in.FailAfter)
 		case model.Slow:
 			s += fmt.Sprintf(", latency × %s + %s", formatFloat(in.Multiply), FormatDuration(in.Add))
+		case model.DeadConnection:
+			s += ", target " + in.Target.String()
+			if in.Target == model.TargetKubelets {
+				s += ", fraction " + formatFloat(in.Fraction)
+			}
 		}
 		parts[i] = s
 	}
