@@ -6,9 +6,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Confidence intervals for the three kinds of estimate a simulation
-// report needs: event counts (Poisson), proportions (binomial) and means
-// of replications (Student's t).
+// Confidence intervals for the kinds of estimate a simulation report
+// needs: event counts (Poisson, and compound Poisson when events come in
+// clusters), proportions (binomial, with a design effect for clusters)
+// and means of replications (Student's t).
 //
 // All functions take the confidence level conf in (0, 1), e.g. 0.95, and
 // report invalid arguments as NaN bounds rather than panicking, because
