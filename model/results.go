@@ -143,7 +143,7 @@ type FalseNotReady struct {
 	Estimator                 Estimator `json:"estimator"`
 	// Episodes groups the events by cause: false NotReady within a
 	// monitor pass of the previous one join its episode (episodes.go).
-	// Appended last: CSV columns keep their positions.
+	// Added after the original fields (the JSON is a public contract).
 	Episodes       int64 `json:"episodes"`
 	LargestEpisode int64 `json:"largest_episode"` // most events in one episode
 }
