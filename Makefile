@@ -57,7 +57,7 @@ fuzz:
 # estimator against crude Monte Carlo on every built-in point crude can
 # reach, and its interval's coverage over 200 seeds.
 validate:
-	NODESIM_VALIDATE=1 $(GO) test -count=1 -timeout 60m -run 'TestRareAgreesWithCrudeOnBuiltins|TestRareIntervalCoverage' -v ./model/
+	NODESIM_VALIDATE=1 $(GO) test -count=1 -timeout 60m -run 'TestRareAgreesWithCrudeOnBuiltins|TestRareIntervalCoverage|TestCrudeCoverage' -v ./model/
 
 # The rare-event goals: each class of false NotReady at 1e-3, 1e-6 and
 # 1e-9 per node-day, wall time to a ±20% interval on this machine.

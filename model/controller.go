@@ -22,6 +22,7 @@ type controller struct {
 	master  bool // "master disruption mode": every zone fully disrupted
 	tainter sim.Kind
 	ticking bool
+	passes  int64 // passes started: episodes group false NotReady by pass
 	// leaseGate is when the lease informer has caught up with the newest
 	// live lease a circuit-breaker GET found (v1.37+): until then every
 	// node is skipped (consistencyStore.EnsureReady fails).
@@ -31,6 +32,8 @@ type controller struct {
 // pass is one monitorNodeHealth pass starting at s. It returns when the
 // pass ends, so the run can arm the next one node-monitor-period later.
 func (r *run) pass(s sim.Time) sim.Time {
+	r.ctl.passes++
+	r.met.pass(s)
 	r.ctl.workers.reset(s + sim.Time(r.ctl.cfg.PassOverhead))
 	return r.passFrom(s)
 }

@@ -47,6 +47,8 @@ type Replication struct {
 	incSeq, incCounted      int64
 	incFrom, incUntil       sim.Time
 	incidentEvents, incHits int64
+
+	ep episodes // false NotReady grouped into episodes (episodes.go)
 }
 
 type metrics = Replication
@@ -72,8 +74,9 @@ func (m *metrics) restart(nodes int, from, end sim.Time) {
 	*m = Replication{
 		nodes: nodes, warmup: from, end: end, podsPerNode: m.podsPerNode, cellLen: end - from, cells: int64(nodes),
 		falseDur: m.falseDur, det: m.det, gaps: m.gaps, keepDurations: true, durations: m.durations[:0],
-		countUntil: sim.Never, incidents: m.incidents,
+		countUntil: sim.Never, incidents: m.incidents, ep: m.ep,
 	}
+	m.ep.reset()
 	m.falseDur.Reset()
 	m.det.Reset()
 	m.gaps.Reset()
@@ -82,6 +85,13 @@ func (m *metrics) restart(nodes int, from, end sim.Time) {
 const day = 24 * 3600 * 1e9
 
 func (m *metrics) after(t sim.Time) bool { return t >= m.warmup }
+
+// pass records a monitor pass starting at t.
+func (m *metrics) pass(t sim.Time) {
+	if m.after(t) {
+		m.ep.passes++
+	}
+}
 
 // heartbeat records a probeTimestamp refresh at t; before is the previous one.
 func (m *metrics) heartbeat(r *run, n *node, before, t sim.Time) {
@@ -137,10 +147,13 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 		}
 	}
 	n.unknownSince = t
+	hit := false
 	if c := int64((t - m.warmup) / m.cellLen); c*int64(m.nodes) < m.cells && int32(c) != n.lastFalseCell {
 		n.lastFalseCell = int32(c)
 		m.hit++
+		hit = true
 	}
+	n.episode = int32(m.ep.flip(r.ctl.passes, hit)) // past 2³¹ episodes a late mark counts on its own
 }
 
 // recovery records Ready again at t (the pass that saw the kubelet's PATCH).
@@ -159,7 +172,9 @@ func (m *metrics) recovery(r *run, n *node, t sim.Time) {
 	// status manager re-posts pod readiness at its next 10s sync after the
 	// node is Ready (before that the controller marks the pods again).
 	back := nextGridTick(t, 10e9, n.podSyncPhase)
-	m.endpointSecs += float64(m.podsPerNode) * back.Sub(n.unknownSince).Seconds()
+	loss := float64(m.podsPerNode) * back.Sub(n.unknownSince).Seconds()
+	m.endpointSecs += loss
+	m.ep.endpoint(int64(n.episode), loss)
 }
 
 // detected records the first Unknown of a failed node.
@@ -231,6 +246,11 @@ func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
 func (m *metrics) eviction(r *run, n *node, t sim.Time) {
 	if n.fail == noFailure && m.after(t) {
 		m.evictions += m.podsPerNode
+		var seq int64
+		if n.falseEpisode {
+			seq = int64(n.episode)
+		}
+		m.ep.evicted(seq, m.podsPerNode)
 	}
 }
 
@@ -270,6 +290,7 @@ func (m *metrics) finish(r *run, end sim.Time) {
 		m.timeline.finish(r, m.unknownNow)
 	}
 	m.flushGaps()
+	m.ep.finish()
 }
 
 // nodeDays is healthy node-time after warmup, in days.

@@ -69,6 +69,7 @@ type node struct {
 	viewDelay          int64    // until the kubelet's cached view shows that write
 	podSyncPhase       int64    // phase of the kubelet's 10s pod status sync
 	lastFalseCell      int32    // last day-cell counted for probability_per_node_day
+	episode            int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
 	unknownSince       sim.Time
 	falseEpisode       bool
 

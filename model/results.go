@@ -141,12 +141,19 @@ type FalseNotReady struct {
 	MeanDurationS             Num       `json:"mean_duration_s"`
 	P99DurationS              Num       `json:"p99_duration_s"`
 	Estimator                 Estimator `json:"estimator"`
+	// Episodes groups the events by cause: false NotReady within a
+	// monitor pass of the previous one join its episode (episodes.go).
+	// Added after the original fields (the JSON is a public contract).
+	Episodes       int64 `json:"episodes"`
+	LargestEpisode int64 `json:"largest_episode"` // most events in one episode
 }
 
 // EndpointLoss is pod-time of healthy pods marked NotReady.
 type EndpointLoss struct {
 	PodSeconds        Num `json:"pod_seconds"`
 	SecondsPerNodeDay Num `json:"seconds_per_node_day"`
+	// SecondsPerNodeDayCI95 is clustered by episode, like the rate's.
+	SecondsPerNodeDayCI95 Interval `json:"seconds_per_node_day_ci95"`
 }
 
 // FalseEvictions counts pods evicted from healthy nodes.

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/nodesim/nodesim/sim"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 const conf = 0.95
@@ -12,20 +13,19 @@ const conf = 0.95
 // Summarize merges replications, in order, into a Point with intervals.
 func Summarize(cfg *Config, reps []*Replication) Point {
 	var m Replication
-	var perRep sim.Moments // per-replication false NotReady rates
 	var nodeDays float64
 	for _, r := range reps {
-		nd := r.nodeDays()
-		nodeDays += nd
-		if nd > 0 {
-			perRep.Add(float64(r.falseEvents) / nd)
-		}
+		nodeDays += r.nodeDays()
 		m.merge(r)
 	}
 	p := Point{Params: map[string]string{}, Replications: len(reps), NodeDays: nodeDays}
-	p.FalseNotReady = falseNotReady(&m, nodeDays, perRep, cfg.Cluster.Nodes)
-	p.EndpointLoss = EndpointLoss{PodSeconds: Num(m.endpointSecs), SecondsPerNodeDay: ratio(m.endpointSecs, nodeDays)}
-	lo, hi := rateCI(m.evictions, nodeDays)
+	p.FalseNotReady = falseNotReady(&m, nodeDays, cfg.Cluster.Nodes)
+	lo, hi := clusteredRateCI(m.endpointSecs, m.ep.variance(m.endpointSecs, m.ep.endpointSq, m.ep.endpointEventSq, m.falseEvents), nodeDays)
+	if m.endpointSecs == 0 {
+		hi = NaN() // pod-seconds: no loss seen bounds nothing
+	}
+	p.EndpointLoss = EndpointLoss{PodSeconds: Num(m.endpointSecs), SecondsPerNodeDay: ratio(m.endpointSecs, nodeDays), SecondsPerNodeDayCI95: Interval{lo, hi}}
+	lo, hi = clusteredRateCI(float64(m.evictions), m.ep.variance(float64(m.evictions), m.ep.evictionsSq, m.ep.evictionEventSq, m.falseEvents), nodeDays)
 	p.FalseEvictions = FalseEvictions{Count: m.evictions, RatePerNodeDay: ratio(float64(m.evictions), nodeDays), RatePerNodeDayCI95: Interval{lo, hi}}
 	zoneSecs := float64(cfg.Cluster.Zones) * cfg.Simulation.Duration.Seconds() * float64(len(reps))
 	p.MassNotReady = MassNotReady{
@@ -46,12 +46,18 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	p.FalseNotReady.Estimator = crudeEstimator(cfg, &m, &p.FalseNotReady, len(reps))
 	p.IncidentCounts = incidentCounts(cfg, m.incidents)
 	p.Warnings = warnings(cfg, &m, &p)
+	if w := dispersion(reps, &m, nodeDays); w != "" {
+		p.Warnings = append(p.Warnings, w)
+	}
 	return p
 }
 
 // crudeEstimator describes a count over the replications.
 func crudeEstimator(cfg *Config, m *Replication, f *FalseNotReady, reps int) Estimator {
 	x := Estimator{Method: MethodCrude, RelativeError: NaN(), EffectiveSamples: Num(f.Events)}
+	if v := m.eventsVariance(); v > 0 { // N² / Var N: the independent events as precise as these episodes
+		x.EffectiveSamples = Num(float64(f.Events) * float64(f.Events) / v)
+	}
 	if f.RatePerNodeDay > 0 {
 		x.RelativeError = Num(float64(f.RatePerNodeDayCI95.Hi-f.RatePerNodeDayCI95.Lo) / 2 / float64(f.RatePerNodeDay))
 	}
@@ -100,20 +106,17 @@ func (m *Replication) merge(o *Replication) {
 		m.incidents[i] += k
 	}
 	m.undetected += o.undetected
+	m.ep.merge(&o.ep)
 	m.det.Merge(&o.det)
 	m.gaps.Merge(&o.gaps)
 }
 
-func falseNotReady(m *Replication, nodeDays float64, perRep sim.Moments, nodes int) FalseNotReady {
-	lo, hi := rateCI(m.falseEvents, nodeDays)
-	// The wider of the Poisson interval and the between-replication one:
-	// correlated incidents make events cluster, which Poisson ignores.
-	if perRep.N >= 2 && m.falseEvents > 0 {
-		tlo, thi := sim.StudentTCI(perRep, conf)
-		lo, hi = Num(math.Min(float64(lo), math.Max(tlo, 0))), Num(math.Max(float64(hi), thi))
-	}
+func falseNotReady(m *Replication, nodeDays float64, nodes int) FalseNotReady {
+	lo, hi := clusteredRateCI(float64(m.falseEvents), m.eventsVariance(), nodeDays)
 	f := FalseNotReady{
 		Events:             m.falseEvents,
+		Episodes:           m.ep.count,
+		LargestEpisode:     m.ep.largest,
 		RatePerNodeDay:     ratio(float64(m.falseEvents), nodeDays),
 		RatePerNodeDayCI95: Interval{lo, hi},
 		MeanDurationS:      Num(m.falseDur.Mean()),
@@ -126,25 +129,73 @@ func falseNotReady(m *Replication, nodeDays float64, perRep sim.Moments, nodes i
 }
 
 // perNodeDay is the fraction of node-day cells with a false NotReady and its
-// Wilson interval. Runs shorter than a day use cells of the run's length
-// and convert assuming independent cells: p_day = 1-(1-p_cell)^(day/cell).
+// Wilson interval, widened by the design effect of the episodes (the
+// cells one episode hits are not independent trials), so it agrees with
+// the rate's interval. Runs shorter than a day use cells of the run's
+// length and convert assuming independent cells: p_day = 1-(1-p_cell)^(day/cell).
 func perNodeDay(m *Replication) (Num, Interval) {
 	if m.cells == 0 {
 		return NaN(), Interval{NaN(), NaN()}
 	}
 	k := float64(day) / float64(m.cellLen)
 	conv := func(p float64) Num { return Num(1 - math.Pow(1-p, k)) }
-	lo, hi := sim.WilsonCI(m.hit, m.cells, conf)
+	deff := 1.0
+	if m.hit > 0 {
+		h := float64(m.hit)
+		deff = max(m.ep.variance(h, m.ep.hitsSq, h, m.falseEvents)/h, 1)
+	}
+	lo, hi := sim.WilsonDesignCI(m.hit, m.cells, deff, conf)
 	return conv(float64(m.hit) / float64(m.cells)), Interval{conv(lo), conv(hi)}
 }
 
-// rateCI is the exact Poisson interval of k events over nodeDays.
-func rateCI(k int64, nodeDays float64) (Num, Num) {
+// clusteredRateCI is the compound-Poisson interval of a total sum over
+// nodeDays with clustered variance v (Σ over episodes of their total
+// squared): the exact Poisson interval when every episode is one event
+// (sim.CompoundPoissonCI).
+func clusteredRateCI(sum, v, nodeDays float64) (Num, Num) {
 	if nodeDays <= 0 {
 		return NaN(), NaN()
 	}
-	lo, hi := sim.PoissonCI(k, conf)
+	lo, hi := sim.CompoundPoissonCI(sum, v, conf)
 	return Num(lo / nodeDays), Num(hi / nodeDays)
+}
+
+// eventsVariance is the clustered variance of the false NotReady count.
+func (m *Replication) eventsVariance() float64 {
+	n := float64(m.falseEvents)
+	return m.ep.variance(n, m.ep.sizeSq, n, m.falseEvents)
+}
+
+// dispersion warns when the replications' false NotReady counts disagree
+// more than the clustered variance allows: Σ (N_i − r·T_i)² / (V·T_i/T),
+// with r the pooled rate and V the pooled clustered variance of the total,
+// is about χ² with one degree of freedom fewer than replications; above
+// its 99% point the episodes are not what the interval assumes
+// (dependent, or dominated by a rare large one seen in one replication).
+func dispersion(reps []*Replication, m *Replication, nodeDays float64) string {
+	v := m.eventsVariance()
+	if len(reps) < 2 || m.falseEvents == 0 || v == 0 || nodeDays <= 0 {
+		return ""
+	}
+	rate := float64(m.falseEvents) / nodeDays
+	var x2 float64
+	dof := -1
+	for _, r := range reps {
+		if nd := r.nodeDays(); nd > 0 {
+			d := float64(r.falseEvents) - rate*nd
+			x2 += d * d / (v * nd / nodeDays)
+			dof++
+		}
+	}
+	if dof < 1 {
+		return ""
+	}
+	chi := distuv.ChiSquared{K: float64(dof)}
+	if x2 <= chi.Quantile(0.99) {
+		return ""
+	}
+	return fmt.Sprintf("the %d replications disagree more than the interval allows (dispersion χ² %.3g on %d degrees of freedom, p = %.2g): the false NotReady rest on episodes rarer or larger than the runs show; simulate more replications",
+		dof+1, x2, dof, 1-chi.CDF(x2))
 }
 
 func ratio(a, b float64) Num {
@@ -188,7 +239,7 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 		w = append(w, fmt.Sprintf("only %d false NotReady events: the rate's interval is wide; simulate more node-days", m.falseEvents))
 	}
 	if cfg.Simulation.Replications < 2 {
-		w = append(w, "one replication: no between-replication interval, so correlated incidents may be under-represented in the interval")
+		w = append(w, "one replication: the interval counts its episodes, but whether replications agree cannot be checked")
 	}
 	if cfg.Simulation.Duration < 24*3600e9 {
 		w = append(w, fmt.Sprintf("each replication simulates %v, less than a day: probability_per_node_day assumes independent %v windows", cfg.Simulation.Duration, cfg.Simulation.Duration))

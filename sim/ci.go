@@ -6,9 +6,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Confidence intervals for the three kinds of estimate a simulation
-// report needs: event counts (Poisson), proportions (binomial) and means
-// of replications (Student's t).
+// Confidence intervals for the kinds of estimate a simulation report
+// needs: event counts (Poisson, and compound Poisson when events come in
+// clusters), proportions (binomial, with a design effect for clusters)
+// and means of replications (Student's t).
 //
 // All functions take the confidence level conf in (0, 1), e.g. 0.95, and
 // report invalid arguments as NaN bounds rather than panicking, because
@@ -97,4 +98,58 @@ func StudentTCI(m Moments, conf float64) (lo, hi float64) {
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m.N - 1)}.Quantile(1 - (1-conf)/2)
 	half := t * m.StdDev() / math.Sqrt(float64(m.N))
 	return m.Mean - half, m.Mean + half
+}
+
+// CompoundPoissonCI returns a two-sided interval for the mean of a sum of
+// clustered counts, given the observed total sum = Σ s_i and sumSq =
+// Σ s_i² over its clusters (episodes) s_i. A compound Poisson total has
+// variance E[Σ s_i²], so φ = sumSq/sum is its overdispersion and n =
+// sum/φ = sum²/sumSq the effective number of independent events; the
+// interval is the exact Poisson interval of n (with the gamma quantiles
+// for a non-integer n) scaled by φ:
+//
+//	lo = φ·chi2_{alpha/2}(2n)/2,  hi = φ·chi2_{1-alpha/2}(2n+2)/2
+//
+// When every cluster has size 1 it is PoissonCI(sum); when all have the
+// same size s it is s times PoissonCI of the number of clusters, exact
+// for clusters of a fixed size; in between it keeps the exact interval's
+// skew for few clusters and tends to the normal interval for many. sum
+// need not be an integer (pod-seconds). With sum == 0 nothing is known
+// of the clusters, so it returns PoissonCI(0). It returns NaN, NaN for a
+// negative sum or sumSq, sumSq == 0 < sum, or conf outside (0, 1).
+func CompoundPoissonCI(sum, sumSq float64, conf float64) (lo, hi float64) {
+	if sum < 0 || sumSq < 0 || !validConf(conf) || (sum > 0 && sumSq == 0) {
+		return math.NaN(), math.NaN()
+	}
+	if sum == 0 {
+		return PoissonCI(0, conf)
+	}
+	phi := sumSq / sum
+	n := sum / phi
+	alpha := 1 - conf
+	lo = phi * distuv.ChiSquared{K: 2 * n}.Quantile(alpha/2) / 2
+	hi = phi * distuv.ChiSquared{K: 2*n + 2}.Quantile(1-alpha/2) / 2
+	return lo, hi
+}
+
+// WilsonDesignCI is WilsonCI for successes out of n trials that come in
+// clusters, with design effect deff ≥ 1 (the variance over the binomial
+// one): the Wilson interval of the effective sample, successes/deff out
+// of n/deff (Kish). deff == 1 gives WilsonCI. It returns NaN, NaN where
+// WilsonCI would, or for deff < 1.
+func WilsonDesignCI(successes, n int64, deff, conf float64) (lo, hi float64) {
+	if n < 0 || successes < 0 || successes > n || !validConf(conf) || !(deff >= 1) {
+		return math.NaN(), math.NaN()
+	}
+	if n == 0 {
+		return 0, 1
+	}
+	zz := z(conf)
+	nf := float64(n) / deff
+	p := float64(successes) / float64(n)
+	z2n := zz * zz / nf
+	den := 1 + z2n
+	centre := (p + z2n/2) / den
+	half := zz * math.Sqrt(p*(1-p)/nf+z2n/(4*nf)) / den
+	return max(centre-half, 0), min(centre+half, 1)
 }

@@ -101,11 +101,28 @@ func falseSentence(p *model.Point) string {
 	if f.RatePerNodeDay.Defined() && f.RatePerNodeDay > 0 && f.PerClusterDay.Defined() {
 		nodes = fmt.Sprintf(" across %.0f nodes", float64(f.PerClusterDay/f.RatePerNodeDay))
 	}
+	nodes += bursts(f)
 	perDay := float64(f.PerClusterDay)
 	if perDay >= 1 {
 		return fmt.Sprintf("about %s false NotReady a day%s", Sig(perDay, 2), nodes)
 	}
 	return fmt.Sprintf("about 1 false NotReady every %s%s", Seconds(86400/perDay), nodes)
+}
+
+// fewBursts is how few episodes make a crude figure rest on its bursts:
+// below it the interval's variance comes from a handful of sizes.
+const fewBursts = 10
+
+// bursts says when a crude count came in a few bursts of many nodes:
+// ", but from 2 bursts of about 120 nodes".
+func bursts(f *model.FalseNotReady) string {
+	if f.Estimator.Method == model.MethodRare || f.Episodes == 0 || f.Episodes >= fewBursts || f.Events < 2*f.Episodes {
+		return ""
+	}
+	if f.Episodes == 1 {
+		return fmt.Sprintf(", but from 1 burst of %d nodes", f.Events)
+	}
+	return fmt.Sprintf(", but from %d bursts of about %s nodes (the largest %d)", f.Episodes, Sig(float64(f.Events)/float64(f.Episodes), 2), f.LargestEpisode)
 }
 
 func detectionSentence(d *model.Detection, failures string) string {

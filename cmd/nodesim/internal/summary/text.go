@@ -65,11 +65,12 @@ func pointRows(p *model.Point) [][3]string {
 		{"false NotReady per node-day", num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95)},
 		{"  estimated by", EstimatorLine(&f.Estimator), ""},
 		{eventsLabel(f), fmt.Sprint(f.Events), ""},
+		{"  episodes, largest", fmt.Sprintf("%d, %d", f.Episodes, f.LargestEpisode), ""},
 		{"  per cluster-day", num(f.PerClusterDay), ""},
 		{"  P(a node-day has one)", num(f.ProbabilityPerNodeDay), interval(f.ProbabilityPerNodeDayCI95)},
 		{"  P(per heartbeat)", num(f.ProbabilityPerHeartbeat), ""},
 		{"  duration mean, p99", secs(f.MeanDurationS) + ", " + secs(f.P99DurationS), ""},
-		{"endpoint loss, pod-s per node-day", num(p.EndpointLoss.SecondsPerNodeDay), ""},
+		{"endpoint loss, pod-s per node-day", num(p.EndpointLoss.SecondsPerNodeDay), boundedInterval(p.EndpointLoss.SecondsPerNodeDayCI95)},
 		{"false evictions per node-day", num(p.FalseEvictions.RatePerNodeDay), interval(p.FalseEvictions.RatePerNodeDayCI95)},
 		{"mass NotReady: max fraction, episodes", num(m.MaxFraction) + ", " + fmt.Sprint(m.Episodes), ""},
 		{"  time in partial, full disruption", num(m.PartialDisruptionTimeFraction) + ", " + num(m.FullDisruptionTimeFraction), ""},
@@ -80,6 +81,14 @@ func pointRows(p *model.Point) [][3]string {
 		{"node-days simulated", Sig(p.NodeDays, 4), ""},
 		{"incidents after warmup", IncidentCountsLine(p.IncidentCounts), ""},
 	}
+}
+
+// boundedInterval is interval, or nothing when the top is unknown.
+func boundedInterval(iv model.Interval) string {
+	if !iv.Hi.Defined() {
+		return ""
+	}
+	return interval(iv)
 }
 
 func eventsLabel(f *model.FalseNotReady) string {
