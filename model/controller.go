@@ -68,6 +68,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	c := &r.ctl
 	n.status.observe(&r.sp, &r.env, n, s) // nodes come from the informer snapshot at pass start
 	if t < c.leaseGate {
+		r.leaveOut(n)
 		return t // short-circuited: this node is not processed in this pass
 	}
 	if n.unknown && n.status.seenReady > n.unknownWrite {
@@ -111,6 +112,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		if c.rules.LeaseCircuitBreaker && c.lease {
 			var skip bool
 			if t, skip = r.liveLeaseCheck(n, t); skip {
+				r.leaveOut(n)
 				return t
 			}
 		}
@@ -194,6 +196,7 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 			if r.env.trace != nil {
 				r.env.trace.unknownFailed(n)
 			}
+			r.leaveOut(n)
 			// "Failed while getting a Node to retry updating node health",
 			// or the poll is over: "Skipping - no pods will be evicted".
 			// Either way it is retried at the next pass.

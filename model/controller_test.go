@@ -234,6 +234,42 @@ func TestOverlappingFailoversElectOneLeader(t *testing.T) {
 	assert.Equal(t, []sim.Time{sec(5), sec(10), sec(15), sec(20), sec(25), sec(60), sec(65), sec(70), sec(75)}, passes)
 }
 
+// A node whose health update failed adds no condition to its zone in that
+// pass (monitorNodeHealth returns before zoneToNodeConditions): 3 of 4
+// nodes Unknown make a partial disruption, but with one of them left out
+// only 2 of 3 count, and "more than 2" does not hold; a zone with every
+// node left out keeps its state.
+func TestNodesLeftOutOfTheirZoneState(t *testing.T) {
+	t.Parallel()
+	c := exactConfig(t, "v1.33", 4)
+	r := newRun(c, 0)
+	for i := range r.nodes {
+		n := &r.nodes[i]
+		n.status.seenHB = 1
+		if i < 3 {
+			n.unknown = true
+			r.setUnknown(n, true, sec(10))
+		} else {
+			r.countNotReady(n)
+		}
+	}
+	r.handleDisruption(sec(10))
+	assert.Equal(t, statePartial, r.ctl.zones[0].state)
+	r.ctl.zones[0].state = stateNormal
+	r.leaveOut(&r.nodes[0])
+	r.handleDisruption(sec(15))
+	assert.Equal(t, stateNormal, r.ctl.zones[0].state, "2 of 3 counted")
+	r.handleDisruption(sec(20))
+	assert.Equal(t, statePartial, r.ctl.zones[0].state, "left out for one pass only")
+	for i := range r.nodes {
+		r.leaveOut(&r.nodes[i])
+	}
+	r.nodes[0].unknown = false
+	r.setUnknown(&r.nodes[0], false, sec(25))
+	r.handleDisruption(sec(25))
+	assert.Equal(t, statePartial, r.ctl.zones[0].state, "no node counted: the zone keeps its state")
+}
+
 // A new leader has no saved lease either: the lease it sees at its first
 // pass is saved there, and the next pass gives no more credit for it, even
 // when the old leader had already seen that lease (conformance finding 1).

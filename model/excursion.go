@@ -193,6 +193,7 @@ func (x *excursion) copyController(main *run, n *node) {
 	for i := range c.zones {
 		z, mz := &c.zones[i], &mc.zones[i]
 		z.notReady, z.unknown, z.state, z.since, z.bucket, z.unknownPeak = 0, 0, mz.state, mz.since, mz.bucket, false
+		z.leftOut, z.leftOutNotReady = 0, 0
 		z.queue = z.queue[:0]
 	}
 	if n.notReady {

@@ -23,6 +23,9 @@ type zone struct {
 	queue                   []int32  // nodes waiting for the NoExecute taint, FIFO
 	bucket                  tokenBucket
 	unknownPeak             bool // at least 10% Unknown now: an episode is running
+	// Left out of this pass's zone state, and of those not ready: a node
+	// whose health update failed adds no condition to zoneToNodeConditions.
+	leftOut, leftOutNotReady int
 }
 
 // tokenBucket is flowcontrol.NewTokenBucketRateLimiter(qps, burst=1).
@@ -98,7 +101,12 @@ func (r *run) handleDisruption(t sim.Time) {
 	next := make([]zoneState, len(c.zones)) // NB: few zones; not per node
 	for i := range c.zones {
 		z := &c.zones[i]
-		next[i] = computeZoneState(z.notReady, z.size, c.cfg.UnhealthyZoneThreshold)
+		if counted := z.size - z.leftOut; counted > 0 {
+			next[i] = computeZoneState(z.notReady-z.leftOutNotReady, counted, c.cfg.UnhealthyZoneThreshold)
+		} else {
+			next[i] = z.state // no condition from this zone: it keeps its state
+		}
+		z.leftOut, z.leftOutNotReady = 0, 0
 		if next[i] != stateFull {
 			allFull = false
 		}
@@ -143,6 +151,18 @@ func (r *run) handleDisruption(t sim.Time) {
 		}
 	}
 	r.armTainter(t)
+}
+
+// leaveOut leaves n out of its zone's state in this pass: its health
+// update failed, and monitorNodeHealth returns before it appends the
+// node's condition (pkg/controller/nodelifecycle, "Skipping - no pods
+// will be evicted").
+func (r *run) leaveOut(n *node) {
+	z := &r.ctl.zones[n.zone]
+	z.leftOut++
+	if n.notReady {
+		z.leftOutNotReady++
+	}
 }
 
 func (r *run) setZoneState(z *zone, s zoneState, t sim.Time) {
