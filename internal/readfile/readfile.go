@@ -43,6 +43,39 @@ func Regular(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// Limited reads the file at path, whatever its kind (a pipe from a shell's
+// process substitution included), at most limit bytes, and reports
+// whether it held more. Open errors name no path: callers add it.
+func Limited(path string, limit int64) (data []byte, more bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, unwrap(err)
+	}
+	defer f.Close()
+	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(data)) > limit {
+		return nil, true, nil
+	}
+	return data, false, nil
+}
+
+// Error is bad input in a file, at a line where known.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
 func checkRegular(fi os.FileInfo, err error) error {
 	if err != nil {
 		return unwrap(err)

@@ -29,3 +29,21 @@ func TestRegular(t *testing.T) {
 		t.Errorf("over the limit: %v", err)
 	}
 }
+
+func TestLimited(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small")
+	if err := os.WriteFile(small, []byte("12345"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, more, err := Limited(small, 5); err != nil || more || string(b) != "12345" {
+		t.Errorf("Limited(small, 5) = %q, %v, %v", b, more, err)
+	}
+	if b, more, err := Limited(small, 4); err != nil || !more || b != nil {
+		t.Errorf("Limited(small, 4) = %q, %v, %v; want more", b, more, err)
+	}
+	if _, _, err := Limited(filepath.Join(dir, "missing"), 5); err == nil || err.Error() != "no such file or directory" {
+		t.Errorf("missing file: %v, want the bare cause (callers name the file)", err)
+	}
+}

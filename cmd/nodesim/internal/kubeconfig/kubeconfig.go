@@ -12,12 +12,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/readfile"
 	yamlv3 "go.yaml.in/yaml/v3"
 )
 
@@ -25,18 +24,7 @@ import (
 const MaxBytes = 4 << 20
 
 // Error is bad input, at a file and line where known.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return e.File + ": " + e.Msg
-}
+type Error = readfile.Error
 
 // Found is everything read from the files.
 type Found struct {
@@ -73,20 +61,11 @@ func Read(paths []string) (*Found, error) {
 }
 
 func readFile(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
+	data, more, err := readfile.Limited(path, MaxBytes)
+	switch {
+	case err != nil:
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", err)}
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxBytes+1))
-	if err != nil {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", err)}
-	}
-	if len(data) > MaxBytes {
+	case more:
 		return nil, &Error{File: path, Msg: fmt.Sprintf("larger than %d MiB: not a configuration file", MaxBytes>>20)}
 	}
 	return data, nil

@@ -12,12 +12,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"sort"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/readfile"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -29,18 +28,7 @@ var MaxBytes int64 = 512 << 20
 
 // Error is bad input: a file that cannot be read or parsed, with the line
 // where the parser stopped.
-type Error struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return e.File + ": " + e.Msg
-}
+type Error = readfile.Error
 
 // Histogram is a classic histogram: finite upper bounds in seconds with
 // cumulative counts, and the +Inf bucket's count.
@@ -66,20 +54,11 @@ type File struct {
 
 // ReadFile reads and parses a scrape.
 func ReadFile(path string) (*File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
+	data, more, err := readfile.Limited(path, MaxBytes)
+	switch {
+	case err != nil:
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read metrics: %v", err)}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
-	if err != nil {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read metrics: %v", err)}
-	}
-	if int64(len(data)) > MaxBytes {
+	case more:
 		return nil, &Error{File: path, Msg: fmt.Sprintf("larger than %d MiB: save only the series you need, e.g. grep -E '^(# (HELP|TYPE) )?apiserver_request_duration_seconds'", MaxBytes>>20)}
 	}
 	return Parse(path, data)
