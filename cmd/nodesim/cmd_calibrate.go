@@ -93,13 +93,9 @@ func runCalibrate(stdout, stderr io.Writer, base string, paths, oldPaths []strin
 	if olds != nil && len(olds) != len(news) {
 		return badInputf("--window-from: %s for %s; give one per file, in the same order", plural(len(olds), "old scrape"), plural(len(news), "metrics file"))
 	}
-	text, err := scenarios.Open(base)
+	text, sc, err := openBase(base)
 	if err != nil {
-		return badInput(err)
-	}
-	sc, err := text.Load(nil)
-	if err != nil {
-		return badInput(err)
+		return err
 	}
 	from := strings.Join(paths, ", ")
 	if olds != nil {

@@ -58,13 +58,9 @@ func runImport(stdout, stderr io.Writer, base string, paths []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	text, err := scenarios.Open(base)
+	text, sc, err := openBase(base)
 	if err != nil {
-		return badInput(err)
-	}
-	sc, err := text.Load(nil)
-	if err != nil {
-		return badInput(err)
+		return err
 	}
 	im := &importer{sc: sc, profile: sc.Profile, warnings: found.Warnings}
 	im.pickProfile(found.Images)
