@@ -202,13 +202,19 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 	assert.Equal(t, 0.1, r.ctl.zones[1].bucket.qps, "full zone gets the normal rate back")
 }
 
+// failoverRun is one v1.33 node, its loops stopped, with a leader
+// failover of 20s that tests start by hand (incidentStart(0, t)).
+func failoverRun(t *testing.T) (*run, *node) {
+	c := exactConfig(t, "v1.33", 1)
+	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
+	return manual(t, c)
+}
+
 // A new leader has no nodeHealthData: probes restart at its first pass,
 // so a silent node is detected a whole grace period after the failover.
 func TestLeaderFailoverResetsProbes(t *testing.T) {
 	t.Parallel()
-	c := exactConfig(t, "v1.33", 1)
-	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
-	r, n := manual(t, c)
+	r, n := failoverRun(t)
 	tr := record(r)
 	n.status.seenHB = 1
 	r.eng.Run(sec(30)) // probe = 5 (first pass); would go Unknown at 60
@@ -221,9 +227,7 @@ func TestLeaderFailoverResetsProbes(t *testing.T) {
 // chain of passes (two would double every pass and its writes).
 func TestOverlappingFailoversElectOneLeader(t *testing.T) {
 	t.Parallel()
-	c := exactConfig(t, "v1.33", 1)
-	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
-	r, _ := manual(t, c)
+	r, _ := failoverRun(t)
 	var passes []sim.Time
 	r.beforeNode = func(_ *node, s, _ sim.Time, _ int) { passes = append(passes, s) }
 	r.eng.Run(sec(29))
@@ -275,9 +279,7 @@ func TestNodesLeftOutOfTheirZoneState(t *testing.T) {
 // when the old leader had already seen that lease (conformance finding 1).
 func TestNewLeaderSavesTheLeaseItSees(t *testing.T) {
 	t.Parallel()
-	c := exactConfig(t, "v1.33", 1)
-	c.APIServer.Incidents = []Incident{{Every: Const(1000 * time.Hour), Lasts: Const(20 * time.Second), Effect: LeaderFailover}}
-	r, n := manual(t, c)
+	r, n := failoverRun(t)
 	tr := record(r)
 	n.status.seenHB = 1
 	deliverLease(n, sec(3), sec(3)) // seen by the old leader at 5, never renewed again
