@@ -102,12 +102,11 @@ type traceRec struct {
 	t    sim.Time
 	kind traceKind
 	n    int32
-	a, b int64 // node: hb, commit; lease: renew, commit; unknown: -, done; unknown-cancelled: get, done
-	c    int64 // unknown-cancelled: retry
-	hb   int64 // unknown-cancelled: the GET's PATCH: hb, commit (c2), set
-	c2   int64
-	set  bool  // node: sets Ready=True over Unknown
-	late int64 // a delivery recorded later than its time (see deliveredAt); -1: not late
+	a, b int64 // node, unknown-cancelled (the GET's PATCH): hb, commit; lease: renew, commit; unknown: -, done
+	// unknown-cancelled: when the write and the GET returned, and the retry
+	done, get, retry int64
+	set              bool  // node: sets Ready=True over Unknown
+	late             int64 // a delivery recorded later than its time (see deliveredAt); -1: not late
 }
 
 // tracer writes the trace of one run. Records wait in a buffer of about
@@ -191,12 +190,13 @@ func (t *tracer) unknownFailed(n *node) {
 
 // unknownCancelled records that n's Ready=Unknown write at its instant in
 // the current pass failed (it returned at done), and that the GET the
-// controller retried with (returned at get) carried a fresh heartbeat, the
-// pending PATCH of s: the retry at retry refreshed the probe instead. The
-// PATCH is in the record because its delivery may come many passes later.
+// controller retried with (returned at get) carried a fresh heartbeat, in
+// the PATCH g it returned: the retry at retry refreshed the probe instead.
+// The PATCH is in the record because its delivery may come many passes
+// later.
 func (t *tracer) unknownCancelled(n *node, g getPatch, done, get, retry sim.Time) {
-	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownCancelled, n: n.id, a: int64(get), b: int64(done), c: int64(retry),
-		hb: g.hb, c2: int64(g.commit), set: g.sets, late: -1})
+	t.recs = append(t.recs, traceRec{t: t.at[n.id], kind: trUnknownCancelled, n: n.id, a: g.hb, b: int64(g.commit), set: g.sets,
+		done: int64(done), get: int64(get), retry: int64(retry), late: -1})
 }
 
 // transition records Ready→Unknown (its write returned at done) or a
@@ -255,25 +255,17 @@ func (t *tracer) write(rec traceRec) {
 	}
 	switch rec.kind {
 	case trNode:
-		b = field(b, "hb", rec.a)
-		if rec.set {
-			b = append(b, `,"sets_ready":true`...)
-		}
-		b = field(b, "c", rec.b)
+		b = patchFields(b, &rec)
 	case trLease:
 		b = field(b, "renew", rec.a)
 		b = field(b, "c", rec.b)
 	case trUnknown:
 		b = field(b, "done", rec.b)
 	case trUnknownCancelled:
-		b = field(b, "done", rec.b)
-		b = field(b, "get", rec.a)
-		b = field(b, "retry", rec.c)
-		b = field(b, "hb", rec.hb)
-		if rec.set {
-			b = append(b, `,"sets_ready":true`...)
-		}
-		b = field(b, "c", rec.c2)
+		b = field(b, "done", rec.done)
+		b = field(b, "get", rec.get)
+		b = field(b, "retry", rec.retry)
+		b = patchFields(b, &rec)
 	case trPass:
 		b = field(b, "end", rec.a)
 		b = append(b, `,"at":[`...)
@@ -291,6 +283,15 @@ func (t *tracer) write(rec traceRec) {
 	b = append(b, "}\n"...)
 	t.w.Write(b)
 	t.line = b
+}
+
+// patchFields are a status PATCH's fields: heartbeat, Ready=True, commit.
+func patchFields(b []byte, rec *traceRec) []byte {
+	b = field(b, "hb", rec.a)
+	if rec.set {
+		b = append(b, `,"sets_ready":true`...)
+	}
+	return field(b, "c", rec.b)
 }
 
 func field(b []byte, name string, v int64) []byte {
