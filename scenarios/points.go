@@ -90,10 +90,7 @@ func pointAssigns(src *source, at string, prefix []string, t map[string]any, p *
 		switch {
 		case len(path) == 1 && (k == "name" || k == "description"):
 			// the point's own fields, read by parsePoints
-		case paramIndex[dotted] != nil:
-			if paramIndex[dotted].meta {
-				return src.locateAt(label, label, errors.New("cannot be set by a point"))
-			}
+		case paramIndex[dotted] != nil && !paramIndex[dotted].meta:
 			p.assigns = append(p.assigns, assign{key: dotted, value: t[k], src: src, label: label, at: label})
 		case slices.Contains(tables, dotted) && dotted != "sweep":
 			m, ok := t[k].(map[string]any)
@@ -103,9 +100,11 @@ func pointAssigns(src *source, at string, prefix []string, t map[string]any, p *
 			if err := pointAssigns(src, at, path, m, p); err != nil {
 				return err
 			}
+		case dotted == "sweep":
+			return src.locateAt(label, leafLabel(at, path, t[k]), errors.New("a point cannot sweep: write the grid in [sweep], beside the points (each point runs at every grid point)"))
 		default:
 			e := unknownKey(src, path).(*Error)
-			e.Key, e.Line = at+"."+e.Key, src.line(label)
+			e.Key, e.Line = at+"."+e.Key, src.line(leafLabel(at, path, t[k]))
 			return e
 		}
 	}
@@ -142,4 +141,21 @@ func describeNamed(points []namedPoint) []NamedPoint {
 		out = append(out, np)
 	}
 	return out
+}
+
+// leafLabel is the path of the first key under v (v itself when it is no
+// table), for the line of a table written as dotted keys.
+func leafLabel(at string, path []string, v any) string {
+	for {
+		m, ok := v.(map[string]any)
+		if !ok || len(m) == 0 {
+			return at + "." + tomlPath(path)
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		path, v = append(path, keys[0]), m[keys[0]]
+	}
 }
