@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -138,9 +139,16 @@ func describeNamed(points []namedPoint) []NamedPoint {
 			}
 			np.Settings = append(np.Settings, PointSetting{Key: a.key, Value: render(a.value), Pos: pos})
 		}
+		sort.SliceStable(np.Settings, func(i, j int) bool { return lineOf(np.Settings[i].Pos) < lineOf(np.Settings[j].Pos) })
 		out = append(out, np)
 	}
 	return out
+}
+
+// lineOf is the line of a "file:line" position, 0 when it has none.
+func lineOf(pos string) int {
+	n, _ := strconv.Atoi(pos[strings.LastIndexByte(pos, ':')+1:])
+	return n
 }
 
 // leafLabel is the path of the first key under v (v itself when it is no

@@ -66,10 +66,10 @@ func TestNamedPoints(t *testing.T) {
 	require.Len(t, sc.Named, 2)
 	assert.Equal(t, "kubespray: fast update and fast reaction", sc.Named[0].Description)
 	assert.Equal(t, []PointSetting{
-		{Key: "controller.node-monitor-grace-period", Value: "20s", Pos: sc.Origin + ":10"},
 		{Key: "kubelet.nodeStatusUpdateFrequency", Value: "4s", Pos: sc.Origin + ":9"},
+		{Key: "controller.node-monitor-grace-period", Value: "20s", Pos: sc.Origin + ":10"},
 	}, sc.Named[0].Settings)
-	assert.Equal(t, sc.Origin+":16", sc.Named[1].Settings[0].Pos, "a key in a [sweep.point.controller] sub-table")
+	assert.Equal(t, sc.Origin+":16", sc.Named[1].Settings[1].Pos, "a key in a [sweep.point.controller] sub-table")
 }
 
 // TestNamedPointsWithoutGrid: points alone, no [sweep] table.
