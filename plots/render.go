@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/nodesim/nodesim/model"
 )
@@ -202,16 +203,34 @@ func (a xAxis) apply(ax *plot.Axis) {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return a.pos[order[i]] < a.pos[order[j]] })
+	// Categories with long names (named points) are written slanted
+	// rather than dropped.
+	spacing := 0.07
+	if !a.numeric && crowded(a.values) {
+		ax.Tick.Label.Rotation = math.Pi / 6
+		ax.Tick.Label.XAlign, ax.Tick.Label.YAlign = draw.XRight, draw.YTop
+		spacing = 0
+	}
 	var ticks fixedTicks
 	last := math.Inf(-1)
 	for _, i := range order {
 		t := plot.Tick{Value: a.pos[i]}
-		if n := norm(a.pos[i]); n-last >= 0.07 || math.IsInf(last, -1) {
+		if n := norm(a.pos[i]); n-last >= spacing || math.IsInf(last, -1) {
 			t.Label, last = a.values[i], n
 		}
 		ticks = append(ticks, t)
 	}
 	ax.Tick.Marker = ticks
+}
+
+// crowded reports whether category labels written level would overlap
+// on a chart panel: about 40 characters fit across one.
+func crowded(values []string) bool {
+	longest := 0
+	for _, v := range values {
+		longest = max(longest, len(v))
+	}
+	return longest*len(values) > 40
 }
 
 // seriesOf groups points by the values of every swept key except the
