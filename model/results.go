@@ -19,7 +19,8 @@ type Results struct {
 	Description string        `json:"description,omitempty"`
 	Profile     string        `json:"profile,omitempty"`
 	Command     string        `json:"command,omitempty"`
-	Sweep       []SweepAxis   `json:"sweep,omitempty"`
+	Sweep       []SweepAxis   `json:"sweep,omitempty"` // a "name" axis first when the scenario has named points
+	Named       []NamedPoint  `json:"named_points,omitempty"`
 	Changed     []ParamChange `json:"changed_params,omitempty"`
 	GraceS      float64       `json:"grace_s,omitempty"` // node-monitor-grace-period of the base scenario
 }
@@ -28,6 +29,13 @@ type Results struct {
 type SweepAxis struct {
 	Key    string   `json:"key"`
 	Values []string `json:"values"`
+}
+
+// NamedPoint is one [[sweep.point]] of the scenario: its name (the
+// params.name of its points) and description (for a recipe, its source).
+type NamedPoint struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
 }
 
 // ParamChange is an effective parameter that differs from the profile's default.

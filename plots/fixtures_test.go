@@ -173,3 +173,33 @@ func sparseRun() *model.Results {
 	}
 	return &model.Results{Scenario: "tiny", Seed: 3, Points: []model.Point{p}}
 }
+
+// namedRun is four named points (recipes), one of them below the rare
+// method's rate floor, and a --set key every point shares.
+func namedRun() *model.Results {
+	names := []string{"upstream v1.31", "OpenShift Default", "MediumUpdateAverageReaction", "LowUpdateSlowReaction"}
+	rows := []struct {
+		events           int64
+		lo, hi, p50, p99 float64
+	}{{320, 0.13, 0.19, 38, 45}, {150, 0.062, 0.092, 38, 44}, {32, 0.0135, 0.0186, 118, 127}, {1, 0, 0, 301, 308}}
+	res := &model.Results{
+		NodesimVersion: "0.3.0", Scenario: "recipes", Seed: 1, Profile: "v1.37",
+		Command: "nodesim run recipes --set cluster.nodes=1000 --seed 1",
+		Sweep:   []model.SweepAxis{{Key: "name", Values: names}},
+		Named: []model.NamedPoint{{Name: names[0], Description: "Upstream defaults before v1.32."}, {Name: names[1], Description: "OpenShift worker latency profile Default."},
+			{Name: names[2]}, {Name: names[3]}},
+		Changed: []model.ParamChange{{Key: "cluster.nodes", Value: "1000", Default: "1000", Source: "flag"}},
+	}
+	for i, r := range rows {
+		p := point(map[string]string{"name": names[i], "cluster.nodes": "1000"}, 2000, r.events, r.lo, r.hi, r.p50, r.p99)
+		if i == 1 {
+			p.Params["kubelet.nodeStatusReportFrequency"] = "5m"
+		}
+		if i == 3 {
+			p.FalseNotReady.Estimator.Method, p.FalseNotReady.Estimator.StoppedBy = model.MethodRare, "below-floor"
+			p.FalseNotReady.RatePerNodeDay, p.FalseNotReady.RatePerNodeDayCI95 = n(5.6e-131), iv(0, 1.7e-130)
+		}
+		res.Points = append(res.Points, p)
+	}
+	return res
+}

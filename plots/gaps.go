@@ -79,6 +79,9 @@ func gapsChart(res *model.Results) (painter, string) {
 		header = "sweep points"
 		if len(axes) == 1 {
 			header = axes[0].Key
+			if header == "name" {
+				header = "named point"
+			}
 		}
 		if len(res.Points) > len(idx) {
 			header += fmt.Sprintf(" (%d of %d)", len(idx), len(res.Points))

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +33,7 @@ var fixtures = []struct {
 	{"twokey", twoKeySweep},
 	{"single", singleRun},
 	{"sparse", sparseRun},
+	{"named", namedRun},
 }
 
 // rendered holds each fixture's Render, done once and shared by the tests
@@ -140,6 +142,7 @@ func TestChartsPerFixture(t *testing.T) {
 		"twokey": {[]string{"sweep", "heatmap", "gaps"}, []string{"tradeoff", "timeline", "response"}},
 		"single": {[]string{"gaps", "timeline"}, []string{"sweep", "tradeoff", "heatmap", "response"}},
 		"sparse": {nil, []string{"sweep", "tradeoff", "heatmap", "gaps", "timeline", "response"}},
+		"named":  {[]string{"sweep", "tradeoff", "gaps"}, []string{"heatmap", "timeline", "response"}},
 	}
 	for i, fx := range fixtures {
 		files, skipped, err := render(i)
@@ -300,4 +303,37 @@ func TestResponseChart(t *testing.T) {
 		found = found || s.Chart == "response" && strings.Contains(s.Reason, "rare method")
 	}
 	assert.True(t, found, "skipped with its reason")
+}
+
+// TestNamedPointsLabelled: a named point is labelled by its name, not
+// name=..., the rate axis is not stretched by an estimate below the rate
+// floor, and report.md lists what each point sets beyond the --set flags.
+func TestNamedPointsLabelled(t *testing.T) {
+	t.Parallel()
+	i := slices.IndexFunc(fixtures, func(f struct {
+		name string
+		res  func() *model.Results
+	}) bool {
+		return f.name == "named"
+	})
+	files, _, err := render(i)
+	require.NoError(t, err)
+	var sweep, report string
+	for _, f := range files {
+		switch f.Name {
+		case "sweep.svg":
+			sweep = string(f.Data)
+		case "report.md":
+			report = string(f.Data)
+		}
+	}
+	for _, name := range []string{"upstream v1.31", "MediumUpdateAverageReaction", "named point", "below the rate floor"} {
+		assert.Contains(t, sweep, name)
+	}
+	assert.NotContains(t, sweep, "name=")
+	assert.NotContains(t, sweep, ">1e-", "the floor estimate must not set the axis")
+	res := namedRun()
+	report = string(Report(res, files, nil))
+	assert.Contains(t, report, "## Named points\n\n- **upstream v1.31** — Upstream defaults before v1.32.\n- **OpenShift Default**: `kubelet.nodeStatusReportFrequency` = 5m — OpenShift")
+	assert.Contains(t, report, "At OpenShift Default:")
 }

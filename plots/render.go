@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/nodesim/nodesim/model"
 )
@@ -74,7 +75,8 @@ func Render(res *model.Results) (files []File, skipped []Skip, err error) {
 }
 
 // axesOf returns the swept keys: res.Sweep, or, when absent, the keys of
-// the points' params (sorted) with values in first-appearance order.
+// the points' params (sorted) that differ between points, with values
+// in first-appearance order.
 func axesOf(res *model.Results) []model.SweepAxis {
 	if len(res.Sweep) > 0 {
 		return res.Sweep
@@ -101,7 +103,10 @@ func axesOf(res *model.Results) []model.SweepAxis {
 	}
 	var axes []model.SweepAxis
 	for _, k := range keys {
-		axes = append(axes, model.SweepAxis{Key: k, Values: vals[k]})
+		// A key every point sets alike (--set) is no axis.
+		if len(vals[k]) > 1 || k == "name" {
+			axes = append(axes, model.SweepAxis{Key: k, Values: vals[k]})
+		}
 	}
 	return axes
 }
@@ -171,6 +176,9 @@ func (a xAxis) at(v string) (float64, bool) {
 // sweep values labelled as written (crowded labels are dropped).
 func (a xAxis) apply(ax *plot.Axis) {
 	ax.Label.Text = a.key
+	if a.key == "name" {
+		ax.Label.Text = "named point"
+	}
 	if a.seconds {
 		ax.Label.Text += " (s)"
 	}
@@ -195,16 +203,34 @@ func (a xAxis) apply(ax *plot.Axis) {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return a.pos[order[i]] < a.pos[order[j]] })
+	// Categories with long names (named points) are written slanted
+	// rather than dropped.
+	spacing := 0.07
+	if !a.numeric && crowded(a.values) {
+		ax.Tick.Label.Rotation = math.Pi / 6
+		ax.Tick.Label.XAlign, ax.Tick.Label.YAlign = draw.XRight, draw.YTop
+		spacing = 0
+	}
 	var ticks fixedTicks
 	last := math.Inf(-1)
 	for _, i := range order {
 		t := plot.Tick{Value: a.pos[i]}
-		if n := norm(a.pos[i]); n-last >= 0.07 || math.IsInf(last, -1) {
+		if n := norm(a.pos[i]); n-last >= spacing || math.IsInf(last, -1) {
 			t.Label, last = a.values[i], n
 		}
 		ticks = append(ticks, t)
 	}
 	ax.Tick.Marker = ticks
+}
+
+// crowded reports whether category labels written level would overlap
+// on a chart panel: about 40 characters fit across one.
+func crowded(values []string) bool {
+	longest := 0
+	for _, v := range values {
+		longest = max(longest, len(v))
+	}
+	return longest*len(values) > 40
 }
 
 // seriesOf groups points by the values of every swept key except the
@@ -220,7 +246,7 @@ func seriesOf(res *model.Results, axes []model.SweepAxis) []pointSeries {
 	for _, p := range res.Points {
 		var parts []string
 		for _, ax := range axes[1:] {
-			parts = append(parts, ax.Key+"="+p.Params[ax.Key])
+			parts = append(parts, keyValue(ax.Key, p.Params[ax.Key]))
 		}
 		label := strings.Join(parts, ", ")
 		i, ok := idx[label]
@@ -239,10 +265,18 @@ func paramLabel(p model.Point, axes []model.SweepAxis) string {
 	var parts []string
 	for _, ax := range axes {
 		if v, ok := p.Params[ax.Key]; ok {
-			parts = append(parts, ax.Key+"="+v)
+			parts = append(parts, keyValue(ax.Key, v))
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// keyValue labels one parameter, "k=v"; a named point is its name.
+func keyValue(k, v string) string {
+	if k == "name" {
+		return v
+	}
+	return k + "=" + v
 }
 
 // def reports whether n is a finite number.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/nodesim/nodesim/model"
@@ -47,6 +48,7 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	}
 	b.WriteString("\n")
 
+	namedPoints(&b, res)
 	b.WriteString("## Changed parameters\n\n")
 	if len(res.Changed) == 0 {
 		b.WriteString("None: every parameter is the profile's default.\n\n")
@@ -233,4 +235,65 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 		fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
 	}
 	b.WriteString("\n")
+}
+
+// namedPoints lists the scenario's named points: what each sets over the
+// changed parameters and its description (a recipe's source).
+func namedPoints(b *bytes.Buffer, res *model.Results) {
+	if len(res.Named) == 0 {
+		return
+	}
+	b.WriteString("## Named points\n\n")
+	for _, np := range res.Named {
+		var set []string
+		for _, p := range res.Points {
+			if p.Params["name"] != np.Name {
+				continue
+			}
+			for _, k := range sortedKeys(p.Params) {
+				if k != "name" && !swept(res, k) && !flagSet(res, k, p.Params[k]) {
+					set = append(set, "`"+k+"` = "+p.Params[k])
+				}
+			}
+			break
+		}
+		fmt.Fprintf(b, "- **%s**", np.Name)
+		if len(set) > 0 {
+			fmt.Fprintf(b, ": %s", strings.Join(set, ", "))
+		}
+		if np.Description != "" {
+			fmt.Fprintf(b, " — %s", np.Description)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+// flagSet reports whether --set gave key this value for every point.
+func flagSet(res *model.Results, key, value string) bool {
+	for _, c := range res.Changed {
+		if c.Key == key && c.Source == "flag" && c.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+// swept reports whether key is one of the grid's axes.
+func swept(res *model.Results, key string) bool {
+	for _, ax := range res.Sweep {
+		if ax.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -54,20 +54,25 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 	anyRate, anyBound, anyDet := false, false, false
 
 	var bars [][]bar
-	var bounds []plotter.XYs
+	var bounds, floors []plotter.XYs
+	joined := xa.key != "name" // named points are categories, not a curve
 	if len(series) > 1 && len(axes) == 2 {
 		rate.Legend.Add(axes[1].Key + ":")
 	}
 	for si, s := range series {
 		c := seriesColor(si)
 		pts := sortedByX(s.pts, xa)
-		var meas, bnd, p50, p99 plotter.XYs
+		var meas, bnd, flr, p50, p99 plotter.XYs
 		var bs []bar
 		for _, p := range pts {
 			x, _ := xa.at(p.Params[xa.key])
 			f := p.FalseNotReady
 			hi := float64(f.RatePerNodeDayCI95.Hi)
 			switch {
+			case f.Estimator.StoppedBy == "below-floor":
+				// Too rare to matter (under simulation.rate-floor): an
+				// estimate at 1e-130 would stretch the axis over 100 decades.
+				flr = append(flr, plotter.XY{X: x})
 			case f.Bounded() && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
 				bnd = append(bnd, plotter.XY{X: x, Y: lg(hi)})
 				yhi, ylo = math.Max(yhi, hi), math.Min(ylo, hi/3)
@@ -104,7 +109,9 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 		}
 		if len(meas) > 0 {
 			anyRate = true
-			rate.Add(line(meas, c, 1.5))
+			if joined {
+				rate.Add(line(meas, c, 1.5))
+			}
 			sc := scatter(meas, c, draw.CircleGlyph{}, 3.5)
 			rate.Add(sc)
 			rate.Legend.Add(label, sc)
@@ -113,15 +120,23 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 		}
 		bars = append(bars, bs)
 		bounds = append(bounds, bnd)
+		floors = append(floors, flr)
 		anyBound = anyBound || len(bnd) > 0
 		if len(p50)+len(p99) > 0 {
 			anyDet = true
-			det.Add(line(p99, c, 1.8), scatter(p99, c, draw.CircleGlyph{}, 3))
-			det.Add(line(p50, c, 1.5, 5, 3), scatter(p50, c, draw.BoxGlyph{}, 2.6))
+			if joined {
+				det.Add(line(p99, c, 1.8), scatter(p99, c, draw.CircleGlyph{}, 3))
+				det.Add(line(p50, c, 1.5, 5, 3), scatter(p50, c, draw.BoxGlyph{}, 2.6))
+			} else {
+				det.Add(scatter(p99, c, draw.CircleGlyph{}, 3), scatter(p50, c, draw.BoxGlyph{}, 2.6))
+			}
 		}
 	}
 	if !anyRate && !anyBound {
 		return nil, nil, "no point has a defined false NotReady rate or upper bound"
+	}
+	if !joined {
+		yhi *= 10 // headroom: the legend sits over the top decade
 	}
 	setLog(&rate.Y, ylo, yhi)
 	for si, bs := range bars {
@@ -137,6 +152,19 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 	}
 	if anyBound {
 		rate.Legend.Add("upper bound (0 events)", scatter(nil, gray, arrowGlyph{}, 4.5))
+	}
+	anyFloor := false
+	for si, flr := range floors {
+		for i := range flr {
+			flr[i].Y = rate.Y.Min
+		}
+		if len(flr) > 0 {
+			anyFloor = true
+			rate.Add(scatter(flr, seriesColor(si), draw.CrossGlyph{}, 4))
+		}
+	}
+	if anyFloor {
+		rate.Legend.Add("below the rate floor (too rare to matter)", scatter(nil, gray, draw.CrossGlyph{}, 4))
 	}
 	if !anyDet {
 		return rate, nil, ""

@@ -31,8 +31,8 @@ func tradeoffChart(res *model.Results) (painter, string) {
 		"false NotReady per node-day (log scale)", "detection latency p99 (s)")
 	c := seriesColor(0)
 
-	var path, meas, bnd plotter.XYs
-	var names []string
+	var path, meas, bnd, floor plotter.XYs
+	var names, floorNames []string
 	type span struct{ lo, hi, y float64 }
 	var bars []span
 	xlo, xhi, yhi := math.Inf(1), math.Inf(-1), 0.0
@@ -45,6 +45,12 @@ func tradeoffChart(res *model.Results) (painter, string) {
 		hi := float64(f.RatePerNodeDayCI95.Hi)
 		var x float64
 		switch {
+		case f.Estimator.StoppedBy == "below-floor":
+			// too rare to matter: placed at the left edge once the axis is set
+			floor = append(floor, plotter.XY{Y: y})
+			floorNames = append(floorNames, pt.Params[xa.key])
+			yhi = math.Max(yhi, y)
+			continue
 		case f.Bounded() && def(f.RatePerNodeDayCI95.Hi) && hi > 0:
 			x = hi
 			bnd = append(bnd, plotter.XY{X: lg(x), Y: y})
@@ -76,10 +82,15 @@ func tradeoffChart(res *model.Results) (painter, string) {
 	}
 	setLog(&p.X, xlo, xhi)
 	p.Y.Min, p.Y.Max = 0, yhi*1.15+1
+	if xa.key == "name" {
+		p.Y.Max = yhi*1.35 + 1 // named points spread over the whole plot: the legend needs its own room
+	}
 	for _, b := range bars {
 		p.Add(xBar(math.Max(lg(b.lo), p.X.Min), lg(b.hi), b.y, c))
 	}
-	p.Add(line(path, withAlpha(c, 0.6), 1.2, 4, 3))
+	if xa.key != "name" { // named points are categories, not a frontier
+		p.Add(line(path, withAlpha(c, 0.6), 1.2, 4, 3))
+	}
 	if len(meas) > 0 {
 		sc := scatter(meas, c, draw.CircleGlyph{}, 4)
 		p.Add(sc)
@@ -89,6 +100,15 @@ func tradeoffChart(res *model.Results) (painter, string) {
 		sc := scatter(bnd, c, arrowGlyph{left: true}, 5)
 		p.Add(sc)
 		p.Legend.Add("upper bound (0 events)", sc)
+	}
+	if len(floor) > 0 {
+		for i := range floor {
+			floor[i].X = p.X.Min
+		}
+		sc := scatter(floor, c, draw.CrossGlyph{}, 4)
+		p.Add(sc)
+		p.Legend.Add("below the rate floor (too rare to matter)", sc)
+		path, names = append(path, floor...), append(names, floorNames...)
 	}
 	p.Add(pointLabels{xys: path, names: names})
 	p.Legend.Left = false
@@ -116,19 +136,38 @@ type pointLabels struct {
 	names []string
 }
 
-// Plot implements plot.Plotter.
+// Plot implements plot.Plotter. A label goes above and right of its
+// point, or, where that would overlap a label already written, in the
+// first free corner of below-right, above-left, below-left.
 func (l pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	sty := noteStyle(color.Black)
 	sty.Font = fontAt(legendSize)
-	sty.YAlign = draw.YBottom
+	var placed []vg.Rectangle
 	for i, xy := range l.xys {
-		pt := vg.Point{X: trX(xy.X) + 5, Y: trY(xy.Y) + 4}
-		sty.XAlign = draw.XLeft
-		if pt.X+sty.Width(l.names[i]) > c.Max.X {
-			sty.XAlign = draw.XRight
-			pt.X -= 10
+		x, y := trX(xy.X), trY(xy.Y)
+		w, h := sty.Width(l.names[i]), sty.Height(l.names[i])
+		var box vg.Rectangle
+		for k, corner := range [][2]vg.Length{{5, 4}, {5, -4 - h}, {-5 - w, 4}, {-5 - w, -4 - h}} {
+			box = vg.Rectangle{Min: vg.Point{X: x + corner[0], Y: y + corner[1]}, Max: vg.Point{X: x + corner[0] + w, Y: y + corner[1] + h}}
+			if box.Max.X > c.Max.X && corner[0] > 0 {
+				continue // off the right edge: try the left
+			}
+			if !overlapsAny(box, placed) || k == 3 {
+				break
+			}
 		}
-		c.FillText(sty, pt, l.names[i])
+		placed = append(placed, box)
+		sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
+		c.FillText(sty, box.Min, l.names[i])
 	}
+}
+
+func overlapsAny(r vg.Rectangle, others []vg.Rectangle) bool {
+	for _, o := range others {
+		if r.Min.X < o.Max.X && o.Min.X < r.Max.X && r.Min.Y < o.Max.Y && o.Min.Y < r.Max.Y {
+			return true
+		}
+	}
+	return false
 }

@@ -72,7 +72,7 @@ type axis struct {
 // parseFile decodes src strictly: every key must be a known table, a
 // known parameter, or inside a parameter's value (a distribution's
 // fields, an incident's fields), checked by the parameter itself.
-func parseFile(src *source) ([]assign, []axis, error) {
+func parseFile(src *source) ([]assign, []axis, []namedPoint, error) {
 	var tree map[string]any
 	md, err := toml.Decode(src.text, &tree)
 	if err != nil {
@@ -87,39 +87,48 @@ func parseFile(src *source) ([]assign, []axis, error) {
 			if looksLikeYAML(src.text) {
 				msg += " (this looks like YAML: to read a KubeletConfiguration or a static pod manifest, nodesim import " + src.label + ")"
 			}
-			return nil, nil, &Error{File: src.label, Line: line, Msg: msg}
+			return nil, nil, nil, &Error{File: src.label, Line: line, Msg: msg}
 		}
-		return nil, nil, &Error{File: src.label, Msg: err.Error()}
+		return nil, nil, nil, &Error{File: src.label, Msg: err.Error()}
 	}
 	// NB: decoding into a map marks every key decoded, so Undecoded() is
 	// always empty here; walking Keys() against the parameter table is the
 	// strict check, and keeps file order for deterministic errors.
 	keys := md.Keys()
 	if len(keys) == 0 {
-		return nil, nil, &Error{File: src.label, Msg: "no settings: the file is empty (`nodesim run` with no file runs the defaults)"}
+		return nil, nil, nil, &Error{File: src.label, Msg: "no settings: the file is empty (`nodesim run` with no file runs the defaults)"}
 	}
 	var assigns []assign
 	var axes []axis
+	var points []namedPoint
 	seen := map[string]bool{}
 	for _, k := range keys {
 		p := []string(k)
 		dotted := strings.Join(p, ".")
 		switch {
+		case len(p) >= 2 && p[0] == "sweep" && p[1] == "point":
+			// [[sweep.point]] tables: read whole the first time, once for
+			// every element and the keys inside them
+			if points == nil {
+				if points, err = parsePoints(src, lookup(tree, p[:2])); err != nil {
+					return nil, nil, nil, err
+				}
+			}
 		case p[0] == "sweep" && len(p) > 1:
 			key, ok, err := sweepKey(src, p)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			if !ok {
 				continue // a table of swept keys, or inside a swept value
 			}
 			at := tomlPath(p)
 			if slices.ContainsFunc(axes, func(ax axis) bool { return ax.key == key }) {
-				return nil, nil, src.locateAt(fmt.Sprintf("sweep.%q", key), at, errors.New("swept twice"))
+				return nil, nil, nil, src.locateAt(fmt.Sprintf("sweep.%q", key), at, errors.New("swept twice"))
 			}
 			ax, err := parseAxis(src, key, at, lookup(tree, p))
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			axes = append(axes, ax)
 		case underParam(p):
@@ -131,13 +140,13 @@ func parseFile(src *source) ([]assign, []axis, error) {
 			}
 		case slices.Contains(tables, dotted):
 			if _, ok := lookup(tree, p).(map[string]any); !ok {
-				return nil, nil, src.locate(dotted, fmt.Errorf("expected a table, got %s", describe(lookup(tree, p))))
+				return nil, nil, nil, src.locate(dotted, fmt.Errorf("expected a table, got %s", describe(lookup(tree, p))))
 			}
 		default:
-			return nil, nil, unknownKey(src, p)
+			return nil, nil, nil, unknownKey(src, p)
 		}
 	}
-	return assigns, axes, nil
+	return assigns, axes, points, nil
 }
 
 // sweepKey maps a key under [sweep] to the key it sweeps. TOML reads

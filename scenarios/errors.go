@@ -145,7 +145,7 @@ func findLine(text, key string) int {
 		if strings.HasPrefix(line, "[") {
 			header = strings.Trim(line, "[] \t")
 			seen[header]++
-			if header == strings.Join(path, ".") && atTable == 0 {
+			if header == strings.Join(path, ".") && atTable == 0 && (nth[header] == 0 || seen[header] == nth[header]) {
 				atTable = i + 1
 			}
 			continue

@@ -36,6 +36,8 @@ func FuzzLoad(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Add("[sweep]\ncontroller.workers = [1, 8]\n[sweep.kubelet]\nnodeLeaseDurationSeconds = [20, 40]\n")
+	f.Add("[sweep]\ncontroller.workers = [1, 8]\n[[sweep.point]]\nname = \"a\"\nkubelet.nodeStatusUpdateFrequency = \"4s\"\n[[sweep.point]]\nname = \"b\"\nprofile = \"v1.31\"\n[sweep.point.controller]\nnode-monitor-grace-period = \"2m\"\n")
+	f.Add("[[sweep.point]]\nname = \"x\"\napiserver.write-latency = { dist = \"exponential\", mean = \"2ms\" }\n[[sweep.point.apiserver.incident]]\nevery = \"1d\"\nlasts = \"2s\"\neffect = \"unavailable\"\n")
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, text string) {
 		path := filepath.Join(dir, "fuzz.toml")

@@ -69,6 +69,8 @@ func TestErrorLines(t *testing.T) {
 		"unknown-key.toml": 3, "unknown-table.toml": 2, "p99-below-median.toml": 3,
 		"unknown-effect.toml": 5, "incident-unknown-field.toml": 6, "sweep-bad-value.toml": 3,
 		"zones-above-nodes.toml": 4, "malformed.toml": 2, "weight-zero.toml": 3,
+		"point-unknown-key.toml": 6, "point-missing-name.toml": 5, "point-duplicate-name.toml": 6, "point-also-swept.toml": 7,
+		"point-bad-value.toml": 7, "point-subtable-unknown.toml": 5,
 	} {
 		_, err := Load(filepath.Join("testdata/bad", file), nil)
 		var se *Error

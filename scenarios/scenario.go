@@ -32,9 +32,10 @@ type Scenario struct {
 	Origin      string // "built-in" or the file path as given
 	Profile     string // of the base configuration
 	Base        *model.Config
-	Axes        []Axis
-	Points      []Point   // one per sweep point; one point when not sweeping
-	Settings    []Setting // every key of the base configuration, in Keys() order
+	Axes        []Axis       // the named points' names first (key "name"), then the grid
+	Named       []NamedPoint // the [[sweep.point]] tables, in file order
+	Points      []Point      // one per sweep point; one point when not sweeping
+	Settings    []Setting    // every key of the base configuration, in Keys() order
 
 	// Warnings are settings that are legal but almost certainly a mistake
 	// (model.Config.Warnings), positioned like errors; check and run print
@@ -49,10 +50,13 @@ type Axis struct {
 	Source string   `json:"source"` // "file" or "flag"
 }
 
-// Point is one sweep point: its configuration and swept key → value.
+// Point is one sweep point: its configuration, every key its sweep,
+// named point or --set flags set (→ value, plus "name" for a named
+// point), and how messages name it ("Fast, controller.workers=8").
 type Point struct {
 	Config *model.Config
 	Params map[string]string
+	Label  string
 }
 
 // Setting is the effective value of one key and where it came from.
@@ -108,7 +112,7 @@ func (t *Text) Label() string { return t.src.label }
 // Load applies the --set flags and expands the sweep, as Load does.
 func (t *Text) Load(sets []string) (*Scenario, error) {
 	src, name := t.src, t.name
-	assigns, axes, err := parseFile(src)
+	assigns, axes, named, err := parseFile(src)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +121,9 @@ func (t *Text) Load(sets []string) (*Scenario, error) {
 		return nil, err
 	}
 	assigns, axes = merge(assigns, axes, flagAssigns, flagAxes)
+	if err := checkPointsAgainstAxes(named, axes); err != nil {
+		return nil, err
+	}
 	profile, err := resolveProfile(assigns)
 	if err != nil {
 		return nil, err
@@ -136,10 +143,17 @@ func (t *Text) Load(sets []string) (*Scenario, error) {
 		return nil, err
 	}
 	var warnings [][]*Error
-	if sc.Points, warnings, err = expand(profile, assigns, axes, src); err != nil {
+	if sc.Points, warnings, err = expand(assigns, axes, named, src); err != nil {
 		return nil, err
 	}
-	sc.Warnings = mergeWarnings(sc.Points, axes, warnings)
+	sc.Warnings = mergeWarnings(sc.Points, warnings)
+	if sc.Named = describeNamed(named); len(named) > 0 {
+		a := Axis{Key: nameKey, Source: "file"}
+		for _, p := range named {
+			a.Values = append(a.Values, p.name)
+		}
+		sc.Axes = append(sc.Axes, a)
+	}
 	for _, ax := range axes {
 		a := Axis{Key: ax.key, Source: "file"}
 		if ax.src.flag {

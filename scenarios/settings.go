@@ -65,6 +65,15 @@ func (s *Scenario) SweepAxes() []model.SweepAxis {
 	return out
 }
 
+// NamedPoints returns the named points for model.Results.Named.
+func (s *Scenario) NamedPoints() []model.NamedPoint {
+	var out []model.NamedPoint
+	for _, p := range s.Named {
+		out = append(out, model.NamedPoint{Name: p.Name, Description: p.Description})
+	}
+	return out
+}
+
 // lineComment returns the trailing # comment of a 1-based line, trimmed.
 func lineComment(text string, line int) string {
 	lines := strings.Split(text, "\n")

@@ -8,49 +8,60 @@ import (
 	"github.com/nodesim/nodesim/model"
 )
 
-// expand builds one configuration per point of the grid over axes, the
-// last axis varying fastest. Each point starts from its own profile's
-// defaults (profile can be swept), then the file, the flags and its values.
-func expand(profile string, assigns []assign, axes []axis, file *source) ([]Point, [][]*Error, error) {
-	n := 1
+// expand builds one configuration per named point and point of the grid
+// over axes: the points outermost, the last axis varying fastest. Each
+// starts from its own profile's defaults (profile can be swept or set by
+// a point), then the file, the named point, the flags and the axes'
+// values: a --set value overrides a point's as it ends a file's sweep.
+func expand(assigns []assign, axes []axis, named []namedPoint, file *source) ([]Point, [][]*Error, error) {
+	n := max(1, len(named))
 	for _, ax := range axes {
 		n *= len(ax.values)
 		if n > maxPoints {
 			return nil, nil, &Error{File: file.label, Key: "sweep", Msg: fmt.Sprintf("more than %d points; sweep fewer values", maxPoints)}
 		}
 	}
+	var fileAssigns, flagAssigns []assign
+	for _, a := range assigns {
+		if a.src.flag {
+			flagAssigns = append(flagAssigns, a)
+		} else {
+			fileAssigns = append(fileAssigns, a)
+		}
+	}
 	points := make([]Point, 0, n)
 	warnings := make([][]*Error, 0, n)
 	idx := make([]int, len(axes))
-	for range n {
-		pointAssigns := make([]assign, len(axes))
-		params := make(map[string]string, len(axes))
-		pointProfile := profile
-		for i, ax := range axes {
-			v := ax.values[idx[i]]
-			a := assign{key: ax.key, value: v, src: ax.src, label: ax.label(), at: ax.at}
-			if ax.key == "profile" {
-				if err := setProfile(nil, v, ax.src); err != nil {
-					return nil, nil, a.locate(err)
-				}
-				pointProfile = v.(string)
-			}
-			pointAssigns[i] = a
-			params[ax.key] = render(v)
+	for i := range n {
+		var np *namedPoint
+		if len(named) > 0 {
+			np = &named[i/(n/len(named))]
 		}
-		c, err := build(pointProfile, assigns, pointAssigns, file)
+		all := append([]assign(nil), fileAssigns...)
+		if np != nil {
+			all = append(all, np.assigns...)
+		}
+		all = append(all, flagAssigns...)
+		for i, ax := range axes {
+			all = append(all, assign{key: ax.key, value: ax.values[idx[i]], src: ax.src, label: ax.label(), at: ax.at})
+		}
+		params, label := pointParams(all, np, axes)
+		profile, err := pointProfile(all)
 		if err != nil {
 			return nil, nil, err
 		}
-		all := append(append([]assign(nil), assigns...), pointAssigns...)
-		if err := validate(c, all, file, describeParams(axes, params)); err != nil {
+		c, err := build(profile, all, nil, file)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := validate(c, all, file, label); err != nil {
 			return nil, nil, err
 		}
 		var ws []*Error
 		for _, w := range c.Warnings() {
 			ws = append(ws, position(w.(*model.FieldError), all, file, ""))
 		}
-		points = append(points, Point{Config: c, Params: params})
+		points = append(points, Point{Config: c, Params: params, Label: label})
 		warnings = append(warnings, ws)
 		for i := len(idx) - 1; i >= 0; i-- {
 			if idx[i]++; idx[i] < len(axes[i].values) {
@@ -62,9 +73,47 @@ func expand(profile string, assigns []assign, axes []axis, file *source) ([]Poin
 	return points, warnings, nil
 }
 
+// pointParams lists every key a point's sweep, named point or --set
+// flags set (later assignments win), plus the point's name; label names
+// the point in messages: its name, then the swept keys.
+func pointParams(all []assign, np *namedPoint, axes []axis) (map[string]string, string) {
+	params := map[string]string{}
+	for _, a := range all {
+		if a.src.flag || a.label != "" {
+			if !paramIndex[a.key].meta {
+				params[a.key] = render(a.value)
+			}
+		}
+	}
+	var parts []string
+	if np != nil {
+		params[nameKey] = np.name
+		parts = append(parts, np.name)
+	}
+	for _, ax := range axes {
+		parts = append(parts, ax.key+"="+params[ax.key])
+	}
+	return params, strings.Join(parts, ", ")
+}
+
+// pointProfile is the last profile assigned, or the newest.
+func pointProfile(all []assign) (string, error) {
+	profile := model.DefaultProfile
+	for _, a := range all {
+		if a.key != "profile" {
+			continue
+		}
+		if err := setProfile(nil, a.value, a.src); err != nil {
+			return "", a.locate(err)
+		}
+		profile = a.value.(string)
+	}
+	return profile, nil
+}
+
 // mergeWarnings lists each point's warnings once: a warning every point
 // shares as it is, the others with the sweep point they concern.
-func mergeWarnings(points []Point, axes []axis, perPoint [][]*Error) []*Error {
+func mergeWarnings(points []Point, perPoint [][]*Error) []*Error {
 	count := map[string]int{}
 	for _, ws := range perPoint {
 		for _, w := range ws {
@@ -84,7 +133,7 @@ func mergeWarnings(points []Point, axes []axis, perPoint [][]*Error) []*Error {
 				continue
 			}
 			pw := *w
-			pw.Key, pw.Msg = "", "sweep point "+describeParams(axes, points[i].Params)+": "+w.Key+": "+w.Msg
+			pw.Key, pw.Msg = "", "sweep point "+points[i].Label+": "+w.Key+": "+w.Msg
 			out = append(out, &pw)
 		}
 	}
@@ -112,14 +161,6 @@ func (a assign) locate(err error) *Error {
 		msg = ke.msg
 	}
 	return &Error{File: a.src.label, Line: a.src.line(a.at), Key: a.label, Msg: fmt.Sprintf("value %s: %s", render(a.value), msg)}
-}
-
-func describeParams(axes []axis, params map[string]string) string {
-	parts := make([]string, len(axes))
-	for i, ax := range axes {
-		parts[i] = ax.key + "=" + params[ax.key]
-	}
-	return strings.Join(parts, ", ")
 }
 
 // validate runs model.Config.Validate and positions each message at the

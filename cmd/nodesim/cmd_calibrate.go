@@ -128,6 +128,13 @@ func runCalibrate(stdout, stderr io.Writer, base string, paths, oldPaths []strin
 				warn("the %s scenario sweeps %s: its sweep replaces the calibrated histogram at every point", sc.Name, c.key)
 			}
 		}
+		for _, np := range sc.Named {
+			for _, st := range np.Settings {
+				if st.Key == c.key {
+					warn("the %s scenario's point %q sets %s (%s): it replaces the calibrated histogram there", sc.Name, np.Name, c.key, st.Pos)
+				}
+			}
+		}
 		if c.key == "apiserver.write-latency" {
 			e.Comment = append(e.Comment, statusPatchNote(news, olds)...)
 		}

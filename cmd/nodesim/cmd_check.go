@@ -88,9 +88,14 @@ func printCheck(w io.Writer, sc *scenarios.Scenario) error {
 		rows = append(rows, []string{s.Key, src, value})
 	}
 	summary.Table(bw, rows)
-	if len(sc.Axes) > 0 {
+	printNamed(bw, sc.Named)
+	grid := sc.Axes
+	if len(sc.Named) > 0 {
+		grid = grid[1:] // the points' names, listed above
+	}
+	if len(grid) > 0 {
 		fmt.Fprintln(bw)
-		for _, a := range sc.Axes {
+		for _, a := range grid {
 			fmt.Fprintf(bw, "sweep %s = %s (%s)\n", a.Key, strings.Join(a.Values, ", "), a.Source)
 		}
 	}
@@ -107,6 +112,26 @@ func printCheck(w io.Writer, sc *scenarios.Scenario) error {
 	}
 	fmt.Fprintf(bw, "\nok: %d point%s, %d replications each, seed %d\n", n, plural, sc.Base.Simulation.Replications, sc.Base.Simulation.Seed)
 	return bw.Flush()
+}
+
+// printNamed lists each named point with its description and the keys
+// it sets over the table above.
+func printNamed(w io.Writer, named []scenarios.NamedPoint) {
+	for _, p := range named {
+		fmt.Fprintf(w, "\npoint %q\n", p.Name)
+		for _, line := range wrap(p.Description, 76) {
+			fmt.Fprintln(w, "    "+line)
+		}
+		rows := [][]string{}
+		for _, s := range p.Settings {
+			rows = append(rows, []string{"  " + s.Key, s.Pos, s.Value})
+		}
+		if len(rows) == 0 {
+			fmt.Fprintln(w, "  (sets no key: the scenario as above)")
+			continue
+		}
+		summary.Table(w, rows)
+	}
 }
 
 // wrap splits text into lines of at most width columns at spaces.
@@ -131,17 +156,18 @@ func wrap(text string, width int) []string {
 
 // checkJSON is `nodesim check --format json` (DESIGN §8).
 type checkJSON struct {
-	Scenario    string                `json:"scenario"`
-	Description string                `json:"description"`
-	Origin      string                `json:"origin"`
-	Profile     string                `json:"profile"`
-	Parameters  []scenarios.Parameter `json:"parameters"`
-	Sweep       []scenarios.Axis      `json:"sweep"`
-	Points      int                   `json:"points"`
+	Scenario    string                 `json:"scenario"`
+	Description string                 `json:"description"`
+	Origin      string                 `json:"origin"`
+	Profile     string                 `json:"profile"`
+	Parameters  []scenarios.Parameter  `json:"parameters"`
+	Sweep       []scenarios.Axis       `json:"sweep"`
+	Named       []scenarios.NamedPoint `json:"named_points,omitempty"`
+	Points      int                    `json:"points"`
 }
 
 func printCheckJSON(w io.Writer, sc *scenarios.Scenario) error {
-	doc := checkJSON{Scenario: sc.Name, Description: sc.Description, Origin: sc.Origin, Profile: sc.Profile, Parameters: sc.Parameters(), Sweep: sc.Axes, Points: len(sc.Points)}
+	doc := checkJSON{Scenario: sc.Name, Description: sc.Description, Origin: sc.Origin, Profile: sc.Profile, Parameters: sc.Parameters(), Sweep: sc.Axes, Named: sc.Named, Points: len(sc.Points)}
 	if doc.Sweep == nil {
 		doc.Sweep = []scenarios.Axis{}
 	}

@@ -83,6 +83,15 @@ func runImport(stdout, stderr io.Writer, base string, paths []string) error {
 			}
 		}
 	}
+	for _, np := range sc.Named {
+		for _, st := range np.Settings {
+			for _, e := range im.edits {
+				if st.Key == e.Key {
+					im.warn("the %s scenario's point %q sets %s (%s): it replaces the imported value (%s) there", sc.Name, np.Name, st.Key, st.Pos, e.Value)
+				}
+			}
+		}
+	}
 	orig := strings.TrimSuffix(sc.Name, "-imported")
 	header := []string{}
 	if len(found.NotModelled) > 0 {

@@ -158,6 +158,7 @@ func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions, tr *mod
 		Description:    sc.Description,
 		Profile:        sc.Profile,
 		Sweep:          sc.SweepAxes(),
+		Named:          sc.NamedPoints(),
 		Changed:        sc.Changed(),
 		GraceS:         sc.Base.Controller.NodeMonitorGracePeriod.Seconds(),
 	}

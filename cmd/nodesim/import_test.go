@@ -86,3 +86,17 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Errorf("missing %v; profile %s", want, doc.Profile)
 	}
 }
+
+// TestImportWarnsOfNamedPoints: a value imported into a scenario whose
+// named points set the same key is replaced at those points; say so.
+func TestImportWarnsOfNamedPoints(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "kubelet.yaml")
+	if err := os.WriteFile(path, []byte("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nnodeStatusUpdateFrequency: 7s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, status := cli(t, "import", path, "--scenario", "recipes")
+	if want := `the recipes scenario's point "kubespray fast" sets kubelet.nodeStatusUpdateFrequency (recipes.toml:`; status != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("status %d, stderr %q; want 0 and %q", status, stderr, want)
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/nodesim/nodesim/model"
 	"github.com/nodesim/nodesim/scenarios"
@@ -36,7 +35,7 @@ func checkMemory(sc *scenarios.Scenario, workers int) error {
 		}
 		at := position(sc, p, key) + key + ": "
 		if len(sc.Points) > 1 {
-			at += "sweep point " + describePoint(p.Params) + ": "
+			at += "sweep point " + p.Label + ": "
 		}
 		return badInputf("%s%s, more than this machine's %s; %s", at, what, bytesIEC(total), hint)
 	}
@@ -46,13 +45,20 @@ func checkMemory(sc *scenarios.Scenario, workers int) error {
 // position is where key's value for point p was set, as "file:line: ",
 // "--set: " or "" for a profile default.
 func position(sc *scenarios.Scenario, p scenarios.Point, key string) string {
-	if _, swept := p.Params[key]; swept {
-		for _, a := range sc.Axes {
-			if a.Key == key && a.Source == "flag" {
+	for _, a := range sc.Axes {
+		if a.Key == key {
+			if a.Source == "flag" {
 				return "--set: "
 			}
+			return sc.Origin + ": "
 		}
-		return sc.Origin + ": "
+	}
+	for _, np := range sc.Named {
+		for _, s := range np.Settings {
+			if s.Key == key && p.Params["name"] == np.Name && p.Params[key] == s.Value {
+				return s.Pos + ": "
+			}
+		}
 	}
 	for _, s := range sc.Settings {
 		if s.Key == key && s.Pos != "" {
@@ -60,16 +66,6 @@ func position(sc *scenarios.Scenario, p scenarios.Point, key string) string {
 		}
 	}
 	return ""
-}
-
-func describePoint(params map[string]string) string {
-	var parts []string
-	for _, k := range scenarios.Keys() {
-		if v, ok := params[k]; ok {
-			parts = append(parts, k+"="+v)
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // bytesIEC renders n bytes in the largest binary unit that keeps it >= 1.

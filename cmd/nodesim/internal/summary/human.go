@@ -185,6 +185,10 @@ func (f *footnotes) marks(w []string, format string) string {
 func paramsLabel(res *model.Results, p *model.Point) string {
 	var parts []string
 	for _, ax := range res.Sweep {
+		if ax.Key == "name" { // a named point: its name says it
+			parts = append(parts, p.Params[ax.Key])
+			continue
+		}
 		parts = append(parts, shortKey(ax.Key)+"="+p.Params[ax.Key])
 	}
 	return strings.Join(parts, ", ")

@@ -31,6 +31,17 @@ func Markdown(w io.Writer, res *model.Results) error {
 	} else {
 		markdownSweep(bw, res, &notes)
 	}
+	if len(res.Named) > 0 {
+		fmt.Fprintln(bw, "\nNamed points:")
+		fmt.Fprintln(bw)
+		for _, np := range res.Named {
+			fmt.Fprintf(bw, "- **%s**", mdCell(np.Name))
+			if np.Description != "" {
+				fmt.Fprintf(bw, ": %s", mdCell(np.Description))
+			}
+			fmt.Fprintln(bw)
+		}
+	}
 	if len(res.Changed) > 0 {
 		fmt.Fprintln(bw, "\nParameters that differ from the profile's defaults:")
 		fmt.Fprintln(bw, "\n| key | value | default | source |")
