@@ -17,12 +17,12 @@ const (
 	KindOther    Kind = "other"
 )
 
-// KeyKind returns the kind of a settable key, or an error naming the key
-// (with a suggestion) when no such key exists.
+// KeyKind returns the kind of a settable key, or an error (with a
+// suggestion) when no such key exists; the caller names the key.
 func KeyKind(key string) (Kind, error) {
 	p, ok := paramIndex[key]
 	if !ok {
-		return "", fmt.Errorf("unknown key %q%s", key, suggest(key, Keys()))
+		return "", fmt.Errorf("unknown key%s", suggest(key, Keys()))
 	}
 	if p.kind == "" {
 		return KindOther, nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -109,9 +110,6 @@ func runRecommend(cmd *cobra.Command, o *recommendOptions, args []string) error 
 	ro.Progress = bar.Step
 	a, err := recommend.Run(cmd.Context(), *ro)
 	if err != nil {
-		if isBadInput(err) {
-			return err
-		}
 		return err
 	}
 	a.Command = reproduceRecommend(name, o, cmd)
@@ -228,9 +226,13 @@ func recommendInput(cmd *cobra.Command, o *recommendOptions, name string) (*reco
 		fmt.Fprintf(cmd.ErrOrStderr(), "nodesim: warning: %v\n", w)
 	}
 	// The range's ends must be legal settings of the scenario.
-	for _, k := range keys {
-		for _, x := range []float64{k.Min, k.Max} {
+	for i, k := range keys {
+		for j, x := range []float64{k.Min, k.Max} {
 			if _, err := text.Load(append(slices.Clone(sets), k.Name+"="+k.Format(x))); err != nil {
+				var se *scenarios.Error
+				if errors.As(err, &se) && se.Key == k.Name {
+					return nil, badInputf("%s %s: %s: %s", []string{"--min", "--max"}[j], []string{o.mins[i], o.maxs[i]}[j], k.Name, se.Msg)
+				}
 				return nil, badInput(err)
 			}
 		}
@@ -244,7 +246,7 @@ func parseKey(o *recommendOptions, i int) (recommend.Key, error) {
 	name := o.keys[i]
 	kind, err := scenarios.KeyKind(name)
 	if err != nil {
-		return recommend.Key{}, badInputf("--key %v", err)
+		return recommend.Key{}, badInputf("--key %s: %v", name, err)
 	}
 	if kind == scenarios.KindOther || strings.HasPrefix(name, "simulation.") {
 		return recommend.Key{}, badInputf("--key %s: not a numeric or duration setting, so there is no range to search", name)

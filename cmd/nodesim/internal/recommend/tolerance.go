@@ -23,7 +23,7 @@ type Tolerance struct {
 
 const (
 	toleranceIncidents = 4               // per tried duration, each hitting every node
-	toleranceCap       = 2 * time.Hour   // the longest duration tried
+	toleranceCap       = time.Hour       // the longest duration tried
 	toleranceRes       = time.Second     // the answer's resolution
 	toleranceSettle    = 2 * time.Minute // after the grace periods, before the next incident
 )
