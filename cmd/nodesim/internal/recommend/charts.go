@@ -21,7 +21,11 @@ func Charts(a *Answer) ([]plots.File, error) {
 			if !ok {
 				i = len(series)
 				index[t.Incident] = i
-				series = append(series, plots.ToleranceSeries{Label: t.Incident + " (" + t.Effect + ")"})
+				label := t.Incident
+				if label != t.Effect {
+					label += " (" + t.Effect + ")"
+				}
+				series = append(series, plots.ToleranceSeries{Label: label})
 			}
 			series[i].X = append(series[i].X, x)
 			series[i].LongestS = append(series[i].LongestS, float64(t.LongestS))
@@ -42,7 +46,7 @@ func Charts(a *Answer) ([]plots.File, error) {
 	if _, err := scenarios.ParseDuration(a.Min); err == nil {
 		xlabel += " (s)"
 	}
-	title := "How long an outage each setting absorbs: " + a.Scenario + ", " + strconv.Itoa(a.nodes) + " nodes"
+	title := "Outage tolerance: " + a.Scenario + ", " + strconv.Itoa(a.nodes) + " nodes"
 	return plots.ToleranceChart(title, xlabel, series, rec, today)
 }
 
