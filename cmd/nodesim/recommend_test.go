@@ -157,7 +157,7 @@ func TestRecommendText(t *testing.T) {
 	for _, want := range []string{
 		"node-monitor-grace-period = 46s is the smallest value with fewer than 1 false NotReady per 20 node-days (95% confidence",
 		"it detects crashes in ", "slower than today's 40s", "Every value from 46s to 50s behaves the same",
-		"Today's 40s: ", "over the budget", "without a false NotReady", "Searched 30s to 1m at 1s resolution",
+		"Today's 40s: ", "over the budget", "without a false NotReady", "Searched 30s to 1m at 1s resolution: ",
 	} {
 		if !strings.Contains(para, want) {
 			t.Errorf("paragraph lacks %q:\n%s", want, para)
@@ -207,5 +207,42 @@ func TestRecommendInterrupt(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("--out directory after an interrupted search: %v", err)
+	}
+}
+
+// TestRecommendFrontier: a second --key makes a grid; the grace each
+// heartbeat period needs grows with it, the top-level answer is the one
+// at the scenario's own period, and a per-cluster-day budget is the
+// per-node-day one times the nodes.
+func TestRecommendFrontier(t *testing.T) {
+	t.Parallel()
+	args := append(append([]string(nil), smallLegacy...), "--no-tolerance", "--format", "json",
+		"--key", "kubelet.nodeStatusUpdateFrequency", "--min", "5s", "--max", "15s", "--resolution", "1s", "--resolution", "5s")
+	stdout, stderr, status := cli(t, args...)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	var a struct {
+		Recommended string
+		Grid        map[string]string
+		Frontier    []struct {
+			Grid        map[string]string
+			Recommended string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range a.Frontier {
+		got = append(got, f.Grid["kubelet.nodeStatusUpdateFrequency"]+"→"+f.Recommended)
+	}
+	if strings.Join(got, " ") != "5s→41s 10s→46s 15s→51s" || a.Recommended != "46s" || a.Grid["kubelet.nodeStatusUpdateFrequency"] != "10s" {
+		t.Errorf("frontier %v, answer %s at %v; want 5s→41s 10s→46s 15s→51s, 46s at today's 10s", got, a.Recommended, a.Grid)
+	}
+	perCluster := []string{"recommend", "legacy-slow-status", "--set", "cluster.nodes=50", "--key", grace, "--min", "30s", "--max", "60s",
+		"--budget-per-cluster-day", "2.5", "--quiet", "--no-tolerance", "--format", "json"}
+	if stdout, _, _ := cli(t, perCluster...); !strings.Contains(stdout, `"recommended": "46s"`) || !strings.Contains(stdout, `"budget_per_node_day": 0.05`) {
+		t.Errorf("2.5 per cluster-day of 50 nodes is not 0.05 per node-day:\n%s", stdout)
 	}
 }

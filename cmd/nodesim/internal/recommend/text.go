@@ -84,10 +84,14 @@ func Paragraph(a *Answer, s *Search) string {
 			key, a.Min, a.Max, budget, conf, worst.Value, summary.Sig(float64(worst.UpperBound), 2)))
 	default:
 		rec := *s.Recommended
-		what := fmt.Sprintf("%s = %s is the %s value with %s (%s: at most %s per node-day)", key, rec, end, budget, conf, rateWords(s.UpperBound))
+		bound := rateWords(s.UpperBound) + " per node-day"
+		if a.BudgetPer == "cluster-day" {
+			bound = rateWords(s.UpperBound*model.Num(a.Budget/s.BudgetPerNodeDay)) + " per cluster-day"
+		}
+		what := fmt.Sprintf("%s = %s is the %s value with %s (%s: at most %s)", key, rec, end, budget, conf, bound)
 		if s.Found == "whole-range" {
-			what = fmt.Sprintf("%s = %s, the %s value searched, already has %s (%s: at most %s per node-day); %s values were not searched",
-				key, rec, end, budget, conf, rateWords(s.UpperBound), map[string]string{"smallest": "smaller", "largest": "larger"}[end])
+			what = fmt.Sprintf("%s = %s, the %s value searched, already has %s (%s: at most %s); %s values were not searched",
+				key, rec, end, budget, conf, bound, map[string]string{"smallest": "smaller", "largest": "larger"}[end])
 		}
 		out = append(out, what+";", detectionWords(s.Detection, s.Baseline, rec)+".")
 		if st := s.Step; st != nil && st.To != st.From {
@@ -104,7 +108,11 @@ func Paragraph(a *Answer, s *Search) string {
 			out = append(out, "At "+*s.Recommended+" "+t+".")
 		}
 	}
-	out = append(out, fmt.Sprintf("Searched %s to %s at %s resolution: %d values, %s node-days simulated.", a.Min, a.Max, a.Resolution, len(s.Points),
+	grid := ""
+	if len(a.Frontier) > 0 {
+		grid = fmt.Sprintf(" at each of %d grid points", len(a.Frontier))
+	}
+	out = append(out, fmt.Sprintf("Searched %s to %s at %s resolution: %d values%s, %s node-days simulated in all.", a.Min, a.Max, a.Resolution, len(s.Points), grid,
 		summary.Sig(float64(a.WorkNodeDays), 3)))
 	return strings.Join(out, " ")
 }
