@@ -217,7 +217,7 @@ func TestRecommendInterrupt(t *testing.T) {
 func TestRecommendFrontier(t *testing.T) {
 	t.Parallel()
 	args := append(append([]string(nil), smallLegacy...), "--no-tolerance", "--format", "json",
-		"--key", "kubelet.nodeStatusUpdateFrequency", "--min", "5s", "--max", "15s", "--resolution", "1s", "--resolution", "5s")
+		"--key", "kubelet.nodeStatusUpdateFrequency", "--min", "10s", "--max", "15s", "--resolution", "1s", "--resolution", "5s")
 	stdout, stderr, status := cli(t, args...)
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
@@ -237,8 +237,8 @@ func TestRecommendFrontier(t *testing.T) {
 	for _, f := range a.Frontier {
 		got = append(got, f.Grid["kubelet.nodeStatusUpdateFrequency"]+"→"+f.Recommended)
 	}
-	if strings.Join(got, " ") != "5s→41s 10s→46s 15s→51s" || a.Recommended != "46s" || a.Grid["kubelet.nodeStatusUpdateFrequency"] != "10s" {
-		t.Errorf("frontier %v, answer %s at %v; want 5s→41s 10s→46s 15s→51s, 46s at today's 10s", got, a.Recommended, a.Grid)
+	if strings.Join(got, " ") != "10s→46s 15s→51s" || a.Recommended != "46s" || a.Grid["kubelet.nodeStatusUpdateFrequency"] != "10s" {
+		t.Errorf("frontier %v, answer %s at %v; want 10s→46s 15s→51s, 46s at today's 10s", got, a.Recommended, a.Grid)
 	}
 	perCluster := []string{"recommend", "legacy-slow-status", "--set", "cluster.nodes=50", "--key", grace, "--min", "30s", "--max", "60s",
 		"--budget-per-cluster-day", "2.5", "--quiet", "--no-tolerance", "--format", "json"}
