@@ -92,7 +92,7 @@ type Search struct {
 	UpperBound     model.Num      `json:"upper_bound"`
 	Detection      *Detection     `json:"detection"`
 	// Eviction is null until the model reports failover times (issue 14):
-	// evictionCost is the one place to fill it.
+	// evictionCost (cost.go) is the one place to fill it.
 	Eviction *Eviction   `json:"eviction"`
 	Baseline *Baseline   `json:"baseline,omitempty"`
 	Points   []Candidate `json:"points"`
@@ -114,10 +114,12 @@ type Detection struct {
 	CrashesInjected bool `json:"crashes_injected,omitempty"`
 }
 
-// Eviction is the failover cost at a value (reserved for issue 14).
+// Eviction is the failover cost at a value: how long after a real
+// failure its pods are evicted (filled by evictionCost once the model
+// reports failover times, issue 14).
 type Eviction struct {
-	P50S model.Num `json:"p50_s"`
-	P99S model.Num `json:"p99_s"`
+	EvictedP50S model.Num `json:"evicted_p50_s"`
+	EvictedP99S model.Num `json:"evicted_p99_s"`
 }
 
 // Baseline is the scenario's own value of the key, for comparison.
@@ -295,10 +297,9 @@ func search(ctx context.Context, o Options, combo map[string]string) (*Search, s
 			s.Found = "whole-range"
 		}
 		s.Step = step(k, sc.Base, best.x)
-		if s.Detection, work, err = ev.cost(ctx, best.Value, work); err != nil {
+		if s.Detection, s.Eviction, work, err = ev.cost(ctx, best.Value, work); err != nil {
 			return nil, "", work, err
 		}
-		s.Eviction = evictionCost()
 	}
 	if bv := settingValue(sc, k.Name); bv != "" {
 		b := &Baseline{Value: bv}
@@ -308,19 +309,13 @@ func search(ctx context.Context, o Options, combo map[string]string) (*Search, s
 		}
 		work += float64(c.WorkNodeDays)
 		b.RatePerNodeDay, b.RateCI95, b.Verdict = c.RatePerNodeDay, c.RateCI95, c.Verdict
-		if b.Detection, work, err = ev.cost(ctx, bv, work); err != nil {
+		if b.Detection, b.Eviction, work, err = ev.cost(ctx, bv, work); err != nil {
 			return nil, "", work, err
 		}
-		b.Eviction = evictionCost()
 		s.Baseline = b
 	}
 	return s, prefer, work, nil
 }
-
-// evictionCost is where failover metrics (issue 14: eviction times after
-// a real failure) become part of the cost; until the model reports them
-// there is nothing to measure.
-func evictionCost() *Eviction { return nil }
 
 // largerRiskier and smallerRiskier are keys whose direction is known from
 // the model: a longer heartbeat period leaves less room before the grace
@@ -361,9 +356,12 @@ func direction(ctx context.Context, k Key, xs []float64, eval func(context.Conte
 }
 
 // step is the run of grace values equivalent to x: the controller marks a
-// node at the first pass more than the grace period after its last
-// heartbeat was seen, and passes come every node-monitor-period, so every
-// grace in (p·k, p·(k+1)] gives the same alarms.
+// node at the first pass more than the grace period after the pass that
+// saw its last heartbeat, and passes come every node-monitor-period plus
+// the pass's own duration δ (wait.Until slides), so every grace in
+// (k·(p+δ), (k+1)·(p+δ)) gives the same alarms. δ is taken as small
+// against the resolution, as it is below several thousand nodes: the
+// search's own answer (one step below fails) is exact either way.
 func step(k Key, cfg *model.Config, x float64) *Step {
 	if k.Name != model.KeyNodeMonitorGracePeriod {
 		return nil
