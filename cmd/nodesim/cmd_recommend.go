@@ -76,7 +76,7 @@ the frontier is reported.`,
 	f.StringArrayVar(&o.resolutions, "resolution", nil, "step of each --key, in order (default 1s for durations, 1 for integers, a 64th of the range for numbers)")
 	f.Float64Var(&o.budget, "budget", 0, "false NotReady allowed per node-day")
 	f.Float64Var(&o.budgetCluster, "budget-per-cluster-day", 0, "false NotReady allowed per cluster-day (instead of --budget)")
-	f.Float64Var(&o.confidence, "confidence", 0.95, "confidence of the interval whose upper end must be under the budget")
+	f.Float64Var(&o.confidence, "confidence", 0.95, "confidence of the two-sided interval whose upper end must be under the budget")
 	f.StringVar(&o.format, "format", "text", "output format: "+strings.Join(recommendFormats, ", "))
 	f.StringVar(&o.out, "out", "", "also write recommend.json, recommend.txt and the outage-tolerance chart into `DIR`")
 	f.StringVar(&o.method, "method", "auto", "estimate false NotReady by `METHOD`: "+strings.Join(recommend.Methods, ", ")+" (auto: crude where they are common, rare-event elsewhere)")

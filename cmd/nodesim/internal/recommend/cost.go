@@ -28,6 +28,7 @@ func (e *evaluator) cost(ctx context.Context, value string, work float64) (*Dete
 		d.CrashesInjected = true
 	}
 	cfg.Simulation.Method = model.MethodCrude
+	e.plan(cfg.Simulation.Replications)
 	p, err := model.RunPoint(ctx, cfg, e.workers, e.progress)
 	if err != nil {
 		return nil, nil, work, err

@@ -84,6 +84,7 @@ func (e *evaluator) evaluate(ctx context.Context, value string, x float64) (Cand
 	perRep := float64(cfg.Cluster.Nodes) * (cfg.Simulation.Warmup + cfg.Simulation.Duration).Hours() / 24
 	var work float64
 	run := func(cfg *model.Config) (model.Point, error) {
+		e.plan(cfg.Simulation.Replications)
 		p, err := model.RunPoint(ctx, cfg, e.workers, e.progress)
 		if err != nil {
 			return p, err
@@ -150,6 +151,14 @@ func (e *evaluator) evaluate(ctx context.Context, value string, x float64) (Cand
 		}
 	}
 	return c, nil
+}
+
+// plan tells the progress bar of n more replications; the rare method
+// announces its own units as it plans them.
+func (e *evaluator) plan(n int) {
+	if e.progress != nil {
+		e.progress(0, n)
+	}
 }
 
 // record sets c from the latest estimate.
