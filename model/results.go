@@ -23,6 +23,9 @@ type Results struct {
 	Named       []NamedPoint  `json:"named_points,omitempty"`
 	Changed     []ParamChange `json:"changed_params,omitempty"`
 	GraceS      float64       `json:"grace_s,omitempty"` // node-monitor-grace-period of the base scenario
+	// Baseline is the swept values of the point findings compare against
+	// (--baseline; by default the scenario's own values, when swept).
+	Baseline map[string]string `json:"baseline,omitempty"`
 }
 
 // SweepAxis is one swept key with its values in sweep order.

@@ -43,8 +43,8 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	if len(res.Points) == 0 {
 		b.WriteString("- The results contain no points.\n")
 	}
-	for _, p := range res.Points {
-		fmt.Fprintf(&b, "- %s\n", finding(p, axes))
+	for _, f := range findings(res, axes) {
+		fmt.Fprintf(&b, "- %s\n", f)
 	}
 	b.WriteString("\n")
 

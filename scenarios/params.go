@@ -21,6 +21,7 @@ type param struct {
 	set  func(c *model.Config, v any, in *source) error
 	meta bool                              // name and description: never compared with profile defaults
 	dist func(c *model.Config) *model.Dist // distribution keys: the value, nil when off
+	kind Kind                              // numeric keys only (KeyKind)
 }
 
 // params lists every key in the order `nodesim check` prints them.
@@ -131,7 +132,7 @@ func stringParam(key string, f func(*model.Config) *string) param {
 }
 
 func durationParam(key string, f func(*model.Config) *time.Duration) param {
-	return param{key: key,
+	return param{key: key, kind: KindDuration,
 		get: func(c *model.Config) string { return FormatDuration(*f(c)) },
 		set: func(c *model.Config, v any, _ *source) error {
 			d, err := asDuration(v)
@@ -141,7 +142,7 @@ func durationParam(key string, f func(*model.Config) *time.Duration) param {
 }
 
 func intParam[T int | int32 | int64 | uint64](key string, f func(*model.Config) *T) param {
-	return param{key: key,
+	return param{key: key, kind: KindInt,
 		get: func(c *model.Config) string { return fmt.Sprint(*f(c)) },
 		set: func(c *model.Config, v any, _ *source) error {
 			n, err := asInt(v)
@@ -169,7 +170,7 @@ func intRange[T int | int32 | int64 | uint64]() (lo, hi int64) {
 }
 
 func floatParam(key string, f func(*model.Config) *float64) param {
-	return param{key: key,
+	return param{key: key, kind: KindFloat,
 		get: func(c *model.Config) string { return formatFloat(*f(c)) },
 		set: func(c *model.Config, v any, _ *source) error {
 			x, err := asFloat(v)

@@ -32,6 +32,7 @@ type runOptions struct {
 	method       string
 	trace        string
 	traceRep     int
+	baseline     string
 }
 
 var formats = []string{"text", "json", "csv", "markdown"}
@@ -69,6 +70,7 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the simulation to `FILE` (pprof format; make pgo uses it)")
 	f.StringVar(&o.trace, "trace", "", "write what the node lifecycle controller observed in one replication to `FILE` (JSON lines, docs/trace.md)")
 	f.IntVar(&o.traceRep, "trace-replication", 0, "the replication --trace records, from 0")
+	f.StringVar(&o.baseline, "baseline", "", "state findings against the sweep point `POINT`: a value of the swept key, or key=value,... (default: the scenario's own values, when swept)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -104,6 +106,10 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	if err := checkMemory(sc, o.workers); err != nil {
 		return err
 	}
+	baseline, err := baselinePoint(sc, o.baseline, cmd.Flags().Changed("baseline"))
+	if err != nil {
+		return err
+	}
 	for _, w := range sc.Warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "nodesim: warning: %v\n", w)
 	}
@@ -132,6 +138,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 		return err
 	}
 	res.Command = reproduce(name, o, cmd.Flags().Changed("replications"), sc.Base.Simulation.Seed)
+	res.Baseline = baseline
 	if o.out != "" {
 		if err := writeOut(o.out, res); err != nil {
 			return err
@@ -185,6 +192,9 @@ func reproduce(name string, o *runOptions, reps bool, seed uint64) string {
 	}
 	if o.method != "" {
 		parts = append(parts, "--method", shellQuote(o.method))
+	}
+	if o.baseline != "" {
+		parts = append(parts, "--baseline", shellQuote(o.baseline))
 	}
 	return strings.Join(append(parts, "--seed", strconv.FormatUint(seed, 10)), " ")
 }

@@ -1,0 +1,265 @@
+package recommend
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nodesim/nodesim/cmd/nodesim/internal/summary"
+	"github.com/nodesim/nodesim/model"
+)
+
+// JSON writes the answer as indented JSON.
+func JSON(w io.Writer, a *Answer) error {
+	b, err := json.MarshalIndent(a, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// Text writes the paragraph a reviewer pastes, then the evidence: each
+// value tried and, for a grid, the frontier.
+func Text(w io.Writer, a *Answer) error {
+	var b strings.Builder
+	b.WriteString(Paragraph(a, &a.Search) + "\n\n")
+	if len(a.Frontier) > 0 {
+		b.WriteString("frontier:\n")
+		rows := [][]string{append(append([]string(nil), shortKeys(a.GridKeys)...), shortKey(a.Key), "rate upper bound", "detect p50", "p99")}
+		for _, s := range a.Frontier {
+			var row []string
+			for _, k := range a.GridKeys {
+				row = append(row, s.Grid[k])
+			}
+			rec, up := "none", "-"
+			if s.Recommended != nil {
+				rec, up = *s.Recommended, summary.Sig(float64(s.UpperBound), 2)
+			}
+			p50, p99 := detectionCells(s.Detection)
+			rows = append(rows, append(row, rec, up, p50, p99))
+		}
+		summary.Table(&b, rows)
+		b.WriteString("\n")
+	}
+	b.WriteString("values tried")
+	if len(a.Frontier) > 0 {
+		b.WriteString(" (at " + gridLabel(a.Search.Grid) + ")")
+	}
+	b.WriteString(":\n")
+	rows := [][]string{{shortKey(a.Key), "verdict", "false NR/node-day", "95% CI", "method", "node-days", "tolerates"}}
+	for _, c := range a.Points {
+		rows = append(rows, []string{c.Value, string(c.Verdict), summary.Sig(float64(c.RatePerNodeDay), 3), ci(c.RateCI95), c.Method,
+			summary.Sig(float64(c.WorkNodeDays), 3), toleranceCell(c.OutageTolerance)})
+	}
+	summary.Table(&b, rows)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Paragraph is the answer in words, for one search.
+func Paragraph(a *Answer, s *Search) string {
+	key := shortKey(a.Key)
+	conf := strconv.FormatFloat(100*a.Confidence, 'g', -1, 64) + "% confidence"
+	budget := budgetWords(a)
+	end := "smallest"
+	if a.Prefer == "largest" {
+		end = "largest"
+	}
+	var out []string
+	if len(s.Grid) > 0 {
+		out = append(out, "With "+gridLabel(s.Grid)+",")
+	}
+	switch s.Found {
+	case "none":
+		worst := s.Points[len(s.Points)-1]
+		if a.Prefer == "largest" {
+			worst = s.Points[0]
+		}
+		out = append(out, fmt.Sprintf("no value of %s from %s to %s has %s (%s): even %s has up to %s per node-day; widen the range or the budget.",
+			key, a.Min, a.Max, budget, conf, worst.Value, summary.Sig(float64(worst.UpperBound), 2)))
+	default:
+		rec := *s.Recommended
+		bound := rateWords(s.UpperBound) + " per node-day"
+		if a.BudgetPer == "cluster-day" {
+			bound = rateWords(s.UpperBound*model.Num(a.Budget/s.BudgetPerNodeDay)) + " per cluster-day"
+		}
+		what := fmt.Sprintf("%s = %s is the %s value with %s (%s: at most %s)", key, rec, end, budget, conf, bound)
+		if s.Found == "whole-range" {
+			what = fmt.Sprintf("%s = %s, the %s value searched, already has %s (%s: at most %s); %s values were not searched",
+				key, rec, end, budget, conf, bound, map[string]string{"smallest": "smaller", "largest": "larger"}[end])
+		}
+		out = append(out, what+";", detectionWords(s.Detection, s.Baseline, rec)+".")
+		if st := s.Step; st != nil && st.To != st.From {
+			out = append(out, fmt.Sprintf("Every value from %s to %s behaves the same: alarms wait for the first monitor pass (every %s) after the grace period.",
+				st.From, st.To, summary.Seconds(st.PeriodS)))
+		}
+	}
+	if bl := s.Baseline; bl != nil {
+		out = append(out, fmt.Sprintf("Today's %s: %s false NotReady per node-day %s, %s the budget.", bl.Value, rateWords(bl.RatePerNodeDay), ci(bl.RateCI95),
+			map[verdict]string{below: "under", above: "over", undecided: "not clearly under"}[bl.Verdict]))
+	}
+	if s.Recommended != nil {
+		if t := toleranceWords(s.Points, *s.Recommended); t != "" {
+			out = append(out, "At "+*s.Recommended+" "+t+".")
+		}
+	}
+	grid := ""
+	if len(a.Frontier) > 0 {
+		grid = fmt.Sprintf(" at each of %d grid points", len(a.Frontier))
+	}
+	out = append(out, fmt.Sprintf("Searched %s to %s at %s resolution: %d values%s, %s node-days simulated in all.", a.Min, a.Max, a.Resolution, len(s.Points), grid,
+		summary.Sig(float64(a.WorkNodeDays), 3)))
+	return strings.Join(out, " ")
+}
+
+// budgetWords: "fewer than 1 false NotReady per 1000 node-days".
+func budgetWords(a *Answer) string {
+	unit := a.BudgetPer
+	if a.Budget >= 1 {
+		return "fewer than " + summary.Sig(a.Budget, 3) + " false NotReady per " + unit
+	}
+	n := 1 / a.Budget
+	var per string
+	switch {
+	case n >= 1e12:
+		per = strconv.FormatFloat(n, 'e', 1, 64)
+	case n >= 1e9:
+		per = summary.Sig(n/1e9, 3) + " billion"
+	case n >= 1e6:
+		per = summary.Sig(n/1e6, 3) + " million"
+	default:
+		per = summary.Sig(n, 3)
+	}
+	return "fewer than 1 false NotReady per " + per + " " + unit + "s"
+}
+
+// rateWords is a rate with the notation people read.
+func rateWords(r model.Num) string { return summary.Sig(float64(r), 2) }
+
+func ci(iv model.Interval) string {
+	return "[" + summary.Sig(float64(iv.Lo), 2) + ", " + summary.Sig(float64(iv.Hi), 2) + "]"
+}
+
+// detectionWords: "it detects crashes in 53 s median, 55 s p99, 5 s
+// slower than today's 50s".
+func detectionWords(d *Detection, bl *Baseline, rec string) string {
+	if d == nil || d.Detected == 0 {
+		return "detection was not measured (no crash detected)"
+	}
+	out := "it detects crashes in " + summary.Seconds(float64(d.P50S)) + " median, " + summary.Seconds(float64(d.P99S)) + " p99"
+	if d.CrashesInjected {
+		out += " (crashes injected to measure it)"
+	}
+	if bl == nil || bl.Value == rec || bl.Detection == nil || bl.Detection.Detected == 0 {
+		return out
+	}
+	diff := float64(d.P50S - bl.Detection.P50S)
+	today := "today's " + bl.Value + " (" + summary.Seconds(float64(bl.Detection.P50S)) + " median)"
+	switch {
+	case math.Abs(diff) < 0.5:
+		return out + ", as fast as " + today
+	case diff < 0:
+		return out + ", " + summary.Seconds(-diff) + " faster than " + today
+	}
+	return out + ", " + summary.Seconds(diff) + " slower than " + today
+}
+
+func detectionCells(d *Detection) (string, string) {
+	if d == nil || d.Detected == 0 {
+		return "-", "-"
+	}
+	return summary.Seconds(float64(d.P50S)), summary.Seconds(float64(d.P99S))
+}
+
+func toleranceCell(ts []Tolerance) string {
+	var parts []string
+	for _, t := range ts {
+		parts = append(parts, t.Effect+" "+toleranceSpan(t))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func toleranceSpan(t Tolerance) string {
+	switch {
+	case !t.LongestS.Defined():
+		return "-"
+	case t.AtLeast:
+		return "≥" + summary.Seconds(float64(t.LongestS))
+	case t.LongestS == 0:
+		return "none"
+	}
+	return summary.Seconds(float64(t.LongestS))
+}
+
+// toleranceWords: "it absorbs an etcd outage of up to 45 s and a watch
+// stall of up to 38 s without a false NotReady".
+func toleranceWords(points []Candidate, value string) string {
+	for _, c := range points {
+		if c.Value != value {
+			continue
+		}
+		var parts []string
+		for _, t := range c.OutageTolerance {
+			if !t.LongestS.Defined() || t.LongestS == 0 {
+				continue
+			}
+			up := "up to "
+			if t.AtLeast {
+				up = "at least "
+			}
+			parts = append(parts, article(t.Incident)+" of "+up+summary.Seconds(float64(t.LongestS)))
+		}
+		if len(parts) == 0 {
+			return ""
+		}
+		return "it absorbs " + joinAnd(parts) + " without a false NotReady"
+	}
+	return ""
+}
+
+// article prefixes "a" or "an": "an etcd outage", "a watch stall".
+func article(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+func joinAnd(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func shortKey(k string) string {
+	if i := strings.LastIndexByte(k, '.'); i >= 0 {
+		return k[i+1:]
+	}
+	return k
+}
+
+func shortKeys(ks []string) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = shortKey(k)
+	}
+	return out
+}
+
+func gridLabel(g map[string]string) string {
+	var parts []string
+	for k, v := range g {
+		parts = append(parts, shortKey(k)+" = "+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
