@@ -1,0 +1,225 @@
+package model
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nodesim/nodesim/sim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Constant delays that tell the steps of failing over apart in the tests.
+const (
+	foWatch     = 30 * time.Millisecond  // informer.watch-delay
+	foCost      = 20 * time.Millisecond  // controller.transition-cost (MarkPodsNotReady)
+	foEndpoints = time.Second            // controller.endpoint-update-delay
+	foTick      = 100 * time.Millisecond // doNoExecuteTaintingPass period
+)
+
+// failoverConfig is exactConfig with the constant delays above, a
+// not-ready toleration (200s) unlike the unreachable one (300s), and
+// failure processes that arrive only when a test starts them.
+func failoverConfig(t *testing.T, profile string, nodes int) *Config {
+	c := exactConfig(t, profile, nodes)
+	c.Informer.WatchDelay = Const(foWatch)
+	c.Controller.TransitionCost = foCost
+	c.Controller.EndpointUpdateDelay = Const(foEndpoints)
+	c.APIServer.DefaultNotReadyTolerationSeconds = 200
+	never := Const(1000 * time.Hour)
+	c.Failures.Crash = &FailureProcess{Every: never}
+	c.Failures.RuntimeDown = &FailureProcess{Every: never, Lasts: Const(20 * time.Minute)}
+	require.NoError(t, c.Validate())
+	return c
+}
+
+// failAt runs r with failure kind k starting on the given nodes at at, to
+// the end, recording transitions and each node's failover record.
+func failAt(t *testing.T, r *run, k failKind, at sim.Time, nodes ...int) (*transitions, []failover) {
+	t.Helper()
+	tr := record(r)
+	for _, i := range nodes {
+		r.eng.At(at, r.kFailStart, int32(i), int64(k))
+	}
+	_, err := r.simulate(context.Background())
+	require.NoError(t, err)
+	var fos []failover
+	for _, i := range nodes {
+		fos = append(fos, r.nodes[i].fo)
+	}
+	return tr, fos
+}
+
+// A crash with deterministic timing, one node of ten (one alone would put
+// its zone, and so the cluster, in full disruption): endpoints leave when MarkPodsNotReady
+// is done (the Unknown write + transition cost) plus the watch delay and
+// the endpoint update; the unreachable taint lands at the first tainter
+// tick at or after the write (one node: the bucket is full); the pods go
+// exactly a watch delay (the taint eviction controller sees the taint)
+// plus 300s after the taint.
+func TestCrashFailoverClosedForm(t *testing.T) {
+	t.Parallel()
+	r := newRun(failoverConfig(t, "v1.37", 10), 0)
+	crash := sec(100)
+	tr, fos := failAt(t, r, crashFailure, crash, 0)
+	require.Len(t, tr.unknown, 1)
+	unknown, fo := tr.unknown[0], fos[0]
+	assert.Equal(t, unknown+sim.Time(foCost+foWatch+foEndpoints), fo.removed)
+	assert.GreaterOrEqual(t, fo.tainted, unknown)
+	assert.LessOrEqual(t, fo.tainted, unknown+sim.Time(foTick), "at most one tainter period after the write")
+	assert.Equal(t, fo.tainted+sim.Time(foWatch+300*time.Second), fo.evicted)
+	assert.Equal(t, unreachableTaint, r.nodes[0].taint)
+
+	m := &r.met
+	assert.InDelta(t, unknown.Sub(crash).Seconds(), m.det.Max(), 1e-9)
+	assert.InDelta(t, fo.removed.Sub(crash).Seconds(), m.fo.removed.Max(), 1e-9)
+	assert.InDelta(t, fo.tainted.Sub(crash).Seconds(), m.fo.tainted.Max(), 1e-9)
+	assert.InDelta(t, fo.evicted.Sub(crash).Seconds(), m.fo.evicted.Max(), 1e-9)
+	assert.Zero(t, m.fo.notEvicted, "never repaired, evicted within the run")
+}
+
+// Two nodes of a 10-node zone crash together: 2 not ready is not "more
+// than 2", so the zone stays normal and its bucket (0.1/s, burst 1) lets
+// the second taint through 10s after the first, within one tainter tick
+// (the bucket refills in 100ms steps).
+func TestCrashTaintsThroughTheZoneRateLimiter(t *testing.T) {
+	t.Parallel()
+	r := newRun(failoverConfig(t, "v1.37", 10), 0)
+	_, fos := failAt(t, r, crashFailure, sec(100), 0, 1)
+	first, second := min(fos[0].tainted, fos[1].tainted), max(fos[0].tainted, fos[1].tainted)
+	gap := second - first
+	assert.GreaterOrEqual(t, gap, sec(10))
+	assert.LessOrEqual(t, gap, sec(10)+sim.Time(foTick))
+	for _, fo := range fos {
+		assert.Equal(t, fo.tainted+sim.Time(foWatch+300*time.Second), fo.evicted)
+	}
+}
+
+// A runtime down (containerd gone): updateRuntimeUp's last success was at
+// most 5s before, the kubelet reports Ready=False from 30s after it, and
+// its lease and status keep coming, so the node is never Unknown. The
+// controller queues it for the not-ready taint at the pass that lists
+// Ready=False (its detection), the pods go 200s (the not-ready
+// toleration) after the taint eviction controller sees the taint, and
+// the endpoints only with the deleted pods: MarkPodsNotReady is not
+// called for a Ready=False the kubelet posted.
+func TestRuntimeDownGetsNotReadyTaint(t *testing.T) {
+	t.Parallel()
+	r := newRun(failoverConfig(t, "v1.37", 10), 0)
+	down := sec(100)
+	tr, fos := failAt(t, r, runtimeDownFailure, down, 0)
+	n, fo := &r.nodes[0], fos[0]
+	assert.Empty(t, tr.unknown, "heartbeats continue: never Unknown")
+	assert.GreaterOrEqual(t, n.runtimeFalse, down.Add(maxWaitForContainerRuntime-runtimePoll))
+	assert.LessOrEqual(t, n.runtimeFalse, down.Add(maxWaitForContainerRuntime))
+
+	require.Equal(t, uint64(1), r.met.det.Count())
+	seen := down + sim.Time(r.met.det.Max()*1e9)
+	// Seen at a pass (5s) after the status tick (10s) after runtimeFalse.
+	assert.Greater(t, seen, n.runtimeFalse)
+	assert.LessOrEqual(t, seen, n.runtimeFalse+sec(10)+sim.Time(foWatch)+sec(5))
+	assert.GreaterOrEqual(t, fo.tainted, seen)
+	assert.LessOrEqual(t, fo.tainted, seen+sim.Time(foTick))
+	assert.Equal(t, fo.tainted+sim.Time(foWatch+200*time.Second), fo.evicted, "the not-ready toleration")
+	assert.Equal(t, fo.evicted+sim.Time(foWatch+foEndpoints), fo.removed, "endpoints leave with the deleted pods")
+	assert.Equal(t, notReadyTaint, n.taint)
+	assert.False(t, n.readyFalse, "Ready again after the runtime came back")
+}
+
+// Before taints (v1.12) a Ready=False node's pods are deleted by the first
+// pass after readyTransitionTimestamp + pod-eviction-timeout (5m), through
+// the zone's limiter (one tick at most).
+func TestRuntimeDownPodEvictionTimeoutV112(t *testing.T) {
+	t.Parallel()
+	r := newRun(failoverConfig(t, "v1.12", 10), 0)
+	down := sec(100)
+	_, fos := failAt(t, r, runtimeDownFailure, down, 0)
+	seen := down + sim.Time(r.met.det.Max()*1e9)
+	fo := fos[0]
+	assert.Equal(t, sim.Never, fo.tainted, "no taint before v1.13")
+	assert.Greater(t, fo.evicted, seen+sec(300))
+	assert.LessOrEqual(t, fo.evicted, seen+sec(305)+sim.Time(foTick))
+}
+
+// A crash repaired after 2 minutes, before the 300s toleration runs out:
+// detected, endpoints removed and tainted, but not evicted.
+func TestRepairedBeforeTolerationNotEvicted(t *testing.T) {
+	t.Parallel()
+	c := failoverConfig(t, "v1.37", 10)
+	c.Failures.Crash.Repair = 2 * time.Minute
+	r := newRun(c, 0)
+	_, fos := failAt(t, r, crashFailure, sec(100), 0)
+	assert.NotEqual(t, sim.Never, fos[0].tainted)
+	m := &r.met
+	assert.Equal(t, uint64(1), m.fo.removed.Count())
+	assert.Zero(t, m.fo.evicted.Count())
+	assert.Equal(t, int64(1), m.fo.notEvicted)
+	assert.Zero(t, m.fo.notEvictedMaster)
+	assert.Zero(t, m.fo.keptEndpoints)
+	assert.Equal(t, Failover{}.NotEvicted+1, failoverResult(&m.fo).NotEvicted)
+}
+
+// Every node of the only zone crashes for good: the zone is fully
+// disrupted, so is every zone, and the controller enters master
+// disruption mode: no taint, no eviction. At the end of a run long enough
+// to have evicted, each counts as not evicted in full disruption.
+func TestFullDisruptionStopsEviction(t *testing.T) {
+	t.Parallel()
+	r := newRun(failoverConfig(t, "v1.37", 3), 0)
+	_, fos := failAt(t, r, crashFailure, sec(100), 0, 1, 2)
+	assert.True(t, r.ctl.master)
+	for _, fo := range fos {
+		assert.Equal(t, sim.Never, fo.evicted)
+		assert.True(t, fo.sawMaster)
+	}
+	require.Greater(t, time.Hour-100*time.Second, evictable(r.cfg), "the run outlasts the censoring bound")
+	assert.Equal(t, int64(3), r.met.fo.notEvicted)
+	assert.Equal(t, int64(3), r.met.fo.notEvictedMaster)
+}
+
+// runtimeReadyFalse: from is 30s after the last successful poll; until is
+// the first poll at or after the runtime's return on that 5s grid.
+func TestRuntimeReadyFalse(t *testing.T) {
+	for _, tc := range []struct{ last, end, from, until sim.Time }{
+		{sec(0), sec(31), sec(30), sec(35)},
+		{sec(2), sec(600), sec(32), sec(602)},
+		{sec(2), sec(602), sec(32), sec(602)},
+		{sec(0), sec(29), sec(30), sec(30)}, // back before the threshold: never reported
+	} {
+		from, until := runtimeReadyFalse(tc.last, tc.end)
+		assert.Equal(t, tc.from, from)
+		assert.Equal(t, tc.until, until)
+	}
+}
+
+// Failover and zone figures, like the rest, are the same for any number
+// of workers.
+func TestFailoverDeterministicAcrossWorkers(t *testing.T) {
+	t.Parallel()
+	c, err := Default("v1.37")
+	require.NoError(t, err)
+	c.Cluster.Nodes, c.Cluster.Zones = 60, 3
+	c.Simulation.Duration, c.Simulation.Warmup, c.Simulation.Replications = 6*time.Hour, 10*time.Minute, 3
+	c.Failures.Crash = &FailureProcess{Every: Dist{Kind: Exponential, A: (12 * time.Hour).Seconds()}, Repair: 30 * time.Minute}
+	c.Failures.RuntimeDown = &FailureProcess{Every: Dist{Kind: Exponential, A: (12 * time.Hour).Seconds()}, Lasts: Const(20 * time.Minute)}
+	require.NoError(t, c.Validate())
+	one, err := RunPoint(context.Background(), c, 1, nil)
+	require.NoError(t, err)
+	two, err := RunPoint(context.Background(), c, 3, nil)
+	require.NoError(t, err)
+	assert.Equal(t, one.Failover, two.Failover)
+	assert.Equal(t, one.Zones, two.Zones)
+	assert.Positive(t, one.Failover.Evicted)
+	var evictions, falseEvictions, falseNR int64
+	for _, z := range one.Zones {
+		evictions += z.Evictions
+		falseEvictions += z.FalseEvictions
+		falseNR += z.FalseNotReady
+	}
+	assert.Equal(t, one.FalseNotReady.Events, falseNR, "zones add up to the cluster")
+	assert.Equal(t, one.FalseEvictions.Count, falseEvictions)
+	// Zones count every eviction after warmup, also of failures that began
+	// before it, which failover does not follow.
+	assert.GreaterOrEqual(t, evictions, int64(c.Cluster.PodsPerNode)*one.Failover.Evicted+one.FalseEvictions.Count)
+}
