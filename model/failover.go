@@ -20,14 +20,21 @@ import "github.com/nodesim/nodesim/sim"
 // pass made not True). The not-ready taint follows the same rate limiter,
 // the pods go default-not-ready-toleration-seconds after it, and their
 // endpoints leave only with the deleted pods.
-type failover struct {
-	removed, tainted, evicted sim.Time // Never: not yet
-	sawMaster                 bool     // eviction was stopped by master disruption mode while it lasted
-}
+//
+// A node keeps only which steps it has passed (the times go straight into
+// the histograms), so memory per node stays small.
+type failover uint8
 
-func newFailover() failover {
-	return failover{removed: sim.Never, tainted: sim.Never, evicted: sim.Never}
-}
+const (
+	foRemoved   failover = 1 << iota // endpoints removed
+	foTainted                        // NoExecute taint landed
+	foEvicted                        // pods evicted
+	foSawMaster                      // eviction was stopped by master disruption mode while it lasted
+)
+
+func newFailover() failover { return 0 }
+
+func (f failover) has(s failover) bool { return f&s != 0 }
 
 // failoverStats are one replication's failover figures.
 type failoverStats struct {
@@ -60,29 +67,29 @@ func following(n *node) bool { return n.fail != noFailure && n.failCounted }
 // (MarkPodsNotReady done, or the pods deleted): the EndpointSlices drop
 // them a watch delay and an endpoint update later.
 func (r *run) endpointsGone(n *node, t sim.Time) {
-	if !following(n) || n.fo.removed != sim.Never {
+	if !following(n) || n.fo.has(foRemoved) {
 		return
 	}
 	at := t + sim.Time(r.env.watchDelay.SampleNs(&r.foRNG)+r.cfg.Controller.EndpointUpdateDelay.SampleNs(&r.foRNG))
-	n.fo.removed = at
+	n.fo |= foRemoved
 	r.met.fo.removed.Add(at.Sub(n.failStart).Seconds())
 }
 
 // taintLanded records n's NoExecute taint committed at t.
 func (r *run) taintLanded(n *node, t sim.Time) {
-	if !following(n) || n.fo.tainted != sim.Never {
+	if !following(n) || n.fo.has(foTainted) {
 		return
 	}
-	n.fo.tainted = t
+	n.fo |= foTainted
 	r.met.fo.tainted.Add(t.Sub(n.failStart).Seconds())
 }
 
 // podsEvicted records n's pods deleted at t.
 func (r *run) podsEvicted(n *node, t sim.Time) {
-	if !following(n) || n.fo.evicted != sim.Never {
+	if !following(n) || n.fo.has(foEvicted) {
 		return
 	}
-	n.fo.evicted = t
+	n.fo |= foEvicted
 	r.met.fo.evicted.Add(t.Sub(n.failStart).Seconds())
 	r.endpointsGone(n, t) // a deleted pod is terminating: not ready in its slice
 }
@@ -91,14 +98,14 @@ func (r *run) podsEvicted(n *node, t sim.Time) {
 // run does, over): pods never evicted while it lasted count as not
 // evicted.
 func (m *metrics) failoverOver(n *node) {
-	if !n.failCounted || n.fo.evicted != sim.Never {
+	if !n.failCounted || n.fo.has(foEvicted) {
 		return
 	}
 	m.fo.notEvicted++
-	if n.fo.sawMaster {
+	if n.fo.has(foSawMaster) {
 		m.fo.notEvictedMaster++
 	}
-	if n.fo.removed == sim.Never {
+	if !n.fo.has(foRemoved) {
 		m.fo.keptEndpoints++
 	}
 }

@@ -19,7 +19,6 @@ type statusLoop struct {
 	reportDelay int64     // delayAfterNodeStatusChange (v1.34+)
 	nextChange  sim.Time  // next status change other than Ready (Never: none)
 	readyCommit sim.Time  // last PATCH that set Ready=True over an Unknown
-	saysFalse   bool      // the kubelet's last committed PATCH carried Ready=False
 	lastVis     sim.Time  // in-order delivery of the Node object
 	late        latePatch // a PATCH the kubelet gave up on that still commits
 	snap        statusSnap
@@ -33,9 +32,10 @@ type statusLoop struct {
 	vis       sim.Time // when the controller's node informer has it (Never: none)
 	ticks     int32    // ticks in the pending batch, for tests
 	stopped   bool
+	saysFalse bool // the kubelet's last committed PATCH carried Ready=False
+	seenFalse bool // the newest PATCH delivered to the controller carries Ready=False
 
 	seenHB    int64    // newest LastHeartbeatTime delivered to the controller, -1: none
-	seenFalse bool     // the newest PATCH delivered to the controller carries Ready=False
 	seenReady sim.Time // commit time of the newest delivered Ready=True PATCH
 	seenAt    sim.Time // commit time of the newest PATCH delivered to the controller
 }

@@ -126,7 +126,7 @@ func (r *run) handleDisruption(t sim.Time) {
 				n.taintGen++
 			}
 			if n.fail != noFailure {
-				n.fo.sawMaster = true
+				n.fo |= foSawMaster
 			}
 		}
 		for i := range c.zones {

@@ -96,10 +96,10 @@ func failoverRows(p *model.Point) [][3]string {
 	fo := &p.Failover
 	three := func(a, b, c model.Num) string { return secs(a) + ", " + secs(b) + ", " + secs(c) }
 	return [][3]string{
-		{"failover: endpoints removed p50, p99, max", three(fo.EndpointsRemovedP50S, fo.EndpointsRemovedP99S, fo.EndpointsRemovedMaxS), ""},
+		{"failover: endpoints out p50, p99, max", three(fo.EndpointsRemovedP50S, fo.EndpointsRemovedP99S, fo.EndpointsRemovedMaxS), ""},
 		{"  NoExecute taint p50, p99, max", three(fo.TaintedP50S, fo.TaintedP99S, fo.TaintedMaxS), ""},
 		{"  pods evicted p50, p99, max", three(fo.EvictedP50S, fo.EvictedP99S, fo.EvictedMaxS), ""},
-		{"  not evicted (of which full disruption)", fmt.Sprintf("%d (%d)", fo.NotEvicted, fo.NotEvictedFullDisruption), ""},
+		{"  not evicted, in full disruption", fmt.Sprintf("%d, %d", fo.NotEvicted, fo.NotEvictedFullDisruption), ""},
 	}
 }
 
@@ -108,7 +108,7 @@ func zoneRows(p *model.Point) [][3]string {
 	if len(p.Zones) < 2 {
 		return nil
 	}
-	rows := [][3]string{{"zones: false NR, partial, full, pods evicted", "", ""}}
+	rows := [][3]string{{"zones: false NR, part, full, evicted", "", ""}}
 	for _, z := range p.Zones {
 		rows = append(rows, [3]string{fmt.Sprintf("  zone %d (%d nodes)", z.Zone, z.Nodes),
 			fmt.Sprintf("%d, %s, %s, %d", z.FalseNotReady, num(z.PartialDisruptionTimeFraction), num(z.FullDisruptionTimeFraction), z.Evictions), ""})
