@@ -232,3 +232,27 @@ func TestFailoverDeterministicAcrossWorkers(t *testing.T) {
 	// before it, which failover does not follow.
 	assert.GreaterOrEqual(t, evictions, int64(c.Cluster.PodsPerNode)*one.Failover.Evicted+one.FalseEvictions.Count)
 }
+
+// Six of the ten nodes of a zone crash together: more than 2 and at least
+// 55% not ready puts the zone in partial disruption, where a zone of at
+// most large-cluster-size-threshold (50) nodes taints at rate 0. The
+// crashes are detected within one renew interval (10s) and one pass (5s)
+// of each other, so the bucket (0.1/s, burst 1) lets at most 1 + 15/10 of
+// them through before the state changes; the rest are never tainted nor
+// evicted. (Two zones: the other keeps the cluster out of master
+// disruption mode.)
+func TestPartialDisruptionOfSmallZoneStopsTainting(t *testing.T) {
+	t.Parallel()
+	c := failoverConfig(t, "v1.37", 20)
+	c.Cluster.Zones = 2
+	r := newRun(c, 0)
+	failAt(t, r, crashFailure, sec(100), 0, 2, 4, 6, 8, 10) // zone 0: even positions
+	m := &r.met
+	tainted := int64(m.fo.tainted.Count())
+	assert.LessOrEqual(t, tainted, int64(2))
+	assert.Equal(t, tainted, int64(m.fo.evicted.Count()), "every taint outlasts its toleration")
+	assert.Equal(t, 6-tainted, m.fo.notEvicted)
+	assert.Zero(t, m.fo.notEvictedMaster)
+	assert.Positive(t, m.zones[0].partialSecs)
+	assert.Zero(t, m.zones[1].partialSecs)
+}

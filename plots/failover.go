@@ -34,12 +34,12 @@ func failoverChart(res *model.Results) (painter, string) {
 	axes := axesOf(res)
 	var pts []int
 	for i := range res.Points {
-		if res.Points[i].Detection.Detected > 0 {
+		if fo := res.Points[i].Failover; fo.EndpointsRemoved+fo.Tainted+fo.Evicted > 0 {
 			pts = append(pts, i)
 		}
 	}
 	if len(pts) == 0 {
-		return nil, "no injected failure was detected (set [failures] to measure failover)"
+		return nil, "no failover figures (no injected failure got as far as its endpoints removed, its taint or its eviction)"
 	}
 	p := newPlot("Failover: time from an injected failure to each step (dot p50, bar to p99)", "seconds after the failure", "")
 	rows := len(failoverStages)
