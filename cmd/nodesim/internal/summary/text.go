@@ -108,7 +108,11 @@ func zoneRows(p *model.Point) [][3]string {
 	if len(p.Zones) < 2 {
 		return nil
 	}
-	rows := [][3]string{{"zones: false NR, part, full, evicted", "", ""}}
+	note := ""
+	if p.FalseNotReady.Estimator.Method == model.MethodRare {
+		note = "crude counts, in the replications"
+	}
+	rows := [][3]string{{"zones: false NR, part, full, evicted", note, ""}}
 	for _, z := range p.Zones {
 		rows = append(rows, [3]string{fmt.Sprintf("  zone %d (%d nodes)", z.Zone, z.Nodes),
 			fmt.Sprintf("%d, %s, %s, %d", z.FalseNotReady, num(z.PartialDisruptionTimeFraction), num(z.FullDisruptionTimeFraction), z.Evictions), ""})
