@@ -72,20 +72,45 @@ func failAt(t *testing.T, r *run, k failKind, at sim.Time, nodes ...int) (*trans
 // plus 300s after the taint.
 func TestCrashFailoverClosedForm(t *testing.T) {
 	t.Parallel()
-	r := newRun(failoverConfig(t, "v1.37", 10), 0)
-	crash := sec(100)
-	tr, fo := failAt(t, r, crashFailure, crash, 0)
+	// From v1.27 the pass that writes Unknown queues the taint; before, the
+	// next pass (5s later: zero pass durations here) does.
+	for _, tc := range []struct {
+		profile string
+		queued  sim.Time
+	}{{"v1.26", sec(5)}, {"v1.37", 0}} {
+		r := newRun(failoverConfig(t, tc.profile, 10), 0)
+		crash := sec(100)
+		tr, fo := failAt(t, r, crashFailure, crash, 0)
+		require.Len(t, tr.unknown, 1, tc.profile)
+		unknown := tr.unknown[0]
+		assert.Equal(t, unknown+sim.Time(foCost+foWatch+foEndpoints), fo.removed, tc.profile)
+		assert.GreaterOrEqual(t, fo.tainted, unknown+tc.queued, tc.profile)
+		assert.LessOrEqual(t, fo.tainted, unknown+tc.queued+sim.Time(foTick), "%s: at most one tainter period after the queueing", tc.profile)
+		assert.Equal(t, fo.tainted+sim.Time(foWatch+300*time.Second), fo.evicted, tc.profile)
+		assert.Equal(t, unreachableTaint, r.nodes[0].taint, tc.profile)
+		m := &r.met
+		assert.InDelta(t, unknown.Sub(crash).Seconds(), m.det.Max(), 1e-9, tc.profile)
+		assert.Zero(t, m.fo.notEvicted, "%s: never repaired, evicted within the run", tc.profile)
+	}
+}
+
+// v1.12, before taints: the crashed node's pods are deleted by the first
+// pass after probeTimestamp + pod-eviction-timeout (5m) that finds a token
+// (one tainter tick at most); no taint is recorded.
+func TestCrashFailoverV112(t *testing.T) {
+	t.Parallel()
+	r := newRun(failoverConfig(t, "v1.12", 10), 0)
+	tr, fo := failAt(t, r, crashFailure, sec(100), 0)
 	require.Len(t, tr.unknown, 1)
 	unknown := tr.unknown[0]
-	assert.Equal(t, unknown+sim.Time(foCost+foWatch+foEndpoints), fo.removed)
-	assert.GreaterOrEqual(t, fo.tainted, unknown)
-	assert.LessOrEqual(t, fo.tainted, unknown+sim.Time(foTick), "at most one tainter period after the write")
-	assert.Equal(t, fo.tainted+sim.Time(foWatch+300*time.Second), fo.evicted)
-	assert.Equal(t, unreachableTaint, r.nodes[0].taint)
-
-	m := &r.met
-	assert.InDelta(t, unknown.Sub(crash).Seconds(), m.det.Max(), 1e-9)
-	assert.Zero(t, m.fo.notEvicted, "never repaired, evicted within the run")
+	assert.Equal(t, sim.Never, fo.tainted)
+	// Unknown at the first pass (5s grid) with now > probe + grace, so
+	// probe ∈ [unknown − grace − 5s, unknown − grace); the pods go at the
+	// first pass with now > probe + 300s, plus at most one tainter tick.
+	grace := sim.Time(r.cfg.Controller.NodeMonitorGracePeriod)
+	assert.Greater(t, fo.evicted, unknown-grace-sec(5)+sec(300))
+	assert.LessOrEqual(t, fo.evicted, unknown-grace+sec(305)+sim.Time(foTick))
+	assert.Equal(t, unknown+sim.Time(foCost+foWatch+foEndpoints), fo.removed, "MarkPodsNotReady at the transition")
 }
 
 // Two nodes of a 10-node zone crash together: 2 not ready is not "more
