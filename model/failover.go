@@ -42,6 +42,23 @@ type failoverStats struct {
 	notEvicted                int64         // failures over before their pods were evicted
 	notEvictedMaster          int64         // of which eviction was stopped by master disruption mode
 	keptEndpoints             int64         // failures over with their endpoints never removed
+	kinds                     [failKinds]kindStats
+}
+
+// kindStats are the figures of one failure kind: a crash and a runtime
+// down fail over minutes apart, so their mix says little on its own.
+type kindStats struct {
+	det, removed, tainted, evicted sim.Histogram
+	failures, notEvicted           int64
+}
+
+func (k *kindStats) merge(o *kindStats) {
+	k.det.Merge(&o.det)
+	k.removed.Merge(&o.removed)
+	k.tainted.Merge(&o.tainted)
+	k.evicted.Merge(&o.evicted)
+	k.failures += o.failures
+	k.notEvicted += o.notEvicted
 }
 
 func (f *failoverStats) merge(o *failoverStats) {
@@ -51,12 +68,22 @@ func (f *failoverStats) merge(o *failoverStats) {
 	f.notEvicted += o.notEvicted
 	f.notEvictedMaster += o.notEvictedMaster
 	f.keptEndpoints += o.keptEndpoints
+	for i := range f.kinds {
+		f.kinds[i].merge(&o.kinds[i])
+	}
 }
 
 func (f *failoverStats) reset() {
-	f.removed.Reset()
-	f.tainted.Reset()
-	f.evicted.Reset()
+	for _, h := range []*sim.Histogram{&f.removed, &f.tainted, &f.evicted} {
+		h.Reset()
+	}
+	for i := range f.kinds {
+		k := &f.kinds[i]
+		for _, h := range []*sim.Histogram{&k.det, &k.removed, &k.tainted, &k.evicted} {
+			h.Reset()
+		}
+		k.failures, k.notEvicted = 0, 0
+	}
 	f.notEvicted, f.notEvictedMaster, f.keptEndpoints = 0, 0, 0
 }
 
@@ -73,6 +100,7 @@ func (r *run) endpointsGone(n *node, t sim.Time) {
 	at := t + sim.Time(r.env.watchDelay.SampleNs(&r.foRNG)+r.cfg.Controller.EndpointUpdateDelay.SampleNs(&r.foRNG))
 	n.fo |= foRemoved
 	r.met.fo.removed.Add(at.Sub(n.failStart).Seconds())
+	r.met.fo.kinds[n.fail].removed.Add(at.Sub(n.failStart).Seconds())
 }
 
 // taintLanded records n's NoExecute taint committed at t.
@@ -82,6 +110,7 @@ func (r *run) taintLanded(n *node, t sim.Time) {
 	}
 	n.fo |= foTainted
 	r.met.fo.tainted.Add(t.Sub(n.failStart).Seconds())
+	r.met.fo.kinds[n.fail].tainted.Add(t.Sub(n.failStart).Seconds())
 }
 
 // podsEvicted records n's pods deleted at t.
@@ -91,6 +120,7 @@ func (r *run) podsEvicted(n *node, t sim.Time) {
 	}
 	n.fo |= foEvicted
 	r.met.fo.evicted.Add(t.Sub(n.failStart).Seconds())
+	r.met.fo.kinds[n.fail].evicted.Add(t.Sub(n.failStart).Seconds())
 	r.endpointsGone(n, t) // a deleted pod is terminating: not ready in its slice
 }
 
@@ -102,6 +132,7 @@ func (m *metrics) failoverOver(n *node) {
 		return
 	}
 	m.fo.notEvicted++
+	m.fo.kinds[n.fail].notEvicted++
 	if n.fo.has(foSawMaster) {
 		m.fo.notEvictedMaster++
 	}
@@ -139,7 +170,28 @@ type Failover struct {
 	// EndpointsKept counts failures over with the node's endpoints never
 	// removed: a Ready=False node repaired before its eviction.
 	EndpointsKept int64 `json:"endpoints_kept"`
+	// ByKind splits the figures by failure kind, for the kinds that
+	// happened.
+	ByKind []FailoverKind `json:"by_kind"`
 }
+
+// FailoverKind is the detection and failover of one failure kind.
+type FailoverKind struct {
+	Kind                 string `json:"kind"` // crash, partition, gray or runtime-down
+	Failures             int64  `json:"failures"`
+	DetectionP50S        Num    `json:"detection_p50_s"`
+	DetectionP99S        Num    `json:"detection_p99_s"`
+	EndpointsRemovedP50S Num    `json:"endpoints_removed_p50_s"`
+	EndpointsRemovedP99S Num    `json:"endpoints_removed_p99_s"`
+	TaintedP50S          Num    `json:"tainted_p50_s"`
+	TaintedP99S          Num    `json:"tainted_p99_s"`
+	EvictedP50S          Num    `json:"evicted_p50_s"`
+	EvictedP99S          Num    `json:"evicted_p99_s"`
+	NotEvicted           int64  `json:"not_evicted"`
+}
+
+// FailKindNames are the failure kinds as the scenario's [failures] names them.
+var FailKindNames = [failKinds]string{"crash", "partition", "gray", "runtime-down"}
 
 func failoverResult(f *failoverStats) Failover {
 	q := func(h *sim.Histogram) (Num, Num, Num, Num) {
@@ -154,5 +206,19 @@ func failoverResult(f *failoverStats) Failover {
 	o.EvictedMeanS, o.EvictedP50S, o.EvictedP99S, o.EvictedMaxS = q(&f.evicted)
 	o.EndpointsRemoved, o.Tainted, o.Evicted = int64(f.removed.Count()), int64(f.tainted.Count()), int64(f.evicted.Count())
 	o.NotEvicted, o.NotEvictedFullDisruption, o.EndpointsKept = f.notEvicted, f.notEvictedMaster, f.keptEndpoints
+	o.ByKind = []FailoverKind{}
+	for i := range f.kinds {
+		k := &f.kinds[i]
+		if k.failures == 0 {
+			continue
+		}
+		o.ByKind = append(o.ByKind, FailoverKind{
+			Kind: FailKindNames[i], Failures: k.failures, NotEvicted: k.notEvicted,
+			DetectionP50S: quantile(&k.det, 0.5), DetectionP99S: quantile(&k.det, 0.99),
+			EndpointsRemovedP50S: quantile(&k.removed, 0.5), EndpointsRemovedP99S: quantile(&k.removed, 0.99),
+			TaintedP50S: quantile(&k.tainted, 0.5), TaintedP99S: quantile(&k.tainted, 0.99),
+			EvictedP50S: quantile(&k.evicted, 0.5), EvictedP99S: quantile(&k.evicted, 0.99),
+		})
+	}
 	return o
 }

@@ -245,6 +245,19 @@ func TestFailoverDeterministicAcrossWorkers(t *testing.T) {
 	assert.Equal(t, one.Failover, two.Failover)
 	assert.Equal(t, one.Zones, two.Zones)
 	assert.Positive(t, one.Failover.Evicted)
+	require.Len(t, one.Failover.ByKind, 2)
+	assert.Equal(t, "crash", one.Failover.ByKind[0].Kind)
+	assert.Equal(t, "runtime-down", one.Failover.ByKind[1].Kind)
+	var failures, notEvicted int64
+	for _, k := range one.Failover.ByKind {
+		failures += k.Failures
+		notEvicted += k.NotEvicted
+	}
+	assert.Equal(t, one.Detection.Failures, failures, "the kinds add up")
+	assert.Equal(t, one.Failover.NotEvicted, notEvicted)
+	// A crash's endpoints go at its Unknown, a runtime-down node's only
+	// with its evicted pods: minutes apart.
+	assert.Less(t, float64(one.Failover.ByKind[0].EndpointsRemovedP50S), float64(one.Failover.ByKind[1].EndpointsRemovedP50S)-200)
 	var evictions, falseEvictions, falseNR int64
 	for _, z := range one.Zones {
 		evictions += z.Evictions

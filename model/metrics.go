@@ -193,6 +193,9 @@ func (m *metrics) detected(r *run, n *node, t sim.Time) {
 		m.detectedN++
 		m.failures++
 		m.det.Add(t.Sub(n.failStart).Seconds())
+		k := &m.fo.kinds[n.fail]
+		k.failures++
+		k.det.Add(t.Sub(n.failStart).Seconds())
 	}
 }
 
@@ -204,6 +207,7 @@ func (m *metrics) failureOver(r *run, n *node, t sim.Time) {
 	if n.failCounted && !n.failDetected {
 		m.undetected++
 		m.failures++
+		m.fo.kinds[n.fail].failures++
 	}
 	m.failoverOver(n)
 }
@@ -296,6 +300,7 @@ func (m *metrics) finish(r *run, end sim.Time) {
 			if n.failCounted && !n.failDetected && end.Sub(n.failStart) > 5*r.cfg.Controller.NodeMonitorGracePeriod {
 				m.undetected++
 				m.failures++
+				m.fo.kinds[n.fail].failures++
 			}
 			if end.Sub(n.failStart) > evictable(r.cfg) {
 				m.failoverOver(n) // else censored: it may yet be evicted

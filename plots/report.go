@@ -61,6 +61,7 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	b.WriteString("## Results\n\n")
 	resultsTable(&b, res, axes)
 	zonesTable(&b, res, axes)
+	kindsTable(&b, res, axes)
 
 	b.WriteString("## Charts\n\n")
 	have := map[string]bool{}
@@ -267,6 +268,38 @@ func zonesTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 			}
 			row = append(row, fmt.Sprint(z.Zone), fmt.Sprint(z.Nodes), fmt.Sprint(z.FalseNotReady), num(z.FalseNotReadyRatePerNodeDay),
 				pct(float64(z.PartialDisruptionTimeFraction)), pct(float64(z.FullDisruptionTimeFraction)), fmt.Sprint(z.Evictions), fmt.Sprint(z.FalseEvictions))
+			fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
+		}
+	}
+	b.WriteString("\n")
+}
+
+// kindsTable writes each point's failover by failure kind, when more than
+// one kind happened: a crash and a runtime down fail over minutes apart.
+func kindsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
+	many := false
+	for _, p := range res.Points {
+		many = many || len(p.Failover.ByKind) > 1
+	}
+	if !many {
+		return
+	}
+	b.WriteString("Failover by failure kind (seconds after the failure, p50 / p99):\n\n")
+	var head []string
+	if len(axes) > 0 {
+		head = append(head, "point")
+	}
+	head = append(head, "kind", "failures", "detected", "endpoints removed", "NoExecute taint", "pods evicted", "not evicted")
+	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	two := func(a, c model.Num) string { return num(a) + " / " + num(c) }
+	for _, p := range res.Points {
+		for _, k := range p.Failover.ByKind {
+			var row []string
+			if len(axes) > 0 {
+				row = append(row, cell(paramLabel(p, axes)))
+			}
+			row = append(row, k.Kind, fmt.Sprint(k.Failures), two(k.DetectionP50S, k.DetectionP99S), two(k.EndpointsRemovedP50S, k.EndpointsRemovedP99S),
+				two(k.TaintedP50S, k.TaintedP99S), two(k.EvictedP50S, k.EvictedP99S), fmt.Sprint(k.NotEvicted))
 			fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
 		}
 	}

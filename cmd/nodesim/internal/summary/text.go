@@ -95,12 +95,20 @@ func failoverRows(p *model.Point) [][3]string {
 	}
 	fo := &p.Failover
 	three := func(a, b, c model.Num) string { return secs(a) + ", " + secs(b) + ", " + secs(c) }
-	return [][3]string{
+	rows := [][3]string{
 		{"failover: endpoints out p50, p99, max", three(fo.EndpointsRemovedP50S, fo.EndpointsRemovedP99S, fo.EndpointsRemovedMaxS), ""},
 		{"  NoExecute taint p50, p99, max", three(fo.TaintedP50S, fo.TaintedP99S, fo.TaintedMaxS), ""},
 		{"  pods evicted p50, p99, max", three(fo.EvictedP50S, fo.EvictedP99S, fo.EvictedMaxS), ""},
 		{"  not evicted, in full disruption", fmt.Sprintf("%d, %d", fo.NotEvicted, fo.NotEvictedFullDisruption), ""},
 	}
+	if len(fo.ByKind) < 2 {
+		return rows
+	}
+	rows = append(rows, [3]string{"  by kind (p50): det, out, evicted", "", ""})
+	for _, k := range fo.ByKind {
+		rows = append(rows, [3]string{fmt.Sprintf("    %s (%d)", k.Kind, k.Failures), three(k.DetectionP50S, k.EndpointsRemovedP50S, k.EvictedP50S), ""})
+	}
+	return rows
 }
 
 // zoneRows are one compact row per zone, when there is more than one.
