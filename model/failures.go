@@ -35,6 +35,9 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	n.fail, n.failStart, n.failCounted = k, t, t >= r.warmup
 	n.failDetected = false
 	n.fo = newFailover()
+	if r.ctl.master {
+		n.fo |= foSawMaster // evictions already stopped
+	}
 	if n.unknown {
 		r.met.detected(r, n, t) // already Unknown: nothing left to detect
 	}
