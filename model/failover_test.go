@@ -294,3 +294,17 @@ func TestPartialDisruptionOfSmallZoneStopsTainting(t *testing.T) {
 	assert.Positive(t, m.zones[0].partialSecs)
 	assert.Zero(t, m.zones[1].partialSecs)
 }
+
+// ComputeZoneState counts every node whose Ready is not True: three of a
+// zone's four nodes reporting Ready=False (runtime down, never Unknown)
+// put it in partial disruption.
+func TestReadyFalseCountsNotReadyInItsZone(t *testing.T) {
+	t.Parallel()
+	c := failoverConfig(t, "v1.37", 8)
+	c.Cluster.Zones = 2
+	r := newRun(c, 0)
+	tr, _ := failAt(t, r, runtimeDownFailure, sec(100), 0, 2, 4) // zone 0: even positions
+	assert.Empty(t, tr.unknown)
+	assert.Positive(t, r.met.zones[0].partialSecs)
+	assert.Zero(t, r.met.zones[1].partialSecs)
+}
