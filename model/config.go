@@ -101,6 +101,10 @@ type APIServerConfig struct {
 	// DefaultUnreachableTolerationSeconds is the kube-apiserver flag
 	// --default-unreachable-toleration-seconds (300).
 	DefaultUnreachableTolerationSeconds int64
+	// DefaultNotReadyTolerationSeconds is --default-not-ready-toleration-seconds
+	// (300): the toleration of the not-ready NoExecute taint a node gets
+	// when its kubelet reports Ready=False.
+	DefaultNotReadyTolerationSeconds int64
 }
 
 // Effect is what an incident does while it lasts.
@@ -198,6 +202,11 @@ type ControllerConfig struct {
 	PerNodeProcessing time.Duration // per node and worker
 	TransitionCost    time.Duration // API calls of one Ready→Unknown transition (UpdateStatus + MarkPodsNotReady)
 	Workers           int           // nodeUpdateWorkerSize: 1 before v1.27, 8 after
+
+	// EndpointUpdateDelay is nodesim's controller.endpoint-update-delay:
+	// from a pod change reaching the EndpointSlice controller's informer to
+	// the EndpointSlices showing it (its queue, batching and write).
+	EndpointUpdateDelay Dist
 }
 
 // FailuresConfig injects real failures, for detection latency.
@@ -205,6 +214,9 @@ type FailuresConfig struct {
 	Crash     *FailureProcess // both loops stop; restart after Repair if set
 	Partition *FailureProcess // requests fail for Lasts
 	Gray      *FailureProcess // status loop stuck, lease alive, for Lasts
+	// RuntimeDown is the container runtime down for Lasts: the kubelet
+	// keeps posting and renewing, and reports Ready=False.
+	RuntimeDown *FailureProcess
 }
 
 // FailureProcess is a per-node failure process.
@@ -317,6 +329,9 @@ func (c *Config) Validate() error {
 	positive(KeyEtcdRequestTimeout, c.APIServer.EtcdRequestTimeout)
 	if c.APIServer.DefaultUnreachableTolerationSeconds < 0 {
 		bad(KeyDefaultUnreachableTolerationSeconds, "must be >= 0, got %d", c.APIServer.DefaultUnreachableTolerationSeconds)
+	}
+	if c.APIServer.DefaultNotReadyTolerationSeconds < 0 {
+		bad(KeyDefaultNotReadyTolerationSeconds, "must be >= 0, got %d", c.APIServer.DefaultNotReadyTolerationSeconds)
 	}
 	for i, in := range c.APIServer.Incidents {
 		badIncident := func(field, format string, a ...any) {

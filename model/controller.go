@@ -74,6 +74,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	if n.unknown && n.status.seenReady > n.unknownWrite {
 		r.recovered(n, t)
 	}
+	r.observeFalse(n, t)
 	posted := n.status.seenHB >= 0
 	r.countNotReady(n)
 	grace := c.grace
@@ -128,6 +129,37 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	return t
 }
 
+// observeFalse follows the kubelet's own Ready=False as this pass lists
+// it. Entering it is a transition of readyTransitionTimestamp (for
+// pod-eviction-timeout) and, for a node whose runtime is down, its
+// detection; leaving it for Ready=True is processTaintBaseEviction's
+// markNodeAsReachable: taints off, out of the queue.
+func (r *run) observeFalse(n *node, t sim.Time) {
+	f := n.status.seenFalse && !n.unknown
+	if f == n.readyFalse {
+		return
+	}
+	n.readyFalse = f
+	if f {
+		n.falseSince = t
+		if n.fail == runtimeDownFailure {
+			r.met.detected(r, n, t)
+		}
+		return
+	}
+	r.reachable(n)
+}
+
+// reachable is markNodeAsReachable: both NoExecute taints removed, the
+// node dequeued.
+func (r *run) reachable(n *node) {
+	if n.tainted {
+		n.tainted = false
+		n.taintGen++
+	}
+	n.queued = false
+}
+
 // liveLeaseCheck is the NodeControllerLeaseCircuitBreaker check of
 // tryUpdateNodeHealth (v1.37+): a GET of the live lease before trusting an
 // expired one. A failed GET skips the node; a live lease newer than the
@@ -152,17 +184,29 @@ func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
 // (v1.12: decisionTimestamp.After(probeTimestamp + podEvictionTimeout)).
 // Before v1.27 both act on the condition the pass observed, so a node
 // marked Unknown now is queued at the next pass.
+//
+// Ready=False (the kubelet's own report) is queued at the pass that lists
+// it, for the not-ready taint; without taints, once pod-eviction-timeout
+// has passed since the pass saw the transition
+// (decisionTimestamp.After(readyTransitionTimestamp + podEvictionTimeout)).
 func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 	c := &r.ctl
 	unknown := observedUnknown
 	if c.rules.TaintOnCurrentCondition {
 		unknown = n.unknown
 	}
-	if !unknown || n.tainted || n.queued {
+	if n.tainted || n.queued {
 		return
 	}
-	if c.rules.TaintBasedEvictions || t > n.probe+sim.Time(c.cfg.PodEvictionTimeout) {
-		r.enqueueTaint(n, t)
+	switch {
+	case unknown:
+		if c.rules.TaintBasedEvictions || t > n.probe+sim.Time(c.cfg.PodEvictionTimeout) {
+			r.enqueueTaint(n, t)
+		}
+	case n.readyFalse:
+		if c.rules.TaintBasedEvictions || t > n.falseSince+sim.Time(c.cfg.PodEvictionTimeout) {
+			r.enqueueTaint(n, t)
+		}
 	}
 }
 
@@ -227,7 +271,9 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	r.becameUnknown(n, t)
 	// The kubelet may now see the change: replay its pending ticks.
 	n.status.regenerate(&r.sp, &r.env, n)
-	return t + sim.Time(c.cfg.TransitionCost), true
+	done := t + sim.Time(c.cfg.TransitionCost)
+	r.endpointsGone(n, done) // MarkPodsNotReady: every pod's Ready=False written
+	return done, true
 }
 
 // becameUnknown records a Ready→Unknown transition at t.
@@ -244,11 +290,7 @@ func (r *run) becameUnknown(n *node, t sim.Time) {
 func (r *run) recovered(n *node, t sim.Time) {
 	n.unknown = false
 	r.setUnknown(n, false, t)
-	if n.tainted {
-		n.tainted = false
-		n.taintGen++
-	}
-	n.queued = false
+	r.reachable(n)
 	r.met.recovery(r, n, t)
 	if r.onTransition != nil {
 		r.onTransition(n, t, false)
@@ -273,7 +315,7 @@ func (r *run) setUnknown(n *node, v bool, t sim.Time) {
 // so a node that never posted (no Ready condition) counts as well as an
 // Unknown one.
 func (r *run) countNotReady(n *node) {
-	v := n.unknown || n.status.seenHB < 0
+	v := n.unknown || n.status.seenHB < 0 || n.readyFalse
 	if n.notReady == v {
 		return
 	}

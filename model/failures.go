@@ -7,12 +7,12 @@ import "github.com/nodesim/nodesim/sim"
 
 func (r *run) process(k failKind) *FailureProcess {
 	f := &r.cfg.Failures
-	return [...]*FailureProcess{f.Crash, f.Partition, f.Gray}[k]
+	return [...]*FailureProcess{f.Crash, f.Partition, f.Gray, f.RuntimeDown}[k]
 }
 
 // scheduleFailures arms each configured failure process of n after t.
 func (r *run) scheduleFailures(n *node, t sim.Time) {
-	for k := crashFailure; k <= grayFailure; k++ {
+	for k := crashFailure; k < failKinds; k++ {
 		if p := r.process(k); p != nil {
 			r.armFailure(n, k, t)
 		}
@@ -34,6 +34,10 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	}
 	n.fail, n.failStart, n.failCounted = k, t, t >= r.warmup
 	n.failDetected = false
+	n.fo = newFailover()
+	if r.ctl.master {
+		n.fo |= foSawMaster // evictions already stopped
+	}
 	if n.unknown {
 		r.met.detected(r, n, t) // already Unknown: nothing left to detect
 	}
@@ -50,6 +54,11 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	case grayFailure:
 		n.grayStart, n.grayEnd = t, t+sim.Time(p.Lasts.SampleNs(&r.failRNG))
 		r.eng.At(n.grayEnd, r.kFailEnd, n.id, 0)
+	case runtimeDownFailure:
+		end := t + sim.Time(p.Lasts.SampleNs(&r.failRNG))
+		last := t - sim.Time(r.failRNG.Int64N(int64(runtimePoll)))
+		n.runtimeFalse, n.runtimeTrue = runtimeReadyFalse(last, end)
+		r.eng.At(end, r.kFailEnd, n.id, 0)
 	}
 	n.lease.regenerate(&r.lp, &r.env, n)
 	n.status.regenerate(&r.sp, &r.env, n)
@@ -72,7 +81,7 @@ func (r *run) failEnd(n *node, t sim.Time) {
 			n.lease.restart(&r.lp, &r.env, n, t)
 		}
 	}
-	for j := crashFailure; j <= grayFailure; j++ {
+	for j := crashFailure; j < failKinds; j++ {
 		if r.process(j) != nil && n.nextFail[j] <= t {
 			r.armFailure(n, j, t) // the arrival fell inside this failure
 		}

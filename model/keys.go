@@ -47,6 +47,7 @@ const (
 	KeyRequestFailureProbability           = "apiserver.request-failure-probability"
 	KeyEtcdRequestTimeout                  = "apiserver.etcd-request-timeout"
 	KeyDefaultUnreachableTolerationSeconds = "apiserver.default-unreachable-toleration-seconds"
+	KeyDefaultNotReadyTolerationSeconds    = "apiserver.default-not-ready-toleration-seconds"
 	KeyIncident                            = "apiserver.incident" // an array of tables: fields below
 
 	KeyWatchDelay = "informer.watch-delay"
@@ -63,13 +64,16 @@ const (
 	KeyPerNodeProcessing         = "controller.per-node-processing"
 	KeyTransitionCost            = "controller.transition-cost"
 	KeyWorkers                   = "controller.workers"
+	KeyEndpointUpdateDelay       = "controller.endpoint-update-delay"
 
-	KeyCrashEvery     = "failures.crash.every"
-	KeyCrashRepair    = "failures.crash.repair"
-	KeyPartitionEvery = "failures.partition.every"
-	KeyPartitionLasts = "failures.partition.lasts"
-	KeyGrayEvery      = "failures.gray.every"
-	KeyGrayLasts      = "failures.gray.lasts"
+	KeyCrashEvery       = "failures.crash.every"
+	KeyCrashRepair      = "failures.crash.repair"
+	KeyPartitionEvery   = "failures.partition.every"
+	KeyPartitionLasts   = "failures.partition.lasts"
+	KeyGrayEvery        = "failures.gray.every"
+	KeyGrayLasts        = "failures.gray.lasts"
+	KeyRuntimeDownEvery = "failures.runtime-down.every"
+	KeyRuntimeDownLasts = "failures.runtime-down.lasts"
 
 	// Fields of an apiserver.incident element.
 	IncidentName      = "name"

@@ -27,10 +27,13 @@ type statusLoop struct {
 	nextStart sim.Time // tick after the PATCH's tick
 	hb        int64    // LastHeartbeatTime (seconds) of the pending PATCH
 	setsReady bool     // the PATCH carries Ready=True over an Unknown
+	pendFalse bool     // the PATCH carries Ready=False (runtime down)
 	commit    sim.Time // when the PATCH returned
 	vis       sim.Time // when the controller's node informer has it (Never: none)
 	ticks     int32    // ticks in the pending batch, for tests
 	stopped   bool
+	saysFalse bool // the kubelet's last committed PATCH carried Ready=False
+	seenFalse bool // the newest PATCH delivered to the controller carries Ready=False
 
 	seenHB    int64    // newest LastHeartbeatTime delivered to the controller, -1: none
 	seenReady sim.Time // commit time of the newest delivered Ready=True PATCH
@@ -47,6 +50,7 @@ type latePatch struct {
 	at   sim.Time // commit time (Never: none)
 	hb   int64
 	sets bool     // it carries Ready=True over an Unknown
+	no   bool     // it carries Ready=False
 	vis  sim.Time // delivery, computed in commit order once settled (Never: not yet)
 }
 
@@ -56,6 +60,7 @@ type statusSnap struct {
 	reportDelay                      int64
 	nextChange                       sim.Time
 	late                             latePatch
+	saysFalse                        bool
 }
 
 // statusParams are the per-run constants of every status loop.
@@ -79,7 +84,7 @@ const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, late: s.late}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, late: s.late, saysFalse: s.saysFalse}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -115,7 +120,10 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			}
 			s.settleLate(env, t) // what the server holds at t
 			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
-			changed := unknown || s.nextChange <= t
+			// The ReadyCondition setter: Ready=False while the runtime is
+			// down, a change of the condition's status either way.
+			no := n.reportsFalse(t)
+			changed := unknown || s.nextChange <= t || no != s.saysFalse
 			if p.lease && !changed && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
 			}
@@ -130,7 +138,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.lost(t))
 			if !o.ok {
 				if o.late > 0 {
-					s.lateAt(t+sim.Time(o.late), hb, sets)
+					s.lateAt(t+sim.Time(o.late), hb, sets, no)
 				}
 				t += sim.Time(o.dur)
 				if try > 0 {
@@ -154,6 +162,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 				s.readyCommit = t
 			}
 			s.hb, s.setsReady, s.commit = hb, sets, t
+			s.saysFalse, s.pendFalse = no, no
 			s.vis = env.deliver(&s.d, t, &s.lastVis)
 			patched = true
 			break
@@ -175,6 +184,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 	}
 	s.d, s.late = s.snap.d, s.snap.late
 	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay, s.nextChange = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay, s.snap.nextChange
+	s.saysFalse = s.snap.saysFalse
 	s.generate(p, env, n, s.start)
 }
 
@@ -203,7 +213,7 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		if env.trace != nil {
 			env.trace.status(n, s.hb, s.commit, s.vis, s.setsReady)
 		}
-		s.seenHB, s.seenAt, s.vis = s.hb, s.commit, sim.Never
+		s.seenHB, s.seenAt, s.vis, s.seenFalse = s.hb, s.commit, sim.Never, s.pendFalse
 		if s.setsReady {
 			s.seenReady = s.commit
 		}
@@ -220,11 +230,11 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 // on and that commits at at. Memory stays one pending late PATCH per node:
 // of two pending at once only the first to land is kept, so the other's
 // delivery is lost, which can only withhold a refresh from the controller.
-func (s *statusLoop) lateAt(at sim.Time, hb int64, sets bool) {
+func (s *statusLoop) lateAt(at sim.Time, hb int64, sets, no bool) {
 	if s.late.at != sim.Never && s.late.at <= at {
 		return
 	}
-	s.late = latePatch{at: at, hb: hb, sets: sets, vis: sim.Never}
+	s.late = latePatch{at: at, hb: hb, sets: sets, no: no, vis: sim.Never}
 }
 
 // settleLate commits the pending late PATCH if it lands at or before t:
@@ -262,7 +272,7 @@ func (s *statusLoop) seeLate(env *env, n *node) {
 	if env.trace != nil {
 		env.trace.status(n, l.hb, l.at, l.vis, l.sets)
 	}
-	s.seenHB, s.seenAt = l.hb, l.at
+	s.seenHB, s.seenAt, s.seenFalse = l.hb, l.at, l.no
 	if l.sets {
 		s.seenReady = l.at
 	}

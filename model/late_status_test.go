@@ -115,9 +115,9 @@ func TestLatePatchConflictsWithTheUnknownWrite(t *testing.T) {
 func TestOneLatePatchPending(t *testing.T) {
 	var s statusLoop
 	s.late = latePatch{at: sim.Never, vis: sim.Never}
-	s.lateAt(sec(30), 1, false)
-	s.lateAt(sec(25), 2, false)
-	s.lateAt(sec(40), 3, false)
+	s.lateAt(sec(30), 1, false, false)
+	s.lateAt(sec(25), 2, false, false)
+	s.lateAt(sec(40), 3, false, false)
 	assert.Equal(t, latePatch{at: sec(25), hb: 2, vis: sim.Never}, s.late)
 }
 

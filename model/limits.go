@@ -235,8 +235,13 @@ func (c *Config) validateLimits() []error {
 	dist(KeyWriteLatency, 0, "", &a.WriteLatency)
 	dist(KeyReadLatency, 0, "", &a.ReadLatency)
 	span(KeyEtcdRequestTimeout, a.EtcdRequestTimeout)
-	if t := a.DefaultUnreachableTolerationSeconds; t > int64(MaxSpan/time.Second) {
-		field(KeyDefaultUnreachableTolerationSeconds, 0, "", "must be at most %d (100 years), got %d", int64(MaxSpan/time.Second), t)
+	for _, tol := range []struct {
+		key string
+		v   int64
+	}{{KeyDefaultUnreachableTolerationSeconds, a.DefaultUnreachableTolerationSeconds}, {KeyDefaultNotReadyTolerationSeconds, a.DefaultNotReadyTolerationSeconds}} {
+		if tol.v > int64(MaxSpan/time.Second) {
+			field(tol.key, 0, "", "must be at most %d (100 years), got %d", int64(MaxSpan/time.Second), tol.v)
+		}
 	}
 	for i := range a.Incidents {
 		in := &a.Incidents[i]
@@ -254,6 +259,7 @@ func (c *Config) validateLimits() []error {
 		}
 	}
 	dist(KeyWatchDelay, 0, "", &c.Informer.WatchDelay)
+	dist(KeyEndpointUpdateDelay, 0, "", &ctl.EndpointUpdateDelay)
 	span(KeyNodeMonitorPeriod, ctl.NodeMonitorPeriod)
 	span(KeyNodeMonitorGracePeriod, ctl.NodeMonitorGracePeriod)
 	span(KeyNodeStartupGracePeriod, ctl.NodeStartupGracePeriod)
@@ -268,7 +274,7 @@ func (c *Config) validateLimits() []error {
 	for _, f := range []struct {
 		p           *FailureProcess
 		every, last string
-	}{{c.Failures.Crash, KeyCrashEvery, ""}, {c.Failures.Partition, KeyPartitionEvery, KeyPartitionLasts}, {c.Failures.Gray, KeyGrayEvery, KeyGrayLasts}} {
+	}{{c.Failures.Crash, KeyCrashEvery, ""}, {c.Failures.Partition, KeyPartitionEvery, KeyPartitionLasts}, {c.Failures.Gray, KeyGrayEvery, KeyGrayLasts}, {c.Failures.RuntimeDown, KeyRuntimeDownEvery, KeyRuntimeDownLasts}} {
 		if f.p == nil {
 			continue
 		}

@@ -32,6 +32,8 @@ type Replication struct {
 	detectedN    int64
 	undetected   int64
 	det          sim.Histogram
+	fo           failoverStats
+	zones        []zoneStats
 	gaps         sim.Histogram
 	gapMs        []uint64 // gaps below gapMsRange in exact 1ms bins: no log per heartbeat
 	timeline     *timeline
@@ -63,6 +65,7 @@ func (m *metrics) init(r *run) {
 	m.cells = int64(m.nodes) * int64((m.end-m.warmup)/m.cellLen)
 	m.countUntil = sim.Never
 	m.incidents = make([]int64, len(r.cfg.APIServer.Incidents))
+	m.zones = make([]zoneStats, r.cfg.Cluster.Zones)
 	if r.rep == 0 && r.spec.branch == 0 && r.spec.positions == nil {
 		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones)
 	}
@@ -73,12 +76,14 @@ func (m *metrics) init(r *run) {
 func (m *metrics) restart(nodes int, from, end sim.Time) {
 	*m = Replication{
 		nodes: nodes, warmup: from, end: end, podsPerNode: m.podsPerNode, cellLen: end - from, cells: int64(nodes),
-		falseDur: m.falseDur, det: m.det, gaps: m.gaps, keepDurations: true, durations: m.durations[:0],
-		countUntil: sim.Never, incidents: m.incidents, ep: m.ep,
+		falseDur: m.falseDur, det: m.det, fo: m.fo, gaps: m.gaps, keepDurations: true, durations: m.durations[:0],
+		countUntil: sim.Never, incidents: m.incidents, ep: m.ep, zones: m.zones,
 	}
+	clear(m.zones)
 	m.ep.reset()
 	m.falseDur.Reset()
 	m.det.Reset()
+	m.fo.reset()
 	m.gaps.Reset()
 }
 
@@ -139,6 +144,7 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 		return
 	}
 	m.falseEvents++
+	m.zones[n.zone].falseEvents++
 	if t >= m.incFrom && t <= m.incUntil {
 		m.incidentEvents++
 		if m.incCounted != m.incSeq {
@@ -187,16 +193,23 @@ func (m *metrics) detected(r *run, n *node, t sim.Time) {
 		m.detectedN++
 		m.failures++
 		m.det.Add(t.Sub(n.failStart).Seconds())
+		k := &m.fo.kinds[n.fail]
+		k.failures++
+		k.det.Add(t.Sub(n.failStart).Seconds())
 	}
 }
 
 // failureOver records the end of n's failure at t.
 func (m *metrics) failureOver(r *run, n *node, t sim.Time) {
-	m.failSecs += overlap(n.failStart, t, m.warmup, m.end)
+	secs := overlap(n.failStart, t, m.warmup, m.end)
+	m.failSecs += secs
+	m.zones[n.zone].failSecs += secs
 	if n.failCounted && !n.failDetected {
 		m.undetected++
 		m.failures++
+		m.fo.kinds[n.fail].failures++
 	}
+	m.failoverOver(n)
 }
 
 func overlap(a, b, lo, hi sim.Time) float64 {
@@ -234,8 +247,10 @@ func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
 	switch z.state {
 	case statePartial:
 		m.partialSecs += secs
+		m.zones[z.id].partialSecs += secs
 	case stateFull:
 		m.fullSecs += secs
+		m.zones[z.id].fullSecs += secs
 	}
 	if m.timeline != nil {
 		m.timeline.zone(z, s, t)
@@ -244,8 +259,12 @@ func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
 
 // eviction records pods evicted from n at t.
 func (m *metrics) eviction(r *run, n *node, t sim.Time) {
+	if m.after(t) {
+		m.zones[n.zone].evictions += m.podsPerNode
+	}
 	if n.fail == noFailure && m.after(t) {
 		m.evictions += m.podsPerNode
+		m.zones[n.zone].falseEvictions += m.podsPerNode
 		var seq int64
 		if n.falseEpisode {
 			seq = int64(n.episode)
@@ -274,11 +293,17 @@ func (m *metrics) finish(r *run, end sim.Time) {
 			m.unknownSecs += end.Sub(n.unknownSince).Seconds() // censored: not a duration sample
 		}
 		if n.fail != noFailure {
-			m.failSecs += overlap(n.failStart, end, m.warmup, m.end)
+			secs := overlap(n.failStart, end, m.warmup, m.end)
+			m.failSecs += secs
+			m.zones[n.zone].failSecs += secs
 			// Undetected only if it had time to be detected; else censored.
 			if n.failCounted && !n.failDetected && end.Sub(n.failStart) > 5*r.cfg.Controller.NodeMonitorGracePeriod {
 				m.undetected++
 				m.failures++
+				m.fo.kinds[n.fail].failures++
+			}
+			if end.Sub(n.failStart) > evictable(r.cfg) {
+				m.failoverOver(n) // else censored: it may yet be evicted
 			}
 		}
 	}

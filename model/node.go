@@ -40,6 +40,18 @@ const (
 	crashFailure
 	partitionFailure
 	grayFailure
+	runtimeDownFailure
+)
+
+// failKinds is how many kinds of injected failure there are.
+const failKinds = 4
+
+// taintKind is which NoExecute taint the controller put on a node.
+type taintKind uint8
+
+const (
+	unreachableTaint taintKind = iota // node.kubernetes.io/unreachable: Ready=Unknown
+	notReadyTaint                     // node.kubernetes.io/not-ready: Ready=False
 )
 
 // node is one Node: its kubelet loops, what the apiserver holds about its
@@ -56,22 +68,25 @@ type node struct {
 	crashAt            sim.Time // Never unless the kubelet is down
 	partStart, partEnd sim.Time
 	grayStart, grayEnd sim.Time
-	deadStart          sim.Time // the kubelet's connection died silently (dead-connection incident)
-	deadHealth         sim.Time // the HTTP/2 health check replaces it
-	deadClosed         sim.Time // the kubelet closed all its connections (Never: not yet)
-	fail               failKind
-	failStart          sim.Time
-	failEnd            sim.Time // end of the last failure
-	failDetected       bool
-	failCounted        bool // started after warmup
-	nextFail           [3]sim.Time
-	unknownWrite       sim.Time // controller's last Ready=Unknown write (longAgo: none)
-	viewDelay          int64    // until the kubelet's cached view shows that write
-	podSyncPhase       int64    // phase of the kubelet's 10s pod status sync
-	lastFalseCell      int32    // last day-cell counted for probability_per_node_day
-	episode            int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
-	unknownSince       sim.Time
-	falseEpisode       bool
+	// The kubelet's ReadyCondition setter reports Ready=False from
+	// runtimeFalse until runtimeTrue (its container runtime is down).
+	runtimeFalse, runtimeTrue sim.Time
+	deadStart                 sim.Time // the kubelet's connection died silently (dead-connection incident)
+	deadHealth                sim.Time // the HTTP/2 health check replaces it
+	deadClosed                sim.Time // the kubelet closed all its connections (Never: not yet)
+	fail                      failKind
+	failStart                 sim.Time
+	failEnd                   sim.Time // end of the last failure
+	failDetected              bool
+	failCounted               bool // started after warmup
+	nextFail                  [failKinds]sim.Time
+	unknownWrite              sim.Time // controller's last Ready=Unknown write (longAgo: none)
+	viewDelay                 int64    // until the kubelet's cached view shows that write
+	podSyncPhase              int64    // phase of the kubelet's 10s pod status sync
+	lastFalseCell             int32    // last day-cell counted for probability_per_node_day
+	episode                   int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
+	unknownSince              sim.Time
+	falseEpisode              bool
 
 	// Controller's nodeHealthData.
 	hasEntry   bool
@@ -79,11 +94,19 @@ type node struct {
 	savedHB    int64    // -1: no saved Ready condition
 	savedLease sim.Time // -1: nil
 
-	unknown  bool // Ready=Unknown as the controller knows it
-	notReady bool // counted not ready in its zone (Unknown or never posted)
-	queued   bool // in the zone's NoExecute tainting queue
-	tainted  bool // has the unreachable NoExecute taint
-	taintGen int64
+	unknown bool // Ready=Unknown as the controller knows it
+	// readyFalse is Ready=False as the last pass listed it (the kubelet's
+	// own report, not the controller's Unknown), since falseSince: the
+	// readyTransitionTimestamp of pod-eviction-timeout before taints.
+	readyFalse bool
+	falseSince sim.Time
+	notReady   bool // counted not ready in its zone (Unknown or never posted)
+	queued     bool // in the zone's NoExecute tainting queue
+	tainted    bool // has a NoExecute taint, of kind taint
+	taint      taintKind
+	taintGen   int64
+
+	fo failover // the current injected failure's failover times (metrics)
 }
 
 func (n *node) partitioned(t sim.Time) bool { return t >= n.partStart && t < n.partEnd }
@@ -129,6 +152,22 @@ func (n *node) listerShowsUnknown(t sim.Time) bool {
 	}
 	return !(s.setsReady && s.vis <= t && s.commit > n.unknownWrite)
 }
+
+// listerShowsFalse reports whether the controller's node informer shows
+// the kubelet's Ready=False at t, as doNoExecuteTaintingPass reads it.
+func (n *node) listerShowsFalse(t sim.Time) bool {
+	if n.unknown {
+		return false
+	}
+	if s := &n.status; s.vis <= t {
+		return s.pendFalse
+	}
+	return n.status.seenFalse
+}
+
+// reportsFalse reports whether the kubelet's ReadyCondition setter gives
+// Ready=False at t.
+func (n *node) reportsFalse(t sim.Time) bool { return n.runtimeFalse <= t && t < n.runtimeTrue }
 
 // kubeletSeesUnknown reports whether a read at t shows the controller's
 // Ready=Unknown: it must be newer than the kubelet's own last Ready=True

@@ -203,6 +203,7 @@ func DefaultAPIServerConfig() APIServerConfig {
 		RequestFailureProbability:           1e-4,                                                    // nodesim estimate
 		EtcdRequestTimeout:                  7 * time.Second,                                         // etcd ReqTimeout: 5s + 2 × election timeout (1s)
 		DefaultUnreachableTolerationSeconds: 300,                                                     // kube-apiserver --default-unreachable-toleration-seconds
+		DefaultNotReadyTolerationSeconds:    300,                                                     // kube-apiserver --default-not-ready-toleration-seconds (plugin/pkg/admission/defaulttolerationseconds)
 	}
 }
 
@@ -224,6 +225,10 @@ func DefaultControllerConfig() ControllerConfig {
 		PerNodeProcessing:         50 * time.Microsecond, // nodesim estimate: tryUpdateNodeHealth on cached objects
 		TransitionCost:            20 * time.Millisecond, // nodesim estimate: UpdateStatus + MarkPodsNotReady calls
 		Workers:                   1,                     // serial loop over nodes; nodeUpdateWorkerSize 8 from v1.27 (PR #114296)
+		// nodesim knob: nothing beyond the modelled watch delay, as
+		// --endpointslice-updates-batch-period defaults to 0
+		// (pkg/controller/endpointslice/config/v1alpha1/defaults.go).
+		EndpointUpdateDelay: Const(0),
 	}
 	return c
 }

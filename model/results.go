@@ -70,6 +70,12 @@ type Point struct {
 	// IncidentResponse is, for the rare method, each incident spec's
 	// effect as a function of its duration.
 	IncidentResponse []IncidentResponse `json:"incident_response,omitempty"`
+
+	// Failover follows injected failures past Detection (failover.go);
+	// Zones is each zone's share (zonestats.go). Last, so CSV columns
+	// of earlier releases keep their places.
+	Failover Failover     `json:"failover"`
+	Zones    []ZoneResult `json:"zones"`
 }
 
 // Estimator says how the false-NotReady figures were estimated and how

@@ -18,20 +18,23 @@ import (
 // through the controller's pass duration and zone states, which phantoms
 // leave as a healthy cluster would).
 type run struct {
-	cfg        *Config
-	rep        int
-	spec       runSpec
-	eng        *sim.Engine
-	env        env
-	nodes      []node
-	ctl        controller
-	lp         leaseParams
-	sp         statusParams
-	met        metrics
-	warmup     sim.Time
-	toleration time.Duration
-	incRNG     sim.Rand
-	failRNG    sim.Rand
+	cfg         *Config
+	rep         int
+	spec        runSpec
+	eng         *sim.Engine
+	env         env
+	nodes       []node
+	ctl         controller
+	lp          leaseParams
+	sp          statusParams
+	met         metrics
+	warmup      sim.Time
+	toleration  time.Duration // of the unreachable taint
+	notReadyTol time.Duration // of the not-ready taint
+	incRNG      sim.Rand
+	failRNG     sim.Rand
+	foRNG       sim.Rand // endpoint updates of failed nodes
+	evictRNG    sim.Rand // the taint eviction controller's watch
 
 	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
 	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
@@ -82,6 +85,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		end:        r.warmup.Add(cmp.Or(spec.duration, cfg.Simulation.Duration)),
 	}
 	r.toleration = time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second
+	r.notReadyTol = time.Duration(cfg.APIServer.DefaultNotReadyTolerationSeconds) * time.Second
 	timeout := int64(cfg.HeartbeatClientTimeout())
 	k := &cfg.Kubelet
 	r.lp = leaseParams{
@@ -110,6 +114,8 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 	}
 	r.incRNG = r.stream("incidents", 0)
 	r.failRNG = r.stream("failures", 0)
+	r.foRNG = r.stream("failover", 0)
+	r.evictRNG = r.stream("tainteviction", 0)
 	r.register()
 	positions := spec.positions
 	if positions == nil {
@@ -174,6 +180,7 @@ func (r *run) initNode(i int, pos int32) {
 		id: int32(i), pos: pos, zone: pos % int32(r.cfg.Cluster.Zones),
 		rrWorker: pos % int32(r.cfg.Controller.Workers), rrSlot: int64(pos/int32(r.cfg.Controller.Workers)+1) * int64(r.cfg.Controller.PerNodeProcessing),
 		crashAt: sim.Never, partStart: sim.Never, partEnd: sim.Never, grayStart: sim.Never, grayEnd: sim.Never,
+		runtimeFalse: sim.Never, runtimeTrue: sim.Never, fo: newFailover(),
 		deadStart: sim.Never, deadHealth: sim.Never, deadClosed: sim.Never,
 		fail: noFailure, unknownWrite: longAgo, savedHB: -1, savedLease: -1, lastFalseCell: -1,
 	}

@@ -36,6 +36,8 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	}
 	p.Detection = Detection{Failures: m.failures, Detected: m.detectedN, Undetected: m.undetected,
 		MeanS: Num(m.det.Mean()), P50S: quantile(&m.det, 0.5), P99S: quantile(&m.det, 0.99), MaxS: Num(m.det.Max())}
+	p.Failover = failoverResult(&m.fo)
+	p.Zones = zoneResults(cfg, m.zones, len(reps))
 	healthySecs := nodeDays * 86400
 	p.QoS = QoS{TMRS: ratio(healthySecs, float64(m.falseEvents)), TMS: Num(m.falseDur.Mean()), PA: Num(1 - m.unknownSecs/healthySecs)}
 	p.GapHistogram = gapHistogram(&m.gaps)
@@ -108,6 +110,8 @@ func (m *Replication) merge(o *Replication) {
 	m.undetected += o.undetected
 	m.ep.merge(&o.ep)
 	m.det.Merge(&o.det)
+	m.fo.merge(&o.fo)
+	m.zones = mergeZones(m.zones, o.zones)
 	m.gaps.Merge(&o.gaps)
 }
 
@@ -263,5 +267,5 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 
 func configured(cfg *Config) bool {
 	f := cfg.Failures
-	return f.Crash != nil || f.Partition != nil || f.Gray != nil
+	return f.Crash != nil || f.Partition != nil || f.Gray != nil || f.RuntimeDown != nil
 }

@@ -45,7 +45,7 @@ func (c *Config) Warnings() []error {
 	for _, f := range []struct {
 		p   *FailureProcess
 		key string
-	}{{c.Failures.Crash, KeyCrashEvery}, {c.Failures.Partition, KeyPartitionEvery}, {c.Failures.Gray, KeyGrayEvery}} {
+	}{{c.Failures.Crash, KeyCrashEvery}, {c.Failures.Partition, KeyPartitionEvery}, {c.Failures.Gray, KeyGrayEvery}, {c.Failures.RuntimeDown, KeyRuntimeDownEvery}} {
 		if f.p == nil {
 			continue
 		}

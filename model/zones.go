@@ -125,6 +125,9 @@ func (r *run) handleDisruption(t sim.Time) {
 				n.tainted = false
 				n.taintGen++
 			}
+			if n.fail != noFailure {
+				n.fo |= foSawMaster
+			}
 		}
 		for i := range c.zones {
 			c.zones[i].bucket.swap(0, t)
@@ -213,20 +216,36 @@ func (r *run) taintPass(t sim.Time) {
 			}
 			z.queue = z.queue[1:]
 			n.queued = false
-			if c.rules.TaintBasedEvictions && !n.listerShowsUnknown(t) {
-				continue // "it's ready now": dropped, queued again by a later pass if still Unknown
+			kind, tol := unreachableTaint, r.toleration
+			if c.rules.TaintBasedEvictions {
+				switch {
+				case n.listerShowsUnknown(t):
+				case n.listerShowsFalse(t):
+					kind, tol = notReadyTaint, r.notReadyTol
+				default:
+					continue // "it's ready now": dropped, queued again by a later pass if still not ready
+				}
 			}
-			if o := r.env.api.request(&c.d, write, t, 0, nil, 0); !o.ok {
+			o := r.env.api.request(&c.d, write, t, 0, nil, 0)
+			if !o.ok {
 				r.enqueueTaint(n, t) // retried at the back of the queue
 				continue
 			}
-			n.tainted = true // without taints: its pods are deleted, once per episode
+			n.tainted, n.taint = true, kind // without taints: its pods are deleted, once per episode
 			n.taintGen++
 			if !c.rules.TaintBasedEvictions {
 				r.met.eviction(r, n, t) // doEvictionPass: DeletePods
+				r.podsEvicted(n, t)
 				continue
 			}
-			r.eng.At(t.Add(r.toleration), r.kEvict, n.id, n.taintGen)
+			commit := t + sim.Time(o.dur)
+			r.taintLanded(n, commit)
+			// The taint eviction controller's node informer delivers the
+			// taint a watch delay later, and handleNodeUpdate starts each
+			// pod's toleration then (processPodOnNode: startTime = now),
+			// not at the taint's TimeAdded.
+			seen := r.env.api.watchStallEnd(commit + sim.Time(r.env.watchDelay.SampleNs(&r.evictRNG)))
+			r.eng.At(seen.Add(tol), r.kEvict, n.id, n.taintGen)
 		}
 		if len(z.queue) == 0 {
 			z.queue = z.queue[:0:0] // release the backing array after bursts
@@ -241,4 +260,5 @@ func (r *run) evict(n *node, gen int64, t sim.Time) {
 		return
 	}
 	r.met.eviction(r, n, t)
+	r.podsEvicted(n, t)
 }

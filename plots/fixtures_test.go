@@ -44,6 +44,14 @@ func point(params map[string]string, nodeDays float64, events int64, ciLo, ciHi,
 		QoS:            model.QoS{TMRS: n(86400 / rate), TMS: n(12), PA: n(0.9999)},
 		GapHistogram:   gapHist(2e6, 1),
 		Warnings:       []string{},
+		// Endpoints 50ms after the Unknown, the taint within a tainter
+		// tick or a rate-limited wait, eviction 300s later.
+		Failover: model.Failover{
+			EndpointsRemovedMeanS: n(p50 + 1.05), EndpointsRemovedP50S: n(p50 + 0.05), EndpointsRemovedP99S: n(p99 + 0.05), EndpointsRemovedMaxS: n(p99 + 3.05),
+			TaintedMeanS: n(p50 + 2), TaintedP50S: n(p50 + 0.1), TaintedP99S: n(p99 + 10), TaintedMaxS: n(p99 + 20),
+			EvictedMeanS: n(p50 + 302), EvictedP50S: n(p50 + 300.1), EvictedP99S: n(p99 + 310), EvictedMaxS: n(p99 + 320),
+			EndpointsRemoved: 200, Tainted: 200, Evicted: 196, NotEvicted: 4,
+		},
 	}
 	if events == 0 {
 		p.FalseNotReady.RatePerNodeDay = n(0)

@@ -40,6 +40,7 @@ var charts = []chart{
 	{"gaps", "Heartbeat gaps as the controller observed them", gapsChart},
 	{"timeline", "Timeline of one replication", timelineChart},
 	{"response", "Incident response: how long an outage the cluster absorbs", responseChart},
+	{"failover", "Failover: from an injected failure to endpoints removed, taint and eviction", failoverChart},
 }
 
 // chartTitle returns the report title of the chart with file base name base.

@@ -62,6 +62,8 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 
 	b.WriteString("## Results\n\n")
 	resultsTable(&b, res, axes)
+	zonesTable(&b, res, axes)
+	kindsTable(&b, res, axes)
 
 	b.WriteString("## Charts\n\n")
 	have := map[string]bool{}
@@ -162,6 +164,13 @@ func finding(p model.Point, axes []model.SweepAxis) string {
 	default:
 		s += fmt.Sprintf("; none of %d injected failures detected", d.Failures)
 	}
+	if fo := p.Failover; fo.EndpointsRemoved > 0 || fo.Evicted > 0 {
+		s += fmt.Sprintf("; endpoints removed %s s, NoExecute taint %s s, pods evicted %s s after the failure (median; p99 %s s)",
+			num(fo.EndpointsRemovedP50S), num(fo.TaintedP50S), num(fo.EvictedP50S), num(fo.EvictedP99S))
+		if fo.NotEvicted > 0 {
+			s += fmt.Sprintf(", %d never evicted", fo.NotEvicted)
+		}
+	}
 	if m := p.MassNotReady.MaxFraction; def(m) && m > 0 {
 		s += fmt.Sprintf("; at worst %s of nodes Unknown at once", pct(float64(m)))
 	}
@@ -215,7 +224,8 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 		head = append(head, "`"+ax.Key+"`")
 	}
 	head = append(head, "node-days", "false NotReady", "rate /node-day (95% CI)", "P(≥1) /node-day",
-		"mean duration (s)", "endpoint loss (s/node-day)", "false evictions", "detection p50 / p99 (s)", "max Unknown")
+		"mean duration (s)", "endpoint loss (s/node-day)", "false evictions", "detection p50 / p99 (s)", "max Unknown",
+		"endpoints removed p50 / p99 (s)", "evicted p50 / p99 (s)", "not evicted")
 	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
 	for _, p := range res.Points {
 		var row []string
@@ -231,7 +241,9 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 		det := num(p.Detection.P50S) + " / " + num(p.Detection.P99S)
 		row = append(row, fmtSig(p.NodeDays, 3), fmt.Sprint(f.Events), rate, prob,
 			num(f.MeanDurationS), num(p.EndpointLoss.SecondsPerNodeDay),
-			fmt.Sprint(p.FalseEvictions.Count), det, pct(float64(p.MassNotReady.MaxFraction)))
+			fmt.Sprint(p.FalseEvictions.Count), det, pct(float64(p.MassNotReady.MaxFraction)),
+			num(p.Failover.EndpointsRemovedP50S)+" / "+num(p.Failover.EndpointsRemovedP99S),
+			num(p.Failover.EvictedP50S)+" / "+num(p.Failover.EvictedP99S), fmt.Sprint(p.Failover.NotEvicted))
 		fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
 	}
 	b.WriteString("\n")
@@ -269,6 +281,33 @@ func namedPoints(b *bytes.Buffer, res *model.Results) {
 	b.WriteString("\n")
 }
 
+// zonesTable writes each point's zones, when there is more than one: zone
+// state drives the eviction rate.
+func zonesTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
+	if len(res.Points) == 0 || len(res.Points[0].Zones) < 2 {
+		return
+	}
+	b.WriteString("Per zone:\n\n")
+	var head []string
+	if len(axes) > 0 {
+		head = append(head, "point")
+	}
+	head = append(head, "zone", "nodes", "false NotReady", "rate /node-day", "partial disruption", "full disruption", "pods evicted", "of them false")
+	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	for _, p := range res.Points {
+		for _, z := range p.Zones {
+			var row []string
+			if len(axes) > 0 {
+				row = append(row, cell(paramLabel(p, axes)))
+			}
+			row = append(row, fmt.Sprint(z.Zone), fmt.Sprint(z.Nodes), fmt.Sprint(z.FalseNotReady), num(z.FalseNotReadyRatePerNodeDay),
+				pct(float64(z.PartialDisruptionTimeFraction)), pct(float64(z.FullDisruptionTimeFraction)), fmt.Sprint(z.Evictions), fmt.Sprint(z.FalseEvictions))
+			fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
+		}
+	}
+	b.WriteString("\n")
+}
+
 // flagSet reports whether --set gave key this value for every point.
 func flagSet(res *model.Results, key, value string) bool {
 	for _, c := range res.Changed {
@@ -296,4 +335,36 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// kindsTable writes each point's failover by failure kind, when more than
+// one kind happened: a crash and a runtime down fail over minutes apart.
+func kindsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
+	many := false
+	for _, p := range res.Points {
+		many = many || len(p.Failover.ByKind) > 1
+	}
+	if !many {
+		return
+	}
+	b.WriteString("Failover by failure kind (seconds after the failure, p50 / p99):\n\n")
+	var head []string
+	if len(axes) > 0 {
+		head = append(head, "point")
+	}
+	head = append(head, "kind", "failures", "detected", "endpoints removed", "NoExecute taint", "pods evicted", "not evicted")
+	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	two := func(a, c model.Num) string { return num(a) + " / " + num(c) }
+	for _, p := range res.Points {
+		for _, k := range p.Failover.ByKind {
+			var row []string
+			if len(axes) > 0 {
+				row = append(row, cell(paramLabel(p, axes)))
+			}
+			row = append(row, k.Kind, fmt.Sprint(k.Failures), two(k.DetectionP50S, k.DetectionP99S), two(k.EndpointsRemovedP50S, k.EndpointsRemovedP99S),
+				two(k.TaintedP50S, k.TaintedP99S), two(k.EvictedP50S, k.EvictedP99S), fmt.Sprint(k.NotEvicted))
+			fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
+		}
+	}
+	b.WriteString("\n")
 }

@@ -13,6 +13,7 @@ const (
 	crash = iota
 	partition
 	gray
+	runtimeDown
 )
 
 const (
@@ -21,7 +22,7 @@ const (
 )
 
 func failureProcess(c *model.Config, kind int) **model.FailureProcess {
-	return [...]**model.FailureProcess{&c.Failures.Crash, &c.Failures.Partition, &c.Failures.Gray}[kind]
+	return [...]**model.FailureProcess{&c.Failures.Crash, &c.Failures.Partition, &c.Failures.Gray, &c.Failures.RuntimeDown}[kind]
 }
 
 // ensureProcess returns the process of kind, creating it on first use;
@@ -90,9 +91,10 @@ func failureDuration(key string, kind int) param {
 
 // failureKeys are the every and lasts keys of each failure kind.
 var failureKeys = [...][2]string{
-	crash:     {model.KeyCrashEvery, ""},
-	partition: {model.KeyPartitionEvery, model.KeyPartitionLasts},
-	gray:      {model.KeyGrayEvery, model.KeyGrayLasts},
+	crash:       {model.KeyCrashEvery, ""},
+	partition:   {model.KeyPartitionEvery, model.KeyPartitionLasts},
+	gray:        {model.KeyGrayEvery, model.KeyGrayLasts},
+	runtimeDown: {model.KeyRuntimeDownEvery, model.KeyRuntimeDownLasts},
 }
 
 // checkFailures reports a failure process missing a required field: one

@@ -63,6 +63,7 @@ var params = []param{
 	floatParam(model.KeyRequestFailureProbability, func(c *model.Config) *float64 { return &c.APIServer.RequestFailureProbability }),
 	durationParam(model.KeyEtcdRequestTimeout, func(c *model.Config) *time.Duration { return &c.APIServer.EtcdRequestTimeout }),
 	intParam(model.KeyDefaultUnreachableTolerationSeconds, func(c *model.Config) *int64 { return &c.APIServer.DefaultUnreachableTolerationSeconds }),
+	intParam(model.KeyDefaultNotReadyTolerationSeconds, func(c *model.Config) *int64 { return &c.APIServer.DefaultNotReadyTolerationSeconds }),
 	{key: model.KeyIncident, get: getIncidents, set: setIncidents},
 
 	distParam(model.KeyWatchDelay, func(c *model.Config) *model.Dist { return &c.Informer.WatchDelay }),
@@ -79,6 +80,7 @@ var params = []param{
 	durationParam(model.KeyPerNodeProcessing, func(c *model.Config) *time.Duration { return &c.Controller.PerNodeProcessing }),
 	durationParam(model.KeyTransitionCost, func(c *model.Config) *time.Duration { return &c.Controller.TransitionCost }),
 	intParam(model.KeyWorkers, func(c *model.Config) *int { return &c.Controller.Workers }),
+	distParam(model.KeyEndpointUpdateDelay, func(c *model.Config) *model.Dist { return &c.Controller.EndpointUpdateDelay }),
 
 	failureDist(model.KeyCrashEvery, crash, every),
 	failureDuration(model.KeyCrashRepair, crash),
@@ -86,6 +88,8 @@ var params = []param{
 	failureDist(model.KeyPartitionLasts, partition, lasts),
 	failureDist(model.KeyGrayEvery, gray, every),
 	failureDist(model.KeyGrayLasts, gray, lasts),
+	failureDist(model.KeyRuntimeDownEvery, runtimeDown, every),
+	failureDist(model.KeyRuntimeDownLasts, runtimeDown, lasts),
 }
 
 // tables are the keys that hold other keys rather than values: every

@@ -83,7 +83,26 @@ func secs(n model.Num) string { return Seconds(float64(n)) }
 // false NotReady every 38 days across 1000 nodes; real crashes detected
 // in 43 s median, 52 s p99".
 func Sentence(p *model.Point, failures string) string {
-	return falseSentence(p) + "; " + detectionSentence(&p.Detection, failures)
+	return falseSentence(p) + "; " + detectionSentence(&p.Detection, failures) + failoverSentence(&p.Failover)
+}
+
+// failoverSentence continues the detection: ", endpoints removed in 52 s
+// median, pods evicted in 5.8 min median (6.0 min p99)".
+func failoverSentence(f *model.Failover) string {
+	var parts []string
+	if f.EndpointsRemoved > 0 {
+		parts = append(parts, fmt.Sprintf("endpoints removed in %s median", secs(f.EndpointsRemovedP50S)))
+	}
+	if f.Evicted > 0 {
+		parts = append(parts, fmt.Sprintf("pods evicted in %s median (%s p99)", secs(f.EvictedP50S), secs(f.EvictedP99S)))
+	}
+	if f.NotEvicted > 0 {
+		parts = append(parts, fmt.Sprintf("%d never evicted", f.NotEvicted))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
 }
 
 func falseSentence(p *model.Point) string {
@@ -143,8 +162,8 @@ func detectionSentence(d *model.Detection, failures string) string {
 // "real crashes", "gray failures", or "injected failures" for a mix.
 func FailureKinds(res *model.Results) string {
 	var kinds []string
-	names := map[string]string{"crash": "real crashes", "partition": "partitions", "gray": "gray failures"}
-	for _, k := range []string{"crash", "partition", "gray"} {
+	names := map[string]string{"crash": "real crashes", "partition": "partitions", "gray": "gray failures", "runtime-down": "runtime outages"}
+	for _, k := range []string{"crash", "partition", "gray", "runtime-down"} {
 		for _, c := range res.Changed {
 			if c.Key == "failures."+k+".every" {
 				kinds = append(kinds, names[k])

@@ -61,7 +61,7 @@ func Table(w io.Writer, rows [][]string) {
 // pointRows is the metric table of one point: name, value, 95% interval.
 func pointRows(p *model.Point) [][3]string {
 	f, d, m, q, g := &p.FalseNotReady, &p.Detection, &p.MassNotReady, &p.QoS, &p.GapHistogram
-	return [][3]string{
+	rows := [][3]string{
 		{"false NotReady per node-day", num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95)},
 		{"  estimated by", EstimatorLine(&f.Estimator), ""},
 		{eventsLabel(f), fmt.Sprint(f.Events), ""},
@@ -76,11 +76,56 @@ func pointRows(p *model.Point) [][3]string {
 		{"  time in partial, full disruption", num(m.PartialDisruptionTimeFraction) + ", " + num(m.FullDisruptionTimeFraction), ""},
 		{"detection: failures, detected", fmt.Sprintf("%d, %d", d.Failures, d.Detected), ""},
 		{"  latency p50, p99, max", secs(d.P50S) + ", " + secs(d.P99S) + ", " + secs(d.MaxS), ""},
+	}
+	rows = append(rows, failoverRows(p)...)
+	rows = append(rows, [][3]string{
 		{"QoS: T_MR, T_M, P_A", secs(q.TMRS) + ", " + secs(q.TMS) + ", " + Sig(float64(q.PA), 7), ""},
 		{"heartbeat gaps p50, p99, max", secs(g.P50S) + ", " + secs(g.P99S) + ", " + secs(g.MaxS), ""},
 		{"node-days simulated", Sig(p.NodeDays, 4), ""},
 		{"incidents after warmup", IncidentCountsLine(p.IncidentCounts), ""},
+	}...)
+	return append(rows, zoneRows(p)...)
+}
+
+// failoverRows are the failover times after injected failures, when any
+// failure was detected.
+func failoverRows(p *model.Point) [][3]string {
+	if p.Detection.Detected == 0 {
+		return nil
 	}
+	fo := &p.Failover
+	three := func(a, b, c model.Num) string { return secs(a) + ", " + secs(b) + ", " + secs(c) }
+	rows := [][3]string{
+		{"failover: endpoints out p50, p99, max", three(fo.EndpointsRemovedP50S, fo.EndpointsRemovedP99S, fo.EndpointsRemovedMaxS), ""},
+		{"  NoExecute taint p50, p99, max", three(fo.TaintedP50S, fo.TaintedP99S, fo.TaintedMaxS), ""},
+		{"  pods evicted p50, p99, max", three(fo.EvictedP50S, fo.EvictedP99S, fo.EvictedMaxS), ""},
+		{"  not evicted, in full disruption", fmt.Sprintf("%d, %d", fo.NotEvicted, fo.NotEvictedFullDisruption), ""},
+	}
+	if len(fo.ByKind) < 2 {
+		return rows
+	}
+	rows = append(rows, [3]string{"  by kind (p50): det, out, evicted", "", ""})
+	for _, k := range fo.ByKind {
+		rows = append(rows, [3]string{fmt.Sprintf("    %s (%d)", k.Kind, k.Failures), three(k.DetectionP50S, k.EndpointsRemovedP50S, k.EvictedP50S), ""})
+	}
+	return rows
+}
+
+// zoneRows are one compact row per zone, when there is more than one.
+func zoneRows(p *model.Point) [][3]string {
+	if len(p.Zones) < 2 {
+		return nil
+	}
+	note := ""
+	if p.FalseNotReady.Estimator.Method == model.MethodRare {
+		note = "crude counts, in the replications"
+	}
+	rows := [][3]string{{"zones: false NR, part, full, evicted", note, ""}}
+	for _, z := range p.Zones {
+		rows = append(rows, [3]string{fmt.Sprintf("  zone %d (%d nodes)", z.Zone, z.Nodes),
+			fmt.Sprintf("%d, %s, %s, %d", z.FalseNotReady, num(z.PartialDisruptionTimeFraction), num(z.FullDisruptionTimeFraction), z.Evictions), ""})
+	}
+	return rows
 }
 
 // boundedInterval is interval, or nothing when the top is unknown.
