@@ -175,6 +175,10 @@ type Incident struct {
 	Add       time.Duration // slow: latency added
 	Target    Target        // dead-connection: whose connection
 	Fraction  float64       // dead-connection on kubelets: the share of kubelets hit (1 = all)
+	// At replays a known incident at these times after warmup instead of
+	// drawing arrivals from Every (replay.go): its figures are absolute,
+	// never rates.
+	At []time.Duration
 }
 
 // InformerConfig is the watch path from etcd to the controller's caches.
@@ -205,6 +209,7 @@ type FailuresConfig struct {
 	Crash     *FailureProcess // both loops stop; restart after Repair if set
 	Partition *FailureProcess // requests fail for Lasts
 	Gray      *FailureProcess // status loop stuck, lease alive, for Lasts
+	Events    []FailureEvent  // one-shot correlated failures replayed at given times (replay.go)
 }
 
 // FailureProcess is a per-node failure process.
@@ -368,5 +373,6 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateLimits()...)
+	errs = append(errs, c.validateReplays()...)
 	return errors.Join(errs...)
 }

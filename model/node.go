@@ -72,6 +72,10 @@ type node struct {
 	episode            int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
 	unknownSince       sim.Time
 	falseEpisode       bool
+	// Replays (replay.go), each 1 + the replay's index, 0: none: the
+	// failure event n is in, the replay its Unknown episode counts for,
+	// and the replayed incident after which it raced the controller.
+	failReplay, replay, raceReplay int32
 
 	// Controller's nodeHealthData.
 	hasEntry   bool

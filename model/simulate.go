@@ -32,6 +32,7 @@ type run struct {
 	toleration time.Duration
 	incRNG     sim.Rand
 	failRNG    sim.Rand
+	replayRNG  sim.Rand // durations and nodes of replayed events
 
 	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
 	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
@@ -39,6 +40,7 @@ type run struct {
 	forced []forcedIncident // incidents placed by a rare-event estimator
 
 	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd, kForced sim.Kind
+	kReplay, kReplayEnd                                              sim.Kind
 }
 
 // runSpec says which part of a cluster a run simulates, and on which
@@ -110,6 +112,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 	}
 	r.incRNG = r.stream("incidents", 0)
 	r.failRNG = r.stream("failures", 0)
+	r.replayRNG = r.stream("replays", 0)
 	r.register()
 	positions := spec.positions
 	if positions == nil {
@@ -164,6 +167,8 @@ func (r *run) register() {
 		f := r.forced[ev.Arg]
 		r.startIncident(f.spec, f.start, f.end)
 	})
+	r.kReplay = e.Register("replay-start", func(ev sim.Event) { r.replayStart(int(ev.Arg), ev.At) })
+	r.kReplayEnd = e.Register("replay-end", func(ev sim.Event) { r.replayEnd(int(ev.Arg), ev.At) })
 }
 
 // initNode creates node i, at position pos of the cluster, at time 0 with
@@ -205,6 +210,7 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 	if !r.spec.noIncidents {
 		r.scheduleIncidents()
 	}
+	r.scheduleReplays()
 	if err := r.eng.RunContext(ctx, r.env.end); err != nil {
 		return nil, err
 	}

@@ -222,6 +222,7 @@ func (r *run) taintPass(t sim.Time) {
 			}
 			n.tainted = true // without taints: its pods are deleted, once per episode
 			n.taintGen++
+			r.met.tainted(r, n, t)
 			if !c.rules.TaintBasedEvictions {
 				r.met.eviction(r, n, t) // doEvictionPass: DeletePods
 				continue

@@ -85,6 +85,7 @@ var params = []param{
 	failureDist(model.KeyPartitionLasts, partition, lasts),
 	failureDist(model.KeyGrayEvery, gray, every),
 	failureDist(model.KeyGrayLasts, gray, lasts),
+	{key: model.KeyFailureEvent, get: getFailureEvents, set: setFailureEvents},
 }
 
 // tables are the keys that hold other keys rather than values: every
