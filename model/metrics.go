@@ -105,7 +105,7 @@ func (m *metrics) pass(t sim.Time) {
 
 // heartbeat records a probeTimestamp refresh at t; before is the previous one.
 func (m *metrics) heartbeat(r *run, n *node, before, t sim.Time) {
-	m.replayHeartbeat(r, n, before, t)
+	m.race(r, n, before, t, true)
 	if !m.after(t) || n.unknown {
 		return // only a Ready node can raise a false alarm after a heartbeat
 	}

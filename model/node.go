@@ -74,7 +74,7 @@ type node struct {
 	falseEpisode       bool
 	// Replays (replay.go), each 1 + the replay's index, 0: none: the
 	// failure event n is in, the replay its Unknown episode counts for,
-	// and the replayed incident after which it raced the controller.
+	// and the replayed incident whose race (metrics.race) it has settled.
 	failReplay, replay, raceReplay int32
 
 	// Controller's nodeHealthData.

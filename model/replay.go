@@ -228,7 +228,6 @@ func (r *run) replayStart(k int, t sim.Time) {
 		end := t + sim.Time(spec.Lasts.SampleNs(&r.replayRNG))
 		r.met.beginReplay(k, t, end)
 		r.startIncident(o.spec, t, end)
-		r.eng.At(end, r.kReplayEnd, 0, int64(k))
 		return
 	}
 	ev := &r.cfg.Failures.Events[o.spec]
@@ -254,24 +253,5 @@ func (r *run) replayStart(k int, t sim.Time) {
 		st.hit++
 		n.failReplay = int32(k + 1)
 		r.beginFailure(n, kind, t, end)
-	}
-}
-
-// replayEnd starts, as a replayed incident ends at t, the race of every
-// healthy Ready node: its kubelet's next heartbeat against the
-// controller's next visit once its grace period is over (settled by
-// replayHeartbeat and replayTransition). It also counts the nodes the
-// controller's record already has past their grace period.
-func (r *run) replayEnd(k int, t sim.Time) {
-	st := &r.met.replays[k]
-	for i := range r.nodes {
-		n := &r.nodes[i]
-		if n.unknown || n.fail != noFailure || !n.hasEntry || n.status.seenHB < 0 {
-			continue
-		}
-		n.raceReplay = int32(k + 1)
-		if graceExpired(t, n.probe, r.ctl.grace) {
-			st.atRisk++
-		}
 	}
 }

@@ -30,7 +30,7 @@ type replayStat struct {
 	failedW      int64 // Ready=Unknown writes that failed ("Skipping - no pods will be evicted")
 	cancelledW   int64 // and that a kubelet PATCH won (409, then a fresh heartbeat in the GET)
 	leaseW       int64 // live lease GETs that failed (v1.37+): the node skipped, no write tried
-	atRisk       int64 // at a replayed incident's end: past grace by the controller's record
+	atRisk       int64 // of the nodes in danger after a replayed incident, those past grace by the controller's record at its end
 	// After it, nodes whose record went past grace before the controller
 	// saw a heartbeat (won), and nodes the controller marked Unknown
 	// first (lost).
@@ -140,10 +140,7 @@ func (m *metrics) replayUnknown(n *node, k int, t sim.Time, real bool) {
 // replayTransition takes n's Ready→Unknown at t when it belongs to a
 // replay, and reports whether it did.
 func (m *metrics) replayTransition(r *run, n *node, t sim.Time) bool {
-	if n.raceReplay != 0 {
-		m.replays[n.raceReplay-1].lost++
-		n.raceReplay = 0
-	}
+	m.race(r, n, n.probe, t, false)
 	if n.fail != noFailure {
 		if n.failReplay != 0 && !n.failDetected {
 			m.replayUnknown(n, int(n.failReplay-1), t, true)
@@ -174,18 +171,35 @@ func (m *metrics) replayRecovery(r *run, n *node, t sim.Time) {
 	n.replay = 0
 }
 
-// replayHeartbeat settles n's race after a replayed incident: the
-// controller saw a heartbeat at t, its first since the incident ended;
-// before was the previous one. Only a node the controller's record had
-// past its grace period was in danger.
-func (m *metrics) replayHeartbeat(r *run, n *node, before, t sim.Time) {
-	if n.raceReplay == 0 {
+// race settles n's race after replayed incident k: the first of the
+// controller seeing a heartbeat from it (heartbeat, previous one at
+// before) and marking it Unknown, at t after the incident ended. A node
+// was in danger only if the controller's record went past its grace
+// period first: a heartbeat then wins the race, an Unknown loses it.
+// NB: a pass handles its nodes at instants after it starts, so this goes
+// by those instants, not by when the incident's end is simulated.
+func (m *metrics) race(r *run, n *node, before, t sim.Time, heartbeat bool) {
+	k := m.replayAt(t)
+	if k < 0 || n.raceReplay == int32(k+1) || n.fail != noFailure || m.occs[k].event {
 		return
 	}
-	if t-before > sim.Time(r.ctl.grace) {
-		m.replays[n.raceReplay-1].won++
+	s := &m.replays[k]
+	if t <= s.end {
+		return
 	}
-	n.raceReplay = 0
+	n.raceReplay = int32(k + 1)
+	grace := sim.Time(r.ctl.grace)
+	if heartbeat && t-before <= grace {
+		return // never in danger
+	}
+	if heartbeat {
+		s.won++
+	} else {
+		s.lost++
+	}
+	if before+grace < s.end {
+		s.atRisk++
+	}
 }
 
 // tainted records the NoExecute taint (or, without taints, the pod

@@ -168,7 +168,6 @@ func (r *run) register() {
 		r.startIncident(f.spec, f.start, f.end)
 	})
 	r.kReplay = e.Register("replay-start", func(ev sim.Event) { r.replayStart(int(ev.Arg), ev.At) })
-	r.kReplayEnd = e.Register("replay-end", func(ev sim.Event) { r.replayEnd(int(ev.Arg), ev.At) })
 }
 
 // initNode creates node i, at position pos of the cluster, at time 0 with

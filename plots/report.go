@@ -44,6 +44,9 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	}
 	for _, p := range res.Points {
 		fmt.Fprintf(&b, "- %s\n", finding(p, axes))
+		for _, line := range replayFindings(&p) {
+			fmt.Fprintf(&b, "  - %s\n", line)
+		}
 	}
 	b.WriteString("\n")
 
@@ -136,6 +139,8 @@ func finding(p model.Point, axes []model.SweepAxis) string {
 	f := p.FalseNotReady
 	var s string
 	switch {
+	case p.RatesNotApplicable:
+		s = where + ": per-day rates " + model.NotApplicable
 	case f.Bounded() && def(f.RatePerNodeDayCI95.Hi):
 		s = fmt.Sprintf("%s: no false NotReady in %s node-days; the rate is below %s per node-day (95%% upper bound), %s",
 			where, fmtSig(p.NodeDays, 3), fmtSig(float64(f.RatePerNodeDayCI95.Hi), 2), every(float64(f.RatePerNodeDayCI95.Hi), "at most"))
@@ -164,6 +169,26 @@ func finding(p model.Point, axes []model.SweepAxis) string {
 		s += fmt.Sprintf("; at worst %s of nodes Unknown at once", pct(float64(m)))
 	}
 	return s + "."
+}
+
+// replayFindings are a point's replayed events in absolute figures, each
+// with why it flipped the nodes it did; or why its incidents flip fewer
+// nodes than their length suggests.
+func replayFindings(p *model.Point) []string {
+	var out []string
+	for i := range p.Replays {
+		x := &p.Replays[i]
+		out = append(out, "Replayed, absolute figures: "+x.Sentence()+".")
+		if why := x.Why(); why != "" {
+			out = append(out, why)
+		}
+	}
+	if len(p.Replays) == 0 {
+		if s := p.UnknownWrites.WritesSentence(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // every turns a rate per node-day into "about 1 every 48 days per node".

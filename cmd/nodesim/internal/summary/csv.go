@@ -23,7 +23,7 @@ func JSON(w io.Writer, res *model.Results) error {
 }
 
 // csvSkip are JSON paths left out of the CSV: series, not scalars.
-var csvSkip = map[string]bool{"params": true, "gap_histogram.buckets": true, "timeline": true}
+var csvSkip = map[string]bool{"params": true, "gap_histogram.buckets": true, "timeline": true, "incidents": true}
 
 // CSV writes one row per point. Columns are the point's JSON fields
 // flattened with dots, in struct order, so new metrics appear without

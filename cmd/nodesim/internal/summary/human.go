@@ -87,6 +87,9 @@ func Sentence(p *model.Point, failures string) string {
 }
 
 func falseSentence(p *model.Point) string {
+	if p.RatesNotApplicable {
+		return "per-day rates " + model.NotApplicable
+	}
 	f := &p.FalseNotReady
 	rare := f.Estimator.Method == model.MethodRare
 	switch {
