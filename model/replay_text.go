@@ -231,3 +231,24 @@ func replayResultWarnings(p *Point) []string {
 	}
 	return w
 }
+
+// Explanations are the lines that follow a point's reading, in the text
+// summary and report.md alike: each replayed event's absolute figures
+// and why, or, for incidents that arrive by a distribution, why they
+// flip fewer nodes than their length suggests.
+func (p *Point) Explanations() []string {
+	var out []string
+	for i := range p.Replays {
+		x := &p.Replays[i]
+		out = append(out, "Replayed, absolute figures: "+x.Sentence()+".")
+		if why := x.Why(); why != "" {
+			out = append(out, why)
+		}
+	}
+	if len(p.Replays) == 0 {
+		if s := p.UnknownWrites.WritesSentence(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

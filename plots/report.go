@@ -44,7 +44,7 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	}
 	for _, p := range res.Points {
 		fmt.Fprintf(&b, "- %s\n", finding(p, axes))
-		for _, line := range replayFindings(&p) {
+		for _, line := range p.Explanations() {
 			fmt.Fprintf(&b, "  - %s\n", line)
 		}
 	}
@@ -169,26 +169,6 @@ func finding(p model.Point, axes []model.SweepAxis) string {
 		s += fmt.Sprintf("; at worst %s of nodes Unknown at once", pct(float64(m)))
 	}
 	return s + "."
-}
-
-// replayFindings are a point's replayed events in absolute figures, each
-// with why it flipped the nodes it did; or why its incidents flip fewer
-// nodes than their length suggests.
-func replayFindings(p *model.Point) []string {
-	var out []string
-	for i := range p.Replays {
-		x := &p.Replays[i]
-		out = append(out, "Replayed, absolute figures: "+x.Sentence()+".")
-		if why := x.Why(); why != "" {
-			out = append(out, why)
-		}
-	}
-	if len(p.Replays) == 0 {
-		if s := p.UnknownWrites.WritesSentence(); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // every turns a rate per node-day into "about 1 every 48 days per node".

@@ -36,7 +36,7 @@ func Text(w io.Writer, res *model.Results) error {
 
 func textPoint(w io.Writer, res *model.Results, p *model.Point, notes *footnotes) {
 	fmt.Fprintf(w, "\n%s%s.\n\n", capitalize(Sentence(p, FailureKinds(res))), notes.marks(p.Warnings, " [%d]"))
-	for _, s := range explanations(p) {
+	for _, s := range p.Explanations() {
 		fmt.Fprintf(w, "%s\n\n", s)
 	}
 	var rows [][]string
@@ -201,7 +201,7 @@ func textSweep(w io.Writer, res *model.Results, notes *footnotes) {
 	for i := range res.Points {
 		p := &res.Points[i]
 		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), Sentence(p, kinds))
-		for _, s := range explanations(p) {
+		for _, s := range p.Explanations() {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
