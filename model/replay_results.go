@@ -7,8 +7,8 @@ package model
 // phases), Min and Max their range, PerReplication each one's.
 type ReplayResult struct {
 	Name   string `json:"name"`
-	Effect string `json:"effect"` // the incident's effect, or the event's failure kind
-	Source string `json:"source"` // the scenario table: apiserver.incident[1], failures.event[2]
+	Effect string `json:"effect"`  // the incident's effect, or the event's failure kind
+	Source string `json:"source"`  // the scenario table: apiserver.incident[1], failures.event[2]
 	StartS Num    `json:"start_s"` // after warmup
 	Zone   int    `json:"zone"`    // a failure event's zone; -1: any
 	Nodes  int    `json:"nodes"`   // in the cluster
