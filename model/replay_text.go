@@ -98,8 +98,12 @@ func (x *ReplayResult) Why() string {
 		if s != "" {
 			s += "; "
 		}
-		s += fmt.Sprintf("after it ended, %s nodes went past their grace period before the controller saw a heartbeat from them (%s already when it ended), so each one's renewal raced the controller's next visit: %s renewals were seen first and those nodes stayed Ready, %s nodes were reached first and went Unknown",
-			count(raced), count(x.PastGraceAtEnd), count(x.HeartbeatFirst), count(x.ControllerFirst))
+		already := fmt.Sprintf("%s of them already when it ended", count(x.PastGraceAtEnd))
+		if x.PastGraceAtEnd == raced {
+			already = "all of them already when it ended"
+		}
+		s += fmt.Sprintf("after it ended, %s nodes went past their grace period before the controller saw a heartbeat from them (%s), so each one's renewal raced the controller's next visit: %s renewals were seen first and those nodes stayed Ready, %s nodes were reached first and went Unknown",
+			count(raced), already, count(x.HeartbeatFirst), count(x.ControllerFirst))
 	}
 	if s == "" {
 		return ""
@@ -137,7 +141,14 @@ func (w *UnknownWrites) WritesSentence() string {
 	if s == "" {
 		return ""
 	}
-	return "Why incidents flip fewer nodes than their length suggests: " + s + "; a node past its grace period stays Ready until the controller's write lands, and a heartbeat it sees first saves the node."
+	return capitalizeFirst(s) + ": those nodes stayed Ready, as a node past its grace period does until the controller's write lands, and a heartbeat the controller sees first saves it; so incidents flip fewer nodes than their length suggests."
+}
+
+func capitalizeFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // NotApplicable is what the per-day lines say in a scenario that only

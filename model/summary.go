@@ -244,7 +244,7 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 	if rates && m.falseEvents < 10 {
 		w = append(w, fmt.Sprintf("only %d false NotReady events: the rate's interval is wide; simulate more node-days", m.falseEvents))
 	}
-	if cfg.Simulation.Replications < 2 {
+	if rates && cfg.Simulation.Replications < 2 {
 		w = append(w, "one replication: the interval counts its episodes, but whether replications agree cannot be checked")
 	}
 	if rates && cfg.Simulation.Duration < 24*3600e9 {
