@@ -232,8 +232,12 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 			prob += " (" + pct(float64(f.ProbabilityPerNodeDayCI95.Lo)) + "–" + pct(float64(f.ProbabilityPerNodeDayCI95.Hi)) + ")"
 		}
 		det := num(p.Detection.P50S) + " / " + num(p.Detection.P99S)
+		endpoint := num(p.EndpointLoss.SecondsPerNodeDay)
+		if p.RatesNotApplicable { // a replay's figures are absolute: Key findings has them
+			rate, prob, endpoint = "n/a (replays only)", "n/a", "n/a"
+		}
 		row = append(row, fmtSig(p.NodeDays, 3), fmt.Sprint(f.Events), rate, prob,
-			num(f.MeanDurationS), num(p.EndpointLoss.SecondsPerNodeDay),
+			num(f.MeanDurationS), endpoint,
 			fmt.Sprint(p.FalseEvictions.Count), det, pct(float64(p.MassNotReady.MaxFraction)))
 		fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
 	}
