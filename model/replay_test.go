@@ -259,3 +259,18 @@ func TestReplayValidation(t *testing.T) {
 		assert.Contains(t, err.Error(), tc.msg)
 	}
 }
+
+// A replay too close to the end of the run to see its aftermath is
+// flagged, naming its at.
+func TestReplayNearEndWarns(t *testing.T) {
+	t.Parallel()
+	c := outageConfig(t, "v1.33", 30, 58*time.Minute)
+	var found []string
+	for _, w := range c.Warnings() {
+		found = append(found, w.Error())
+	}
+	require.Len(t, found, 1)
+	assert.Contains(t, found[0], "apiserver.incident[1].at: the run ends 1h after warmup, before the aftermath of the replay at 58m")
+	c = outageConfig(t, "v1.33", 30, 30*time.Minute)
+	assert.Empty(t, c.Warnings())
+}
