@@ -106,6 +106,11 @@ func (m *metrics) beginReplay(k int, t, end sim.Time) {
 
 // replayAt is the replay whose window holds t (the latest started), or -1.
 func (m *metrics) replayAt(t sim.Time) int {
+	// NB: every window holding a t before the end is in m.windows, in time
+	// order: most calls (a heartbeat each) end here.
+	if w := len(m.windows); t < m.end && (w == 0 || t > m.windows[w-1][1]) {
+		return -1
+	}
 	for k := len(m.replays) - 1; k >= 0; k-- {
 		if s := &m.replays[k]; s.start <= t && t <= s.until {
 			return k
