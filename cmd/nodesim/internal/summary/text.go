@@ -172,9 +172,13 @@ func sweepRow(p *model.Point) []string {
 	if f.Estimator.RelativeError.Defined() {
 		rel = percent(float64(f.Estimator.RelativeError))
 	}
+	rate, ci, prob, endpoint, evict := num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), num(f.ProbabilityPerNodeDay),
+		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay)
+	if p.RatesNotApplicable { // a replay's figures are absolute: its sentence has them
+		rate, ci, rel, prob, endpoint, evict = "n/a", "", "", "n/a", "n/a", "n/a"
+	}
 	return []string{
-		num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), rel, num(f.ProbabilityPerNodeDay),
-		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay),
+		rate, ci, rel, prob, endpoint, evict,
 		secs(d.P50S), secs(d.P99S), fmt.Sprintf("%d/%d", d.Failures-d.Detected, d.Failures), num(p.MassNotReady.MaxFraction),
 	}
 }
