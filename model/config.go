@@ -179,6 +179,10 @@ type Incident struct {
 	Add       time.Duration // slow: latency added
 	Target    Target        // dead-connection: whose connection
 	Fraction  float64       // dead-connection on kubelets: the share of kubelets hit (1 = all)
+	// At replays a known incident at these times after warmup instead of
+	// drawing arrivals from Every (replay.go): its figures are absolute,
+	// never rates.
+	At []time.Duration
 }
 
 // InformerConfig is the watch path from etcd to the controller's caches.
@@ -217,6 +221,7 @@ type FailuresConfig struct {
 	// RuntimeDown is the container runtime down for Lasts: the kubelet
 	// keeps posting and renewing, and reports Ready=False.
 	RuntimeDown *FailureProcess
+	Events      []FailureEvent // one-shot correlated failures replayed at given times (replay.go)
 }
 
 // FailureProcess is a per-node failure process.
@@ -383,5 +388,6 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateLimits()...)
+	errs = append(errs, c.validateReplays()...)
 	return errors.Join(errs...)
 }

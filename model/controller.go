@@ -167,6 +167,7 @@ func (r *run) reachable(n *node) {
 // lease. It returns the worker's clock and whether to skip.
 func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
 	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, 0)
+	r.met.leaseCheckFailed(t, !o.ok)
 	t += sim.Time(o.dur)
 	if !o.ok {
 		return t, true
@@ -226,6 +227,7 @@ func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	const tick, timeout = sim.Time(20e6), sim.Time(100e6)
 	c := &r.ctl
+	at := t // the node's instant in the pass, as the trace records it
 	polled, last := sim.Never, false
 	for {
 		o := r.env.api.request(&c.d, write, t, 0, nil, 0)
@@ -240,6 +242,7 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 			if r.env.trace != nil {
 				r.env.trace.unknownFailed(n)
 			}
+			r.met.unknownWrite(at, false)
 			r.leaveOut(n)
 			// "Failed while getting a Node to retry updating node health",
 			// or the poll is over: "Skipping - no pods will be evicted".
@@ -263,6 +266,7 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 			if r.env.trace != nil {
 				r.env.trace.unknownCancelled(n, g, done, got, t)
 			}
+			r.met.unknownWrite(at, true)
 			return t, false
 		}
 	}

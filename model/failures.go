@@ -32,7 +32,24 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	if n.fail != noFailure {
 		return // re-armed when the current failure ends
 	}
-	n.fail, n.failStart, n.failCounted = k, t, t >= r.warmup
+	p := r.process(k)
+	end := sim.Never
+	switch k {
+	case crashFailure:
+		if p.Repair > 0 {
+			end = t.Add(p.Repair)
+		}
+	case partitionFailure, grayFailure, runtimeDownFailure:
+		end = t + sim.Time(p.Lasts.SampleNs(&r.failRNG))
+	}
+	r.beginFailure(n, k, t, end)
+}
+
+// beginFailure puts n, in no failure, into failure k from t until end
+// (Never: a crash never repaired). A replayed event's failure
+// (n.failReplay) is the event's figure, not a detection sample.
+func (r *run) beginFailure(n *node, k failKind, t, end sim.Time) {
+	n.fail, n.failStart, n.failCounted = k, t, t >= r.warmup && n.failReplay == 0
 	n.failDetected = false
 	n.fo = newFailover()
 	if r.ctl.master {
@@ -41,23 +58,18 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 	if n.unknown {
 		r.met.detected(r, n, t) // already Unknown: nothing left to detect
 	}
-	p := r.process(k)
 	switch k {
 	case crashFailure:
 		n.crashAt = t
-		if p.Repair > 0 {
-			r.eng.At(t.Add(p.Repair), r.kFailEnd, n.id, 0)
-		}
 	case partitionFailure:
-		n.partStart, n.partEnd = t, t+sim.Time(p.Lasts.SampleNs(&r.failRNG))
-		r.eng.At(n.partEnd, r.kFailEnd, n.id, 0)
+		n.partStart, n.partEnd = t, end
 	case grayFailure:
-		n.grayStart, n.grayEnd = t, t+sim.Time(p.Lasts.SampleNs(&r.failRNG))
-		r.eng.At(n.grayEnd, r.kFailEnd, n.id, 0)
+		n.grayStart, n.grayEnd = t, end
 	case runtimeDownFailure:
-		end := t + sim.Time(p.Lasts.SampleNs(&r.failRNG))
 		last := t - sim.Time(r.failRNG.Int64N(int64(runtimePoll)))
 		n.runtimeFalse, n.runtimeTrue = runtimeReadyFalse(last, end)
+	}
+	if end != sim.Never {
 		r.eng.At(end, r.kFailEnd, n.id, 0)
 	}
 	n.lease.regenerate(&r.lp, &r.env, n)
@@ -73,7 +85,7 @@ func (r *run) failStart(n *node, k failKind, t sim.Time) {
 func (r *run) failEnd(n *node, t sim.Time) {
 	k := n.fail
 	r.met.failureOver(r, n, t)
-	n.fail, n.failEnd = noFailure, t
+	n.fail, n.failEnd, n.failReplay = noFailure, t, 0
 	if k == crashFailure { // the kubelet restarts
 		n.crashAt = sim.Never
 		n.status.restart(&r.sp, &r.env, n, t)

@@ -7,7 +7,9 @@ import "github.com/nodesim/nodesim/sim"
 
 func (r *run) scheduleIncidents() {
 	for i := range r.cfg.APIServer.Incidents {
-		r.armIncident(i, 0)
+		if !r.cfg.APIServer.Incidents[i].Replayed() { // replays: scheduleReplays
+			r.armIncident(i, 0)
+		}
 	}
 }
 

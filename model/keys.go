@@ -85,11 +85,12 @@ const (
 	IncidentAdd       = "add"
 	IncidentTarget    = "target"
 	IncidentFraction  = "fraction"
+	IncidentAt        = "at"
 )
 
 // IncidentFields lists the fields of an apiserver.incident, in the order
 // `nodesim check` and error messages use.
-var IncidentFields = []string{IncidentName, IncidentEvery, IncidentLasts, IncidentEffect, IncidentFailAfter, IncidentMultiply, IncidentAdd, IncidentTarget, IncidentFraction}
+var IncidentFields = []string{IncidentName, IncidentEvery, IncidentAt, IncidentLasts, IncidentEffect, IncidentFailAfter, IncidentMultiply, IncidentAdd, IncidentTarget, IncidentFraction}
 
 // FieldError is a value Validate refuses, or one Warnings flags: the key
 // it concerns and the constraint. For one element of an array of tables

@@ -245,7 +245,9 @@ func (c *Config) validateLimits() []error {
 	}
 	for i := range a.Incidents {
 		in := &a.Incidents[i]
-		every(KeyIncident, i+1, IncidentEvery, &in.Every)
+		if !in.Replayed() {
+			every(KeyIncident, i+1, IncidentEvery, &in.Every)
+		}
 		dist(KeyIncident, i+1, IncidentLasts, &in.Lasts)
 		if in.FailAfter > MaxSpan {
 			field(KeyIncident, i+1, IncidentFailAfter, "must be at most %s, got %s", formatSeconds(MaxSpan.Seconds()), formatSeconds(in.FailAfter.Seconds()))

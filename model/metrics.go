@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"time"
 
 	"github.com/nodesim/nodesim/sim"
 )
@@ -51,6 +52,14 @@ type Replication struct {
 	incidentEvents, incHits int64
 
 	ep episodes // false NotReady grouped into episodes (episodes.go)
+
+	// Replayed events (replay_metrics.go): each one's figures, and the
+	// windows whose node-time the rates leave out.
+	occs          []replayOcc
+	replays       []replayStat
+	windows       [][2]sim.Time
+	replayPost    time.Duration
+	unknownWrites UnknownWrites
 }
 
 type metrics = Replication
@@ -66,6 +75,7 @@ func (m *metrics) init(r *run) {
 	m.countUntil = sim.Never
 	m.incidents = make([]int64, len(r.cfg.APIServer.Incidents))
 	m.zones = make([]zoneStats, r.cfg.Cluster.Zones)
+	m.initReplays(r)
 	if r.rep == 0 && r.spec.branch == 0 && r.spec.positions == nil {
 		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones)
 	}
@@ -100,6 +110,7 @@ func (m *metrics) pass(t sim.Time) {
 
 // heartbeat records a probeTimestamp refresh at t; before is the previous one.
 func (m *metrics) heartbeat(r *run, n *node, before, t sim.Time) {
+	m.race(r, n, before, t, true)
 	if !m.after(t) || n.unknown {
 		return // only a Ready node can raise a false alarm after a heartbeat
 	}
@@ -135,6 +146,9 @@ func (m *metrics) flushGaps() {
 
 // transition records Ready→Unknown of n at t.
 func (m *metrics) transition(r *run, n *node, t sim.Time) {
+	if m.replayTransition(r, n, t) {
+		return // a replay's: an absolute figure, not a rate
+	}
 	if n.fail != noFailure {
 		m.detected(r, n, t)
 		return
@@ -164,6 +178,7 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 
 // recovery records Ready again at t (the pass that saw the kubelet's PATCH).
 func (m *metrics) recovery(r *run, n *node, t sim.Time) {
+	m.replayRecovery(r, n, t)
 	if !n.falseEpisode {
 		return
 	}
@@ -201,7 +216,7 @@ func (m *metrics) detected(r *run, n *node, t sim.Time) {
 
 // failureOver records the end of n's failure at t.
 func (m *metrics) failureOver(r *run, n *node, t sim.Time) {
-	secs := overlap(n.failStart, t, m.warmup, m.end)
+	secs := m.outsideReplays(n.failStart, t)
 	m.failSecs += secs
 	m.zones[n.zone].failSecs += secs
 	if n.failCounted && !n.failDetected {
@@ -259,6 +274,9 @@ func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
 
 // eviction records pods evicted from n at t.
 func (m *metrics) eviction(r *run, n *node, t sim.Time) {
+	if m.replayEviction(n, t) {
+		return
+	}
 	if m.after(t) {
 		m.zones[n.zone].evictions += m.podsPerNode
 	}
@@ -278,8 +296,10 @@ func (m *metrics) incident(r *run, i int, spec *Incident, s, e sim.Time) {
 	if m.after(s) && i < len(m.incidents) {
 		m.incidents[i]++
 	}
-	m.incSeq++
-	m.incFrom, m.incUntil = s, e.Add(windowPost(r.cfg))
+	if !spec.Replayed() { // a replay's window is its own (replayAt)
+		m.incSeq++
+		m.incFrom, m.incUntil = s, e.Add(windowPost(r.cfg))
+	}
 	if m.timeline != nil {
 		m.timeline.incident(spec, s, e)
 	}
@@ -293,7 +313,7 @@ func (m *metrics) finish(r *run, end sim.Time) {
 			m.unknownSecs += end.Sub(n.unknownSince).Seconds() // censored: not a duration sample
 		}
 		if n.fail != noFailure {
-			secs := overlap(n.failStart, end, m.warmup, m.end)
+			secs := m.outsideReplays(n.failStart, end)
 			m.failSecs += secs
 			m.zones[n.zone].failSecs += secs
 			// Undetected only if it had time to be detected; else censored.
@@ -314,12 +334,13 @@ func (m *metrics) finish(r *run, end sim.Time) {
 	if m.timeline != nil {
 		m.timeline.finish(r, m.unknownNow)
 	}
+	m.finishReplays(r)
 	m.flushGaps()
 	m.ep.finish()
 }
 
 // nodeDays is healthy node-time after warmup, in days.
 func (m *Replication) nodeDays() float64 {
-	total := float64(m.nodes) * m.end.Sub(m.warmup).Seconds()
+	total := float64(m.nodes) * m.outsideReplays(m.warmup, m.end)
 	return math.Max(total-m.failSecs, 0) / 86400
 }

@@ -75,21 +75,27 @@ type node struct {
 	deadHealth                sim.Time // the HTTP/2 health check replaces it
 	deadClosed                sim.Time // the kubelet closed all its connections (Never: not yet)
 	fail                      failKind
-	failStart                 sim.Time
-	failEnd                   sim.Time // end of the last failure
-	failDetected              bool
-	failCounted               bool // started after warmup
-	nextFail                  [failKinds]sim.Time
-	unknownWrite              sim.Time // controller's last Ready=Unknown write (longAgo: none)
-	viewDelay                 int64    // until the kubelet's cached view shows that write
-	podSyncPhase              int64    // phase of the kubelet's 10s pod status sync
-	lastFalseCell             int32    // last day-cell counted for probability_per_node_day
-	episode                   int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
-	unknownSince              sim.Time
-	falseEpisode              bool
+	// Replays (replay.go), each 1 + the replay's index, 0: none: the
+	// failure event n is in, and (raceReplay) the replayed incident whose
+	// race (metrics.race) it has settled.
+	failReplay    int32
+	raceReplay    int32
+	failStart     sim.Time
+	failEnd       sim.Time // end of the last failure
+	failDetected  bool
+	failCounted   bool // started after warmup
+	nextFail      [failKinds]sim.Time
+	unknownWrite  sim.Time // controller's last Ready=Unknown write (longAgo: none)
+	viewDelay     int64    // until the kubelet's cached view shows that write
+	podSyncPhase  int64    // phase of the kubelet's 10s pod status sync
+	lastFalseCell int32    // last day-cell counted for probability_per_node_day
+	episode       int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
+	unknownSince  sim.Time
+	falseEpisode  bool
 
 	// Controller's nodeHealthData.
 	hasEntry   bool
+	replay     int32
 	probe      sim.Time
 	savedHB    int64    // -1: no saved Ready condition
 	savedLease sim.Time // -1: nil

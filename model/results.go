@@ -76,6 +76,15 @@ type Point struct {
 	// of earlier releases keep their places.
 	Failover Failover     `json:"failover"`
 	Zones    []ZoneResult `json:"zones"`
+	// Replays are the replayed events' absolute figures (replay_results.go),
+	// none of them counted in the rates above.
+	Replays []ReplayResult `json:"incidents,omitempty"`
+	// RatesNotApplicable: the scenario replays events and has no process
+	// with an inter-arrival distribution, so its per-day figures describe
+	// only the background between replays.
+	RatesNotApplicable bool `json:"rates_not_applicable,omitempty"`
+	// UnknownWrites are the controller's Ready=Unknown writes that did not land.
+	UnknownWrites UnknownWrites `json:"unknown_writes"`
 }
 
 // Estimator says how the false-NotReady figures were estimated and how

@@ -35,6 +35,7 @@ type run struct {
 	failRNG     sim.Rand
 	foRNG       sim.Rand // endpoint updates of failed nodes
 	evictRNG    sim.Rand // the taint eviction controller's watch
+	replayRNG   sim.Rand // durations and nodes of replayed events
 
 	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
 	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
@@ -42,6 +43,7 @@ type run struct {
 	forced []forcedIncident // incidents placed by a rare-event estimator
 
 	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd, kForced sim.Kind
+	kReplay, kReplayEnd                                              sim.Kind
 }
 
 // runSpec says which part of a cluster a run simulates, and on which
@@ -116,6 +118,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 	r.failRNG = r.stream("failures", 0)
 	r.foRNG = r.stream("failover", 0)
 	r.evictRNG = r.stream("tainteviction", 0)
+	r.replayRNG = r.stream("replays", 0)
 	r.register()
 	positions := spec.positions
 	if positions == nil {
@@ -170,6 +173,7 @@ func (r *run) register() {
 		f := r.forced[ev.Arg]
 		r.startIncident(f.spec, f.start, f.end)
 	})
+	r.kReplay = e.Register("replay-start", func(ev sim.Event) { r.replayStart(int(ev.Arg), ev.At) })
 }
 
 // initNode creates node i, at position pos of the cluster, at time 0 with
@@ -212,6 +216,7 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 	if !r.spec.noIncidents {
 		r.scheduleIncidents()
 	}
+	r.scheduleReplays()
 	if err := r.eng.RunContext(ctx, r.env.end); err != nil {
 		return nil, err
 	}

@@ -47,6 +47,11 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	}
 	p.FalseNotReady.Estimator = crudeEstimator(cfg, &m, &p.FalseNotReady, len(reps))
 	p.IncidentCounts = incidentCounts(cfg, m.incidents)
+	p.Replays = replayResults(cfg, reps)
+	p.RatesNotApplicable = cfg.HasReplays() && !cfg.HasProcesses()
+	for _, r := range reps {
+		p.UnknownWrites.add(&r.unknownWrites)
+	}
 	p.Warnings = warnings(cfg, &m, &p)
 	if w := dispersion(reps, &m, nodeDays); w != "" {
 		p.Warnings = append(p.Warnings, w)
@@ -239,13 +244,14 @@ func gapHistogram(h *sim.Histogram) GapHistogram {
 
 func warnings(cfg *Config, m *Replication, p *Point) []string {
 	w := []string{}
-	if m.falseEvents < 10 {
+	rates := !p.RatesNotApplicable // a replay's figures are absolute: no rate to warn about
+	if rates && m.falseEvents < 10 {
 		w = append(w, fmt.Sprintf("only %d false NotReady events: the rate's interval is wide; simulate more node-days", m.falseEvents))
 	}
-	if cfg.Simulation.Replications < 2 {
+	if rates && cfg.Simulation.Replications < 2 {
 		w = append(w, "one replication: the interval counts its episodes, but whether replications agree cannot be checked")
 	}
-	if cfg.Simulation.Duration < 24*3600e9 {
+	if rates && cfg.Simulation.Duration < 24*3600e9 {
 		w = append(w, fmt.Sprintf("each replication simulates %v, less than a day: probability_per_node_day assumes independent %v windows", cfg.Simulation.Duration, cfg.Simulation.Duration))
 	}
 	if m.falseEvents > 0 && 2*m.incidentEvents >= m.falseEvents && m.incHits <= 2 {
@@ -262,7 +268,7 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 	if configured(cfg) && m.failures == 0 {
 		w = append(w, "failures are configured but none happened after warmup: no detection latency")
 	}
-	return w
+	return append(w, replayResultWarnings(p)...)
 }
 
 func configured(cfg *Config) bool {

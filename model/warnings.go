@@ -36,11 +36,15 @@ func (c *Config) Warnings() []error {
 	}
 	for i := range c.APIServer.Incidents {
 		in := &c.APIServer.Incidents[i]
+		if in.Replayed() {
+			continue // replayWarnings
+		}
 		if every, lasts := in.Every.Mean(), in.Lasts.Mean(); lasts >= every {
 			warn(KeyIncident, i+1, IncidentEvery, "a mean of %s is not longer than the incident's mean duration (%s): incidents overlap, and the control plane is in one most of the time",
 				formatSeconds(every), formatSeconds(lasts))
 		}
 	}
+	out = append(out, c.replayWarnings()...)
 	span := c.Simulation.Warmup + c.Simulation.Duration
 	for _, f := range []struct {
 		p   *FailureProcess

@@ -233,6 +233,7 @@ func (r *run) taintPass(t sim.Time) {
 			}
 			n.tainted, n.taint = true, kind // without taints: its pods are deleted, once per episode
 			n.taintGen++
+			r.met.tainted(r, n, t)
 			if !c.rules.TaintBasedEvictions {
 				r.met.eviction(r, n, t) // doEvictionPass: DeletePods
 				r.podsEvicted(n, t)

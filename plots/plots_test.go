@@ -337,3 +337,26 @@ func TestNamedPointsLabelled(t *testing.T) {
 	assert.Contains(t, report, "## Named points\n\n- **upstream v1.31** — Upstream defaults before v1.32.\n- **OpenShift Default**: `kubelet.nodeStatusReportFrequency` = 5m — OpenShift")
 	assert.Contains(t, report, "At OpenShift Default:")
 }
+
+// A scenario that only replays events draws no per-day rate chart.
+func TestOnlyReplaysDrawsNoRateChart(t *testing.T) {
+	res := &model.Results{Sweep: []model.SweepAxis{{Key: "controller.node-monitor-grace-period", Values: []string{"40s", "50s"}}}}
+	for _, g := range []string{"40s", "50s"} {
+		res.Points = append(res.Points, model.Point{Params: map[string]string{"controller.node-monitor-grace-period": g}, Replications: 1, RatesNotApplicable: true,
+			NodeDays: 80, FalseNotReady: model.FalseNotReady{RatePerNodeDayCI95: model.Interval{Lo: 0, Hi: 0.02}, ProbabilityPerNodeDay: 0},
+			Detection: model.Detection{MeanS: model.NaN(), P50S: model.NaN(), P99S: model.NaN(), MaxS: model.NaN()}})
+	}
+	files, skipped, err := Render(res)
+	require.NoError(t, err)
+	for _, f := range files {
+		assert.NotContains(t, f.Name, "sweep")
+	}
+	var reasons []string
+	for _, s := range skipped {
+		if s.Chart == "sweep" {
+			reasons = append(reasons, s.Reason)
+		}
+	}
+	assert.Len(t, reasons, 1)
+	assert.Contains(t, reasons[0], "only replays events")
+}

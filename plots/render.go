@@ -43,6 +43,19 @@ var charts = []chart{
 	{"failover", "Failover: from an injected failure to endpoints removed, taint and eviction", failoverChart},
 }
 
+// rateChart are the charts of per-day false NotReady rates.
+var rateChart = map[string]bool{"sweep": true, "tradeoff": true, "heatmap": true}
+
+// onlyReplays reports whether every point's rates are not applicable.
+func onlyReplays(res *model.Results) bool {
+	for i := range res.Points {
+		if !res.Points[i].RatesNotApplicable {
+			return false
+		}
+	}
+	return len(res.Points) > 0
+}
+
 // chartTitle returns the report title of the chart with file base name base.
 func chartTitle(base string) string {
 	for _, c := range charts {
@@ -62,6 +75,9 @@ func Render(res *model.Results) (files []File, skipped []Skip, err error) {
 	}
 	for _, c := range charts {
 		paint, why := c.build(res)
+		if paint != nil && rateChart[c.base] && onlyReplays(res) {
+			paint, why = nil, "the scenario only replays events: per-day rates are not applicable (Key findings gives the replays' absolute figures)"
+		}
 		if paint == nil {
 			skipped = append(skipped, Skip{Chart: c.base, Reason: why})
 			continue

@@ -46,6 +46,14 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	for _, f := range findings(res, axes) {
 		fmt.Fprintf(&b, "- %s\n", f)
 	}
+	for _, p := range res.Points {
+		for _, line := range p.Explanations() {
+			if len(axes) > 0 {
+				line = "At " + paramLabel(p, axes) + ": " + line
+			}
+			fmt.Fprintf(&b, "- %s\n", line)
+		}
+	}
 	b.WriteString("\n")
 
 	namedPoints(&b, res)
@@ -140,6 +148,8 @@ func finding(p model.Point, axes []model.SweepAxis) string {
 	f := p.FalseNotReady
 	var s string
 	switch {
+	case p.RatesNotApplicable:
+		s = where + ": per-day rates " + model.NotApplicable
 	case f.Bounded() && def(f.RatePerNodeDayCI95.Hi):
 		s = fmt.Sprintf("%s: no false NotReady in %s node-days; the rate is below %s per node-day (95%% upper bound), %s",
 			where, fmtSig(p.NodeDays, 3), fmtSig(float64(f.RatePerNodeDayCI95.Hi), 2), every(float64(f.RatePerNodeDayCI95.Hi), "at most"))
@@ -239,8 +249,12 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 			prob += " (" + pct(float64(f.ProbabilityPerNodeDayCI95.Lo)) + "–" + pct(float64(f.ProbabilityPerNodeDayCI95.Hi)) + ")"
 		}
 		det := num(p.Detection.P50S) + " / " + num(p.Detection.P99S)
+		endpoint := num(p.EndpointLoss.SecondsPerNodeDay)
+		if p.RatesNotApplicable { // a replay's figures are absolute: Key findings has them
+			rate, prob, endpoint = "n/a (replays only)", "n/a", "n/a"
+		}
 		row = append(row, fmtSig(p.NodeDays, 3), fmt.Sprint(f.Events), rate, prob,
-			num(f.MeanDurationS), num(p.EndpointLoss.SecondsPerNodeDay),
+			num(f.MeanDurationS), endpoint,
 			fmt.Sprint(p.FalseEvictions.Count), det, pct(float64(p.MassNotReady.MaxFraction)),
 			num(p.Failover.EndpointsRemovedP50S)+" / "+num(p.Failover.EndpointsRemovedP99S),
 			num(p.Failover.EvictedP50S)+" / "+num(p.Failover.EvictedP99S), fmt.Sprint(p.Failover.NotEvicted))

@@ -150,7 +150,10 @@ func parseIncident(key string, m map[string]any, in *source) (model.Incident, er
 			return inc, err
 		}
 	}
-	for _, req := range []string{model.IncidentEvery, model.IncidentLasts, model.IncidentEffect} {
+	if err := everyOrAt(key, m); err != nil {
+		return inc, err
+	}
+	for _, req := range []string{model.IncidentLasts, model.IncidentEffect} {
 		if _, ok := m[req]; !ok && !(req == model.IncidentLasts && inc.Effect == model.DeadConnection) {
 			return inc, keyErrorf(key, "needs %s", req)
 		}
@@ -192,6 +195,8 @@ func setIncidentField(inc *model.Incident, key, k string, v any, in *source) err
 		} else {
 			inc.Lasts = d
 		}
+	case model.IncidentAt:
+		inc.At, err = parseAt(v)
 	case model.IncidentEffect:
 		var s string
 		if s, err = asString(v); err == nil {
@@ -248,7 +253,11 @@ func getIncidents(c *model.Config) string {
 		if in.Name != "" {
 			s = fmt.Sprintf("%q %s", in.Name, s)
 		}
-		s += " every " + formatDist(in.Every) + ", lasts " + formatDist(in.Lasts)
+		if in.Replayed() {
+			s += " at " + formatAt(in.At) + ", lasts " + formatDist(in.Lasts)
+		} else {
+			s += " every " + formatDist(in.Every) + ", lasts " + formatDist(in.Lasts)
+		}
 		switch in.Effect {
 		case model.Unavailable:
 			s += ", fail-after " + FormatDuration(in.FailAfter)

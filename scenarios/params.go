@@ -90,6 +90,7 @@ var params = []param{
 	failureDist(model.KeyGrayLasts, gray, lasts),
 	failureDist(model.KeyRuntimeDownEvery, runtimeDown, every),
 	failureDist(model.KeyRuntimeDownLasts, runtimeDown, lasts),
+	{key: model.KeyFailureEvent, get: getFailureEvents, set: setFailureEvents},
 }
 
 // tables are the keys that hold other keys rather than values: every

@@ -18,6 +18,10 @@ func TestReadme(t *testing.T) {
 	if !strings.Contains(readme, "```\n$ nodesim run\n"+golden+"```\n") {
 		t.Errorf("README's sample output is not testdata/builtin-default.stdout (go test -update rewrites the golden; copy it into README.md)")
 	}
+	replay := strings.SplitAfterN(read(t, "testdata/builtin-etcd-replay.stdout"), "\n", 8)
+	if !strings.Contains(readme, "```\n$ nodesim run etcd-replay\n"+strings.Join(replay[:7], "")) {
+		t.Errorf("README's replay sample is not the start of testdata/builtin-etcd-replay.stdout")
+	}
 	cols := regexp.MustCompile(`\S+( \S+)*`)
 	var labels []string
 	for _, line := range strings.Split(golden, "\n") {

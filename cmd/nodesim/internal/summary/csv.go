@@ -22,9 +22,10 @@ func JSON(w io.Writer, res *model.Results) error {
 	return err
 }
 
-// csvSkip are JSON paths left out of the CSV: series, not scalars (zones
-// and failover.by_kind: one per zone or failure kind, in results.json).
-var csvSkip = map[string]bool{"params": true, "gap_histogram.buckets": true, "timeline": true, "zones": true, "failover.by_kind": true}
+// csvSkip are JSON paths left out of the CSV: series, not scalars (zones,
+// failover.by_kind and incidents: one per zone, failure kind or replay, in
+// results.json).
+var csvSkip = map[string]bool{"params": true, "gap_histogram.buckets": true, "timeline": true, "zones": true, "failover.by_kind": true, "incidents": true}
 
 // CSV writes one row per point. Columns are the point's JSON fields
 // flattened with dots, in struct order, so new metrics appear without

@@ -83,6 +83,9 @@ func secs(n model.Num) string { return Seconds(float64(n)) }
 // false NotReady every 38 days across 1000 nodes; real crashes detected
 // in 43 s median, 52 s p99".
 func Sentence(p *model.Point, failures string) string {
+	if p.Detection.Failures == 0 && replaysFailures(p) {
+		return falseSentence(p) + "; failures only replayed (below)"
+	}
 	return falseSentence(p) + "; " + detectionSentence(&p.Detection, failures) + failoverSentence(&p.Failover)
 }
 
@@ -105,7 +108,21 @@ func failoverSentence(f *model.Failover) string {
 	return ", " + strings.Join(parts, ", ")
 }
 
+// replaysFailures reports whether p replays a failure event, whose
+// detection is among its absolute figures rather than in detection.
+func replaysFailures(p *model.Point) bool {
+	for i := range p.Replays {
+		if strings.HasPrefix(p.Replays[i].Source, model.KeyFailureEvent) {
+			return true
+		}
+	}
+	return false
+}
+
 func falseSentence(p *model.Point) string {
+	if p.RatesNotApplicable {
+		return "per-day rates " + model.NotApplicable
+	}
 	f := &p.FalseNotReady
 	rare := f.Estimator.Method == model.MethodRare
 	switch {

@@ -23,6 +23,9 @@ func Markdown(w io.Writer, res *model.Results) error {
 	if len(res.Sweep) == 0 && len(res.Points) == 1 {
 		p := &res.Points[0]
 		fmt.Fprintf(bw, "%s.%s\n\n", capitalize(Sentence(p, FailureKinds(res))), notes.marks(p.Warnings, "[^%d]"))
+		for _, s := range p.Explanations() {
+			fmt.Fprintf(bw, "%s\n\n", s)
+		}
 		fmt.Fprintln(bw, "| metric | value | 95% interval |")
 		fmt.Fprintln(bw, "|---|---:|---|")
 		for _, r := range pointRows(p) {
@@ -87,6 +90,9 @@ func markdownSweep(w io.Writer, res *model.Results, notes *footnotes) {
 	for i := range res.Points {
 		p := &res.Points[i]
 		fmt.Fprintf(w, "- %s: %s.\n", mdCell(paramsLabel(res, p)), Sentence(p, kinds))
+		for _, s := range p.Explanations() {
+			fmt.Fprintf(w, "  - %s\n", s)
+		}
 	}
 }
 

@@ -36,6 +36,9 @@ func Text(w io.Writer, res *model.Results) error {
 
 func textPoint(w io.Writer, res *model.Results, p *model.Point, notes *footnotes) {
 	fmt.Fprintf(w, "\n%s%s.\n\n", capitalize(Sentence(p, FailureKinds(res))), notes.marks(p.Warnings, " [%d]"))
+	for _, s := range p.Explanations() {
+		fmt.Fprintf(w, "%s\n\n", s)
+	}
 	var rows [][]string
 	for _, r := range pointRows(p) {
 		rows = append(rows, r[:])
@@ -60,6 +63,24 @@ func Table(w io.Writer, rows [][]string) {
 
 // pointRows is the metric table of one point: name, value, 95% interval.
 func pointRows(p *model.Point) [][3]string {
+	rows := metricRows(p)
+	if p.RatesNotApplicable { // a replay's figures are absolute: no per-day line
+		for i := range rows {
+			if perDay[rows[i][0]] {
+				rows[i][1], rows[i][2] = "n/a", ""
+			}
+		}
+	}
+	return rows
+}
+
+// perDay are the rows that are rates per day (or per node-day).
+var perDay = map[string]bool{
+	"false NotReady per node-day": true, "  per cluster-day": true, "  P(a node-day has one)": true,
+	"endpoint loss, pod-s per node-day": true, "false evictions per node-day": true,
+}
+
+func metricRows(p *model.Point) [][3]string {
 	f, d, m, q, g := &p.FalseNotReady, &p.Detection, &p.MassNotReady, &p.QoS, &p.GapHistogram
 	rows := [][3]string{
 		{"false NotReady per node-day", num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95)},
@@ -196,9 +217,13 @@ func sweepRow(p *model.Point) []string {
 	if f.Estimator.RelativeError.Defined() {
 		rel = percent(float64(f.Estimator.RelativeError))
 	}
+	rate, ci, prob, endpoint, evict := num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), num(f.ProbabilityPerNodeDay),
+		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay)
+	if p.RatesNotApplicable { // a replay's figures are absolute: its sentence has them
+		rate, ci, rel, prob, endpoint, evict = "n/a", "", "", "n/a", "n/a", "n/a"
+	}
 	return []string{
-		num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), rel, num(f.ProbabilityPerNodeDay),
-		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay),
+		rate, ci, rel, prob, endpoint, evict,
 		secs(d.P50S), secs(d.P99S), fmt.Sprintf("%d/%d", d.Failures-d.Detected, d.Failures), num(p.MassNotReady.MaxFraction),
 	}
 }
@@ -225,6 +250,9 @@ func textSweep(w io.Writer, res *model.Results, notes *footnotes) {
 	for i := range res.Points {
 		p := &res.Points[i]
 		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), Sentence(p, kinds))
+		for _, s := range p.Explanations() {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
 	}
 }
 
