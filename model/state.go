@@ -21,7 +21,8 @@ import (
 // in-order reduction gives the same bits. Being derived from the types by
 // reflection, a field someone adds to Replication is carried without
 // anyone touching this file; a field tagged `state:"-"` is not (a pointer
-// back into the Config, relinked on decode). Kinds with no meaning across
+// back into the Config, relinked on decode; a cache derived from other
+// fields, which the type rebuilds in its restoreState). Kinds with no meaning across
 // processes are an error (channels, interfaces, and funcs unless nil: a
 // hook left unset), caught by the tests that round-trip every state type.
 
@@ -89,6 +90,10 @@ func describeType(w interface{ Write([]byte) (int, error) }, t reflect.Type, see
 	}
 	fmt.Fprint(w, ")")
 }
+
+// stateRestorer is a type with fields tagged `state:"-"` that it derives
+// from the others: the decoder calls restoreState once they are set.
+type stateRestorer interface{ restoreState() error }
 
 func skipped(f reflect.StructField) bool { return f.Tag.Get("state") == "-" }
 
@@ -330,6 +335,9 @@ func (d *stateDecoder) value(v reflect.Value) error {
 			if err := d.value(v.Field(i)); err != nil {
 				return err
 			}
+		}
+		if r, ok := v.Addr().Interface().(stateRestorer); ok {
+			return r.restoreState()
 		}
 	case reflect.Map:
 		n, isNil, err := d.length()

@@ -64,6 +64,12 @@ func fill(v reflect.Value, seed *int64, depth int) {
 				fill(v.Field(i), seed, depth)
 			}
 		}
+		if d, ok := v.Addr().Interface().(*Dist); ok { // a lognormal a decode must rebuild
+			d.Kind, d.A, d.B = LogNormal, -3, 0.8
+			if err := d.restoreState(); err != nil {
+				panic(err)
+			}
+		}
 	}
 }
 
