@@ -30,7 +30,12 @@ what the unsharded run writes, its recorded command included: the command
 that reruns the whole result on one machine.`,
 		Example: `  for i in 0 1 2; do nodesim run grace-sweep --shard $i/3 --out parts/ & done; wait
   nodesim merge parts/partial-*-of-3.json --out review/`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return badInputf("merge needs the partial results to merge (see 'nodesim merge --help')")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(formats, format) {
 				return badInputf("--format %q: want one of %s", format, strings.Join(formats, ", "))

@@ -71,7 +71,7 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the simulation to `FILE` (pprof format; make pgo uses it)")
 	f.StringVar(&o.trace, "trace", "", "write what the node lifecycle controller observed in one replication to `FILE` (JSON lines, docs/trace.md)")
 	f.IntVar(&o.traceRep, "trace-replication", 0, "the replication --trace records, from 0")
-	f.StringVar(&o.shard, "shard", "", "run only shard `I/N` of the work (I from 0) and write DIR/partial-I-of-N.json into --out for 'nodesim merge'")
+	f.StringVar(&o.shard, "shard", "", "run only shard `I/N` of the work (I from 0 to N-1) and write partial-I-of-N.json into --out, for 'nodesim merge'")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
