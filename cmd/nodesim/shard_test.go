@@ -228,7 +228,7 @@ func TestShardedCrudeRun(t *testing.T) {
 		}
 		runShards(t, crudeSweep, 3, dir) // the Job retries every failed index; shards 0 and 2 just overwrite theirs
 		merged := filepath.Join(root, "merged-retry")
-		if _, stderr, status := cli(t, append([]string{"merge", "--out", merged}, partials(dir, 3, 2)...)...); status != 0 {
+		if _, stderr, status := cli(t, "merge", "--out", merged, dir); status != 0 { // a directory: its partials
 			t.Fatalf("merge after the retry: status %d: %s", status, stderr)
 		}
 		sameFiles(t, full, merged)
@@ -262,6 +262,14 @@ func TestShardFlagBadInput(t *testing.T) {
 	_, stderr, status = cli(t, "merge", filepath.Join(out, "nosuch.json"))
 	if status != 2 || !strings.Contains(stderr, "nosuch.json") {
 		t.Errorf("missing file: status %d, %s", status, stderr)
+	}
+	_, stderr, status = cli(t, "merge", out)
+	if status != 2 || !strings.Contains(stderr, out+": no partial results (partial-I-of-N.json) in it") {
+		t.Errorf("empty directory: status %d, %s", status, stderr)
+	}
+	_, stderr, status = cli(t, "merge")
+	if status != 2 || !strings.Contains(stderr, "merge needs the partial results") {
+		t.Errorf("no arguments: status %d, %s", status, stderr)
 	}
 	if es, _ := os.ReadDir(out); len(es) != 0 {
 		t.Errorf("bad input left %v in --out", es)
