@@ -45,6 +45,7 @@ type manifests struct {
 	volume   corev1.PersistentVolumeClaim
 	shards   batchv1.Job
 	merge    batchv1.Job
+	reader   corev1.Pod
 }
 
 func load(t *testing.T) *manifests {
@@ -54,6 +55,7 @@ func load(t *testing.T) *manifests {
 	decode(t, "volume.yaml", &m.volume, "v1", "PersistentVolumeClaim")
 	decode(t, "job-shards.yaml", &m.shards, "batch/v1", "Job")
 	decode(t, "job-merge.yaml", &m.merge, "batch/v1", "Job")
+	decode(t, "results-reader.yaml", &m.reader, "v1", "Pod")
 	return &m
 }
 
@@ -178,6 +180,40 @@ func TestMergeJob(t *testing.T) {
 	}
 	if results.ReadOnly {
 		t.Error("the merge writes its --out on the results volume, mounted read-only")
+	}
+}
+
+// The reader mounts the results volume where the merge wrote them.
+func TestResultsReader(t *testing.T) {
+	m := load(t)
+	merge := container(t, &m.merge)
+	pod := &m.reader.Spec
+	for _, v := range pod.Volumes {
+		if !claims(m.volume.Name)(v) {
+			continue
+		}
+		for _, vm := range pod.Containers[0].VolumeMounts {
+			if vm.Name == v.Name && under(flag(t, merge.Args, "--out"), vm) {
+				return
+			}
+		}
+	}
+	t.Errorf("%s does not mount the merge's --out %s", m.reader.Name, flag(t, merge.Args, "--out"))
+}
+
+// Every manifest in the folder is one this test decodes.
+func TestEveryManifestChecked(t *testing.T) {
+	found, err := filepath.Glob("../*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range found {
+		names = append(names, filepath.Base(f))
+	}
+	want := []string{"configmap.yaml", "job-merge.yaml", "job-shards.yaml", "results-reader.yaml", "volume.yaml"}
+	if !slices.Equal(names, want) {
+		t.Errorf("manifests %v, checked %v: add the new one to load", names, want)
 	}
 }
 
