@@ -108,7 +108,8 @@ func sameFiles(t *testing.T, a, b string) {
 func testShardsMergeToUnsharded(t *testing.T, scenario []string) string {
 	root := t.TempDir()
 	full := filepath.Join(root, "full")
-	if _, stderr, status := cli(t, append(slices.Clone(scenario), "--out", full, "--quiet")...); status != 0 {
+	summary, stderr, status := cli(t, append(slices.Clone(scenario), "--out", full, "--quiet")...)
+	if status != 0 {
 		t.Fatalf("unsharded run: status %d: %s", status, stderr)
 	}
 	counts := []int{1, 3, 7}
@@ -125,8 +126,12 @@ func testShardsMergeToUnsharded(t *testing.T, scenario []string) string {
 	for _, n := range counts {
 		merged := filepath.Join(root, fmt.Sprintf("merged-%d", n))
 		args := append([]string{"merge", "--out", merged}, partials(filepath.Join(root, fmt.Sprintf("parts-%d", n)), n, uint64(n))...)
-		if _, stderr, status := cli(t, args...); status != 0 {
+		stdout, stderr, status := cli(t, args...)
+		if status != 0 {
 			t.Fatalf("merge of %d shards: status %d: %s", n, status, stderr)
+		}
+		if stdout != summary {
+			t.Errorf("merge of %d shards prints another summary than the unsharded run:\n%s\nwant\n%s", n, stdout, summary)
 		}
 		sameFiles(t, full, merged)
 	}
