@@ -13,6 +13,9 @@ import (
 // A real point finished from decoded replications and a decoded estimate
 // is the point RunPoint returns, bit for bit.
 func TestFinishPointFromDecodedStateIsRunPoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a rare-event estimate: seconds, many under -race (make race runs -short)")
+	}
 	sc, err := scenarios.Load("default", []string{"cluster.nodes=30", "simulation.duration=3h", "simulation.replications=3",
 		"simulation.method=\"rare\"", "simulation.target-relative-error=0.8"})
 	require.NoError(t, err)
