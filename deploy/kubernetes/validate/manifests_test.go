@@ -135,9 +135,12 @@ func TestShardsJob(t *testing.T) {
 		t.Errorf("--shard %s, want %s (N = completions)", shard, want)
 	}
 	i := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "JOB_COMPLETION_INDEX" })
-	if i < 0 || c.Env[i].ValueFrom == nil || c.Env[i].ValueFrom.FieldRef == nil ||
-		c.Env[i].ValueFrom.FieldRef.FieldPath != "metadata.annotations['batch.kubernetes.io/job-completion-index']" {
-		t.Error("JOB_COMPLETION_INDEX is not declared from the completion-index annotation: $(JOB_COMPLETION_INDEX) in args expands only from the container's env")
+	index := []string{ // where the Job controller puts a pod's index
+		"metadata.annotations['" + batchv1.JobCompletionIndexAnnotation + "']",
+		"metadata.labels['" + batchv1.JobCompletionIndexAnnotation + "']",
+	}
+	if i < 0 || c.Env[i].ValueFrom == nil || c.Env[i].ValueFrom.FieldRef == nil || !slices.Contains(index, c.Env[i].ValueFrom.FieldRef.FieldPath) {
+		t.Error("JOB_COMPLETION_INDEX is not declared from the pod's completion index: $(JOB_COMPLETION_INDEX) in args expands only from the container's env")
 	}
 	if p := spec.PodFailurePolicy; p == nil || !slices.ContainsFunc(p.Rules, func(r batchv1.PodFailurePolicyRule) bool {
 		return r.Action == batchv1.PodFailurePolicyActionFailIndex && r.OnExitCodes != nil && slices.Contains(r.OnExitCodes.Values, 2)
