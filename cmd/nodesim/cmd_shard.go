@@ -55,6 +55,7 @@ func runShard(cmd *cobra.Command, o *runOptions, sc *scenarios.Scenario, sp shar
 		Format: shard.Format, NodesimVersion: version, StateLayout: model.StateLayout(),
 		Scenario: sc.Name, ScenarioDigest: digest, Seed: sc.Base.Simulation.Seed,
 		Shard: sp.Index, Shards: sp.Count, Command: command, Run: runBytes, Units: states,
+		UnitsDigest: shard.UnitsDigestOf(states),
 	}
 	data, err := json.Marshal(&part)
 	if err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -194,6 +196,28 @@ func TestShardedCrudeRun(t *testing.T) {
 		_, stderr, status := cli(t, "merge", filepath.Join(parts3, "partial-0-of-3.json"), filepath.Join(root, "parts-7", "partial-1-of-7.json"))
 		if status != 2 || !strings.Contains(stderr, "shard count 7, but") {
 			t.Errorf("3 and 7 shards: status %d, %s", status, stderr)
+		}
+	})
+
+	t.Run("a corrupted state is refused", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(parts3, "partial-2-of-3.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p map[string]any
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatal(err)
+		}
+		unit := p["units"].([]any)[0].(map[string]any)
+		state, _ := base64.StdEncoding.DecodeString(unit["state"].(string))
+		state[len(state)/2] ^= 1
+		unit["state"] = base64.StdEncoding.EncodeToString(state)
+		bad := filepath.Join(t.TempDir(), "partial-2-of-3.json")
+		data, _ = json.Marshal(p)
+		os.WriteFile(bad, data, 0o644)
+		_, stderr, status := cli(t, "merge", filepath.Join(parts3, "partial-0-of-3.json"), filepath.Join(parts3, "partial-1-of-3.json"), bad)
+		if status != 2 || !strings.Contains(stderr, bad+": its units do not match their digest") {
+			t.Errorf("a flipped bit: status %d, %s", status, stderr)
 		}
 	})
 

@@ -79,10 +79,11 @@ func Merge(parts []Named) (*model.Results, error) {
 	sort.Slice(parts, func(i, j int) bool { return parts[i].Partial.Shard < parts[j].Partial.Shard })
 	run := parts[0].Run
 	byUnit := map[Unit][]byte{}
+	from := map[Unit]string{}
 	for _, n := range parts {
 		for i := range n.Partial.Units {
 			s := &n.Partial.Units[i]
-			byUnit[s.Unit()] = s.State
+			byUnit[s.Unit()], from[s.Unit()] = s.State, n.Path
 		}
 	}
 	res := run.Header
@@ -94,14 +95,15 @@ func Merge(parts []Named) (*model.Results, error) {
 		for rep := range reps {
 			reps[rep] = new(model.Replication)
 			if err := reps[rep].UnmarshalBinary(byUnit[Unit{Point: pi, Replication: rep}]); err != nil {
-				return nil, fmt.Errorf("point %d, replication %d: %w", pi, rep, err)
+				u := Unit{Point: pi, Replication: rep}
+				return nil, fmt.Errorf("%s: point %d, replication %d: %w", from[u], pi, rep, err)
 			}
 		}
 		var rare *model.RareEstimate
 		if cfg.Simulation.Method == model.MethodRare {
 			var err error
 			if rare, err = model.UnmarshalRareEstimate(cfg, byUnit[Unit{Point: pi, Rare: true}]); err != nil {
-				return nil, fmt.Errorf("point %d, rare-event estimate: %w", pi, err)
+				return nil, fmt.Errorf("%s: point %d, rare-event estimate: %w", from[Unit{Point: pi, Rare: true}], pi, err)
 			}
 		}
 		pt := model.FinishPoint(cfg, reps, rare)

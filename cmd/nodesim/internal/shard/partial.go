@@ -54,6 +54,19 @@ type Partial struct {
 	Command string      `json:"command"`
 	Run     []byte      `json:"run"` // model.MarshalState of Run
 	Units   []UnitState `json:"units"`
+	// UnitsDigest is the SHA-256 of the units' states, so that a
+	// corrupted state is refused, not decoded into nonsense.
+	UnitsDigest string `json:"units_digest"`
+}
+
+// UnitsDigestOf digests the states in order, each with its length.
+func UnitsDigestOf(units []UnitState) string {
+	h := sha256.New()
+	for _, u := range units {
+		fmt.Fprintf(h, "%d:", len(u.State))
+		h.Write(u.State)
+	}
+	return fmt.Sprintf("sha256:%x", h.Sum(nil))
 }
 
 // UnitState is one unit's state, model.MarshalState of its
@@ -113,7 +126,10 @@ func Decode(data []byte) (*Partial, *Run, error) {
 		return nil, nil, fmt.Errorf("shard %d/%d is not a shard", p.Shard, p.Shards)
 	}
 	if d := fmt.Sprintf("sha256:%x", sha256.Sum256(p.Run)); d != p.ScenarioDigest {
-		return nil, nil, fmt.Errorf("its run does not match its scenario digest: the file is corrupt")
+		return nil, nil, fmt.Errorf("its run does not match its scenario digest: the file is corrupt, re-run its shard")
+	}
+	if UnitsDigestOf(p.Units) != p.UnitsDigest {
+		return nil, nil, fmt.Errorf("its units do not match their digest: the file is corrupt, re-run its shard")
 	}
 	if p.StateLayout != model.StateLayout() {
 		return nil, nil, fmt.Errorf("written by a nodesim build (%s) whose state layout differs from this one's: merge with the nodesim that ran the shards", p.NodesimVersion)
