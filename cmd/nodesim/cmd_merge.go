@@ -69,6 +69,10 @@ that reruns the whole result on one machine.`,
 			if err := shard.Check(parts); err != nil {
 				return badInput(err)
 			}
+			if here := shard.Platform(); parts[0].Partial.Platform != here {
+				fmt.Fprintf(cmd.ErrOrStderr(), "nodesim: warning: the shards ran on %s, this merge on %s: the figures are right but may differ in their last bits from an unsharded run there\n",
+					parts[0].Partial.Platform, here)
+			}
 			res, err := shard.Merge(parts)
 			if err != nil {
 				return badInput(err)

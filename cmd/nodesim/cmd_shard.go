@@ -52,7 +52,7 @@ func runShard(cmd *cobra.Command, o *runOptions, sc *scenarios.Scenario, sp shar
 		return err
 	}
 	part := shard.Partial{
-		Format: shard.Format, NodesimVersion: version, StateLayout: model.StateLayout(),
+		Format: shard.Format, NodesimVersion: version, StateLayout: model.StateLayout(), Platform: shard.Platform(),
 		Scenario: sc.Name, ScenarioDigest: digest, Seed: sc.Base.Simulation.Seed,
 		Shard: sp.Index, Shards: sp.Count, Command: command, Run: runBytes, Units: states,
 		UnitsDigest: shard.UnitsDigestOf(states),

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -196,6 +197,13 @@ func TestShardedCrudeRun(t *testing.T) {
 		_, stderr, status := cli(t, "merge", filepath.Join(parts3, "partial-0-of-3.json"), filepath.Join(root, "parts-7", "partial-1-of-7.json"))
 		if status != 2 || !strings.Contains(stderr, "shard count 7, but") {
 			t.Errorf("3 and 7 shards: status %d, %s", status, stderr)
+		}
+		data, _ := os.ReadFile(filepath.Join(parts3, "partial-1-of-3.json"))
+		arm := filepath.Join(t.TempDir(), "partial-1-of-3.json")
+		os.WriteFile(arm, regexp.MustCompile(`"platform":"[^"]*"`).ReplaceAll(data, []byte(`"platform":"linux/arm64"`)), 0o644)
+		_, stderr, status = cli(t, "merge", filepath.Join(parts3, "partial-0-of-3.json"), arm, filepath.Join(parts3, "partial-2-of-3.json"))
+		if status != 2 || !strings.Contains(stderr, arm+": run on linux/arm64, but") || !strings.Contains(stderr, "floating point may round differently") {
+			t.Errorf("another architecture: status %d, %s", status, stderr)
 		}
 	})
 

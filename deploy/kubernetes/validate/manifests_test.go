@@ -172,6 +172,10 @@ func TestMergeJob(t *testing.T) {
 	if merge.Image != shards.Image {
 		t.Errorf("merge image %s, shards %s: merge refuses partials of another nodesim", merge.Image, shards.Image)
 	}
+	arch := func(j *batchv1.Job) string { return j.Spec.Template.Spec.NodeSelector[corev1.LabelArchStable] }
+	if arch(&m.shards) == "" || arch(&m.merge) != arch(&m.shards) {
+		t.Errorf("architectures: shards %q, merge %q: want one, pinned (floating point may differ between them)", arch(&m.shards), arch(&m.merge))
+	}
 	if m.merge.Spec.Template.Spec.RestartPolicy != corev1.RestartPolicyNever {
 		t.Errorf("restartPolicy %q, want Never: a merge that names missing shards fails the same way again", m.merge.Spec.Template.Spec.RestartPolicy)
 	}

@@ -17,7 +17,7 @@ type Named struct {
 }
 
 // Check reports whether the partials are the whole of one run: the same
-// nodesim, scenario digest, seed, shard count and command, and each shard
+// nodesim, platform, scenario digest, seed, shard count and command, and each shard
 // exactly once. Its error names the missing and duplicated shards and
 // the commands that re-run the missing ones.
 func Check(parts []Named) error {
@@ -34,6 +34,9 @@ func Check(parts []Named) error {
 		switch {
 		case p.NodesimVersion != f.NodesimVersion:
 			return differ("nodesim version", f.NodesimVersion, p.NodesimVersion)
+		case p.Platform != f.Platform:
+			return fmt.Errorf("%s: run on %s, but %s on %s: floating point may round differently there, so the shards would not add up to one run; run every shard on one platform (the Job's nodeSelector)",
+				n.Path, p.Platform, first.Path, f.Platform)
 		case p.Seed != f.Seed:
 			return differ("seed", f.Seed, p.Seed)
 		case p.ScenarioDigest != f.ScenarioDigest:

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"slices"
 
 	"github.com/nodesim/nodesim/model"
@@ -44,6 +46,11 @@ type Partial struct {
 	Format         string `json:"format"`
 	NodesimVersion string `json:"nodesim_version"`
 	StateLayout    string `json:"state_layout"` // model.StateLayout of the writer
+	// Platform is where it ran (Platform()): Go may fuse a multiply and
+	// an add into one rounding on some architectures (arm64, ppc64,
+	// s390x, riscv64), so another architecture's shards are not the
+	// same floats.
+	Platform       string `json:"platform"`
 	Scenario       string `json:"scenario"`
 	ScenarioDigest string `json:"scenario_digest"` // sha256 of Run
 	Seed           uint64 `json:"seed"`
@@ -147,4 +154,19 @@ func Decode(data []byte) (*Partial, *Run, error) {
 		return nil, nil, fmt.Errorf("shard %d/%d holds other units than its plan's: the file is corrupt", p.Shard, p.Shards)
 	}
 	return &p, &run, nil
+}
+
+// Platform names the floating-point behaviour of this binary: GOOS/GOARCH
+// and the architecture level it was built for (GOAMD64=v3 may fuse).
+func Platform() string {
+	p := runtime.GOOS + "/" + runtime.GOARCH
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64", "GORISCV64", "GOMIPS", "GOMIPS64":
+				p += " " + s.Key + "=" + s.Value
+			}
+		}
+	}
+	return p
 }
