@@ -17,9 +17,9 @@ type Named struct {
 }
 
 // Check reports whether the partials are the whole of one run: the same
-// nodesim, platform, scenario digest, seed, shard count and command, and each shard
-// exactly once. Its error names the missing and duplicated shards and
-// the commands that re-run the missing ones.
+// nodesim, platform, scenario digest, seed, shard count and command, and
+// each shard exactly once. Its error names the missing and duplicated
+// shards, and the command that re-runs the missing ones.
 func Check(parts []Named) error {
 	if len(parts) == 0 {
 		return fmt.Errorf("no partial results given")
