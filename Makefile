@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build run test fmt-check vet unit race conformance bench bench-go pgo fuzz golden validate rare-goals clean
+.PHONY: all build run test fmt-check vet unit race deploy-check conformance bench bench-go pgo fuzz golden validate rare-goals clean
 
 all: build
 
@@ -13,9 +13,9 @@ build:
 run:
 	$(GO) run ./cmd/nodesim run
 
-# What CI runs (.ci/run): formatting, vet, every test, and the race
-# detector on the packages with concurrency.
-test: fmt-check vet unit race
+# What CI runs (.ci/run): formatting, vet, every test, the race
+# detector on the packages with concurrency, and the Kubernetes manifests.
+test: fmt-check vet unit race deploy-check
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -29,6 +29,11 @@ unit:
 
 race:
 	$(GO) test -count=1 -race -short ./sim/ ./model/
+
+# deploy/kubernetes/*.yaml decoded strictly into the upstream API types,
+# in a module of its own so that nodesim's go.mod never gains k8s.io/api.
+deploy-check:
+	cd deploy/kubernetes/validate && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Replay nodesim's traces of conformance/scenarios through the real node
 # lifecycle controller (k8s.io/kubernetes, its own module: conformance/).

@@ -62,7 +62,18 @@ type Dist struct {
 	Buckets *Buckets  // histogram: bounds and cumulative counts
 	Source  string    // how the user wrote it, for `nodesim check`
 
-	ln *lognormalTable // lognormal: its sampler, built by NewLogNormal
+	ln *lognormalTable `state:"-"` // lognormal: its sampler, built by NewLogNormal; derived from A and B, so not serialised (restoreState)
+}
+
+// restoreState rebuilds what a decoded Dist derives from its parameters
+// (state.go): the lognormal sampler's 60 KB table is not worth carrying.
+func (d *Dist) restoreState() error {
+	if d.Kind != LogNormal {
+		return nil
+	}
+	t, err := newLognormalTable(d.A, d.B)
+	d.ln = t
+	return err
 }
 
 // Const returns the constant distribution at d.

@@ -56,7 +56,7 @@ type rareOptions struct {
 
 // rareEstimate is the estimator's state and, when done, its result.
 type rareEstimate struct {
-	cfg       *Config
+	cfg       *Config `state:"-"` // relinked by UnmarshalRareEstimate
 	pilot     pilotResult
 	noiseMode string // "importance-sampling" or "crude"
 	plan      noisePlan
@@ -70,8 +70,8 @@ type rareEstimate struct {
 
 // specState is one incident spec's windows, by stratum of its duration.
 type specState struct {
-	spec    *Incident
-	perDay  float64 // incidents per day
+	spec    *Incident `state:"-"` // relinked by UnmarshalRareEstimate
+	perDay  float64   // incidents per day
 	strata  []stratumState
 	windows int // all windows run, the pilots' included
 }

@@ -44,13 +44,11 @@ func runPoint(ctx context.Context, cfg *Config, workers int, progress Progress, 
 		}
 		reps[i] = r.rep
 	}
-	p := Summarize(cfg, reps)
+	var rare *RareEstimate
 	if cfg.Simulation.Method == MethodRare {
-		e, err := estimateRare(ctx, cfg, rareOptions{target: cfg.Simulation.TargetRelativeError, maxWork: cfg.Simulation.MaxWorkNodeDays, floor: cfg.Simulation.RateFloor}, workers, progress)
-		if err != nil {
+		if rare, err = EstimateRare(ctx, cfg, workers, progress); err != nil {
 			return Point{}, err
 		}
-		e.apply(&p)
 	}
-	return p, nil
+	return FinishPoint(cfg, reps, rare), nil
 }

@@ -33,6 +33,7 @@ type runOptions struct {
 	trace        string
 	traceRep     int
 	baseline     string
+	shard        string
 }
 
 var formats = []string{"text", "json", "csv", "markdown"}
@@ -51,7 +52,8 @@ seed (common random numbers), so points differ only by their parameters.`,
   nodesim run my.toml --set cluster.nodes=5000 --set controller.workers=1,8
   nodesim run default --set profile=v1.12,v1.33 --format markdown
   nodesim run bench --replications 8 --seed 7 --format json
-  nodesim run watch-stall --set controller.node-monitor-grace-period=40s --trace stall.jsonl`,
+  nodesim run watch-stall --set controller.node-monitor-grace-period=40s --trace stall.jsonl
+  nodesim run grace-sweep --shard 0/3 --out parts/   # then 1/3, 2/3, and nodesim merge parts/partial-*`,
 		Args:              argsBetween(0, 1),
 		ValidArgsFunction: completeScenario,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,6 +73,7 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.StringVar(&o.trace, "trace", "", "write what the node lifecycle controller observed in one replication to `FILE` (JSON lines, docs/trace.md)")
 	f.IntVar(&o.traceRep, "trace-replication", 0, "the replication --trace records, from 0")
 	f.StringVar(&o.baseline, "baseline", "", "state findings against the sweep point `POINT`: a value of the swept key, or key=value,... (default: the scenario's own values, when swept)")
+	f.StringVar(&o.shard, "shard", "", "run only shard `I/N` of the work (I from 0 to N-1) and write partial-I-of-N.json into --out, for 'nodesim merge'")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -88,6 +91,10 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	}
 	if o.workers < 1 {
 		return badInputf("--workers must be >= 1, got %d", o.workers)
+	}
+	sh, err := shardFlag(cmd, o)
+	if err != nil {
+		return err
 	}
 	sets := append([]string(nil), o.sets...)
 	if cmd.Flags().Changed("replications") {
@@ -118,6 +125,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 			return badInputf("--out %v", err)
 		}
 	}
+	command := reproduce(name, o, cmd.Flags().Changed("replications"), sc.Base.Simulation.Seed)
 	trace, err := startTrace(cmd, o, sc)
 	if err != nil {
 		return err
@@ -130,6 +138,12 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 		}
 		defer prof.stop()
 	}
+	if sh != nil {
+		if err := runShard(cmd, o, sc, *sh, command, baseline); err != nil {
+			return err
+		}
+		return prof.write()
+	}
 	res, err := simulate(cmd, sc, o, trace.spec())
 	if err != nil {
 		return err
@@ -137,7 +151,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	if err := prof.write(); err != nil {
 		return err
 	}
-	res.Command = reproduce(name, o, cmd.Flags().Changed("replications"), sc.Base.Simulation.Seed)
+	res.Command = command
 	res.Baseline = baseline
 	if o.out != "" {
 		if err := writeOut(o.out, res); err != nil {
@@ -158,17 +172,7 @@ func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions, tr *mod
 	}
 	bar := progress.New(cmd.ErrOrStderr(), total, o.quiet)
 	defer bar.Done()
-	res := &model.Results{
-		NodesimVersion: version,
-		Scenario:       sc.Name,
-		Seed:           sc.Base.Simulation.Seed,
-		Description:    sc.Description,
-		Profile:        sc.Profile,
-		Sweep:          sc.SweepAxes(),
-		Named:          sc.NamedPoints(),
-		Changed:        sc.Changed(),
-		GraceS:         sc.Base.Controller.NodeMonitorGracePeriod.Seconds(),
-	}
+	res := resultsHeader(sc)
 	for _, p := range sc.Points {
 		pt, err := model.RunPointTraced(cmd.Context(), p.Config, o.workers, bar.Step, tr)
 		if err != nil {
@@ -180,8 +184,24 @@ func simulate(cmd *cobra.Command, sc *scenarios.Scenario, o *runOptions, tr *mod
 	return res, nil
 }
 
+// resultsHeader is the results document of sc without its points.
+func resultsHeader(sc *scenarios.Scenario) *model.Results {
+	return &model.Results{
+		NodesimVersion: version,
+		Scenario:       sc.Name,
+		Seed:           sc.Base.Simulation.Seed,
+		Description:    sc.Description,
+		Profile:        sc.Profile,
+		Sweep:          sc.SweepAxes(),
+		Named:          sc.NamedPoints(),
+		Changed:        sc.Changed(),
+		GraceS:         sc.Base.Controller.NodeMonitorGracePeriod.Seconds(),
+	}
+}
+
 // reproduce is the command line that reruns this exact result; flags that
-// cannot change results (--workers, --format, --out, --quiet) are left out.
+// cannot change results (--workers, --format, --out, --quiet, and --shard:
+// merged shards are the unsharded result) are left out.
 func reproduce(name string, o *runOptions, reps bool, seed uint64) string {
 	parts := []string{"nodesim", "run", shellQuote(name)}
 	for _, s := range o.sets {

@@ -63,6 +63,7 @@ func TestGolden(t *testing.T) {
 		{"help", []string{"--help"}, 0},
 		{"run-help", []string{"run", "--help"}, 0},
 		{"recommend-help", []string{"recommend", "--help"}, 0},
+		{"merge-help", []string{"merge", "--help"}, 0},
 		{"scenarios", []string{"scenarios"}, 0},
 		{"scenarios-show-default", []string{"scenarios", "show", "default"}, 0},
 		{"scenarios-presets", []string{"scenarios", "presets"}, 0},

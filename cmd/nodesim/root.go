@@ -40,7 +40,7 @@ and how fast real failures are detected, for any release profile and settings.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return badInputf("%v (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newRunCmd(), newRecommendCmd(), newCheckCmd(), newCalibrateCmd(), newImportCmd(), newScenariosCmd(), newPlotCmd())
+	root.AddCommand(newRunCmd(), newRecommendCmd(), newMergeCmd(), newCheckCmd(), newCalibrateCmd(), newImportCmd(), newScenariosCmd(), newPlotCmd())
 	return root
 }
 
