@@ -103,6 +103,22 @@ func (r *run) endpointsGone(n *node, t sim.Time) {
 	r.met.fo.kinds[n.fail].removed.Add(at.Sub(n.failStart).Seconds())
 }
 
+// failedOverAlready records the steps a node that fails at t while
+// (falsely) Unknown has passed already: MarkPodsNotReady took its
+// endpoints out at the transition and no kubelet can put them back, and
+// its taint may have landed.
+func (r *run) failedOverAlready(n *node, t sim.Time) {
+	if !following(n) {
+		return
+	}
+	n.fo |= foRemoved
+	r.met.fo.removed.Add(0)
+	r.met.fo.kinds[n.fail].removed.Add(0)
+	if n.tainted {
+		r.taintLanded(n, t)
+	}
+}
+
 // taintLanded records n's NoExecute taint committed at t.
 func (r *run) taintLanded(n *node, t sim.Time) {
 	if !following(n) || n.fo.has(foTainted) {

@@ -94,6 +94,28 @@ func TestCrashFailoverClosedForm(t *testing.T) {
 	}
 }
 
+// A node already (falsely) Unknown and tainted when it crashes has passed
+// those steps: its endpoints went at the transition, no kubelet can bring
+// them back, and only the eviction is still to come (300s after the
+// taint eviction controller saw the taint, not after the crash).
+func TestCrashWhileUnknownHasFailedOverAlready(t *testing.T) {
+	t.Parallel()
+	r, _ := manual(t, failoverConfig(t, "v1.33", 10)) // node 0 never posts: Unknown after the startup grace
+	tr := record(r)
+	crash := sec(200)
+	r.eng.At(crash, r.kFailStart, 0, int64(crashFailure))
+	r.eng.Run(sec(1000))
+	require.Len(t, tr.unknown, 1)
+	require.Less(t, tr.unknown[0], crash)
+	f := &r.met.fo
+	require.Equal(t, 1, int(f.removed.Count()))
+	assert.Zero(t, f.removed.Max(), "endpoints already gone")
+	require.Equal(t, 1, int(f.tainted.Count()))
+	assert.Zero(t, f.tainted.Max(), "taint already on")
+	require.Equal(t, 1, int(f.evicted.Count()))
+	assert.Less(t, f.evicted.Max(), (tr.unknown[0] + sec(301) - crash).Seconds(), "evicted from the taint's time, not the crash's")
+}
+
 // v1.12, before taints: the crashed node's pods are deleted by the first
 // pass after probeTimestamp + pod-eviction-timeout (5m) that finds a token
 // (one tainter tick at most); no taint is recorded.

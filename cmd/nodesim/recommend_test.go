@@ -86,7 +86,12 @@ func TestRecommendFindsTheStep(t *testing.T) {
 		Baseline    struct{ Value, Verdict string }
 		Detection   struct {
 			Detected        int64
-			CrashesInjected bool `json:"crashes_injected"`
+			P50S            float64 `json:"p50_s"`
+			CrashesInjected bool    `json:"crashes_injected"`
+		}
+		Eviction *struct {
+			EvictedP50S float64 `json:"evicted_p50_s"`
+			Evicted     int64
 		}
 	}
 	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
@@ -97,6 +102,11 @@ func TestRecommendFindsTheStep(t *testing.T) {
 	}
 	if a.Baseline.Value != "40s" || a.Baseline.Verdict != "above" || a.Detection.Detected == 0 || !a.Detection.CrashesInjected {
 		t.Errorf("baseline %+v, detection %+v: want today's 40s above the budget, and crashes injected to measure detection", a.Baseline, a.Detection)
+	}
+	// v1.12: pods of a crashed node go once pod-eviction-timeout (5m) has
+	// passed since its last heartbeat, minutes after its detection.
+	if e := a.Eviction; e == nil || e.Evicted == 0 || !(e.EvictedP50S > a.Detection.P50S+200 && e.EvictedP50S < 310) {
+		t.Errorf("eviction %+v with detection at %v s: want pods evicted within 5m of the crash, well after detection", e, a.Detection.P50S)
 	}
 	direct := func(v string) model.FalseNotReady {
 		sc, err := scenarios.Load("legacy-slow-status", []string{"cluster.nodes=50", grace + "=" + v})

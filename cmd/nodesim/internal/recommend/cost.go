@@ -38,8 +38,16 @@ func (e *evaluator) cost(ctx context.Context, value string, work float64) (*Dete
 	return d, evictionCost(&p), work, nil
 }
 
-// evictionCost is where failover metrics become part of the cost: DESIGN's
-// failover block (evicted_p50_s, evicted_p99_s, ... beside detection,
-// issue 14). Until model.Point carries it there is nothing to measure, and
-// recommend's JSON says so with "eviction": null.
-func evictionCost(*model.Point) *Eviction { return nil }
+// evictionCost is the failover part of the cost: when a crashed node's
+// endpoints go and its pods are evicted (nil when none was evicted).
+func evictionCost(p *model.Point) *Eviction {
+	f := &p.Failover
+	if f.Evicted == 0 {
+		return nil
+	}
+	return &Eviction{
+		EvictedP50S: f.EvictedP50S, EvictedP99S: f.EvictedP99S,
+		EndpointsRemovedP50S: f.EndpointsRemovedP50S, EndpointsRemovedP99S: f.EndpointsRemovedP99S,
+		Evicted: f.Evicted, NotEvicted: f.NotEvicted,
+	}
+}

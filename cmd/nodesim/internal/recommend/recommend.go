@@ -91,8 +91,7 @@ type Search struct {
 	RateCI95       model.Interval `json:"rate_per_node_day_ci95"`
 	UpperBound     model.Num      `json:"upper_bound"`
 	Detection      *Detection     `json:"detection"`
-	// Eviction is null until the model reports failover times (issue 14):
-	// evictionCost (cost.go) is the one place to fill it.
+	// Eviction is the failover cost at the answer (null: no pod evicted).
 	Eviction *Eviction   `json:"eviction"`
 	Baseline *Baseline   `json:"baseline,omitempty"`
 	Points   []Candidate `json:"points"`
@@ -114,12 +113,15 @@ type Detection struct {
 	CrashesInjected bool `json:"crashes_injected,omitempty"`
 }
 
-// Eviction is the failover cost at a value: how long after a real
-// failure its pods are evicted (filled by evictionCost once the model
-// reports failover times, issue 14).
+// Eviction is the failover cost at a value: how long after a crash the
+// node's endpoints are removed and its pods evicted (model.Failover).
 type Eviction struct {
-	EvictedP50S model.Num `json:"evicted_p50_s"`
-	EvictedP99S model.Num `json:"evicted_p99_s"`
+	EvictedP50S          model.Num `json:"evicted_p50_s"`
+	EvictedP99S          model.Num `json:"evicted_p99_s"`
+	EndpointsRemovedP50S model.Num `json:"endpoints_removed_p50_s"`
+	EndpointsRemovedP99S model.Num `json:"endpoints_removed_p99_s"`
+	Evicted              int64     `json:"evicted"`
+	NotEvicted           int64     `json:"not_evicted"`
 }
 
 // Baseline is the scenario's own value of the key, for comparison.

@@ -93,7 +93,7 @@ func Paragraph(a *Answer, s *Search) string {
 			what = fmt.Sprintf("%s = %s, the %s value searched, already has %s (%s: at most %s); %s values were not searched",
 				key, rec, end, budget, conf, bound, map[string]string{"smallest": "smaller", "largest": "larger"}[end])
 		}
-		out = append(out, what+";", detectionWords(s.Detection, s.Baseline, rec)+".")
+		out = append(out, what+";", detectionWords(s.Detection, s.Baseline, rec)+evictionWords(s.Eviction)+".")
 		if st := s.Step; st != nil && st.To != st.From {
 			out = append(out, fmt.Sprintf("Every value from %s to %s behaves the same: alarms wait for the first monitor pass (every %s) after the grace period.",
 				st.From, st.To, summary.Seconds(st.PeriodS)))
@@ -167,6 +167,15 @@ func detectionWords(d *Detection, bl *Baseline, rec string) string {
 		return out + ", " + summary.Seconds(-diff) + " faster than " + today
 	}
 	return out + ", " + summary.Seconds(diff) + " slower than " + today
+}
+
+// evictionWords: "; its pods are evicted 5.8 min after a crash median
+// (6 min p99)".
+func evictionWords(e *Eviction) string {
+	if e == nil {
+		return ""
+	}
+	return "; a crashed node's pods are evicted in " + summary.Seconds(float64(e.EvictedP50S)) + " median (" + summary.Seconds(float64(e.EvictedP99S)) + " p99)"
 }
 
 func detectionCells(d *Detection) (string, string) {
