@@ -262,6 +262,9 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 		w = append(w, fmt.Sprintf("%d of the %d false NotReady came with %s: the figure rests on them and can move several-fold between runs; --method rare conditions on incidents instead of waiting for them",
 			m.incidentEvents, m.falseEvents, inc))
 	}
+	if rates {
+		w = append(w, fewIncidents(cfg, m)...)
+	}
 	if m.undetected > 0 {
 		w = append(w, fmt.Sprintf("%d injected failures were never detected (gray failures in lease mode stay Ready)", m.undetected))
 	}
@@ -269,6 +272,32 @@ func warnings(cfg *Config, m *Replication, p *Point) []string {
 		w = append(w, "failures are configured but none happened after warmup: no detection latency")
 	}
 	return append(w, replayResultWarnings(p)...)
+}
+
+// minIncidents is how many incidents of a spec a crude figure should rest
+// on before it can speak for what that spec causes.
+const minIncidents = 10
+
+// fewIncidents warns of incident specs that arrived fewer than
+// minIncidents times after warmup: what one of them does is then in the
+// figures by the luck of a few draws, or not at all.
+func fewIncidents(cfg *Config, m *Replication) []string {
+	var w []string
+	span := cfg.Simulation.Duration.Seconds() * float64(cfg.Simulation.Replications)
+	for i := range cfg.APIServer.Incidents {
+		in := &cfg.APIServer.Incidents[i]
+		if in.Replayed() || i >= len(m.incidents) || m.incidents[i] >= minIncidents {
+			continue
+		}
+		n, expect := m.incidents[i], span/in.Every.Mean()
+		what := fmt.Sprintf("rest on %d of them", n)
+		if n == 0 {
+			what = "are not in the figures at all"
+		}
+		w = append(w, fmt.Sprintf("%s: %d incidents after warmup (about %.2g expected in %.3g simulated days): the false NotReady they cause %s; simulate longer, or --method rare conditions on them",
+			incidentLabel(cfg, i), n, expect, span/86400, what))
+	}
+	return w
 }
 
 func configured(cfg *Config) bool {
