@@ -17,7 +17,7 @@ type failoverStage struct {
 }
 
 var failoverStages = []failoverStage{
-	{"detected (Unknown / False seen)", func(p *model.Point) model.Num { return p.Detection.P50S },
+	{"detected", func(p *model.Point) model.Num { return p.Detection.P50S },
 		func(p *model.Point) model.Num { return p.Detection.P99S }, func(p *model.Point) model.Num { return p.Detection.MaxS }},
 	{"endpoints removed", func(p *model.Point) model.Num { return p.Failover.EndpointsRemovedP50S },
 		func(p *model.Point) model.Num { return p.Failover.EndpointsRemovedP99S }, func(p *model.Point) model.Num { return p.Failover.EndpointsRemovedMaxS }},
@@ -66,18 +66,27 @@ func failoverChart(res *model.Results) (painter, string) {
 			}
 			xmax = math.Max(xmax, float64(med))
 		}
-		sc := scatter(xys, c, draw.CircleGlyph{}, 3.5)
+		sc := scatter(xys, c, seriesGlyph(k), 3.5)
 		p.Add(sc)
 		if len(pts) > 1 {
 			p.Legend.Add(paramLabel(*pt, axes), sc)
 		}
 	}
 	p.X.Min, p.X.Max = 0, math.Max(xmax*1.08, 1)
+	if len(pts) > 1 {
+		p.X.Max = math.Max(xmax*1.5, 1) // the right third holds the legend, clear of the dots
+	}
 	p.X.Tick.Marker = plainTicks{}
 	p.Y.Min, p.Y.Max = -0.6, float64(rows)-0.4
 	p.Y.Tick.Marker = ticks
 	p.Legend.Top = true
 	return single(p), ""
+}
+
+// seriesGlyph tells series apart once the palette's colours repeat.
+func seriesGlyph(k int) draw.GlyphDrawer {
+	glyphs := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}}
+	return glyphs[k/len(seriesPalette)%len(glyphs)]
 }
 
 // hBar is a horizontal interval from lo to hi at y.
