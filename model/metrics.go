@@ -49,6 +49,8 @@ type Replication struct {
 	incidentEvents, incHits int64
 
 	ep episodes // false NotReady grouped into episodes (episodes.go)
+
+	load *loadStats // apiserver_load (load_stats.go); nil: load off
 }
 
 type metrics = Replication
@@ -139,6 +141,9 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 		return
 	}
 	m.falseEvents++
+	if l := r.env.api.load; l != nil {
+		l.stats.attribute(n, t, sim.Time(r.cfg.Controller.NodeMonitorGracePeriod))
+	}
 	if t >= m.incFrom && t <= m.incUntil {
 		m.incidentEvents++
 		if m.incCounted != m.incSeq {
@@ -291,6 +296,10 @@ func (m *metrics) finish(r *run, end sim.Time) {
 	}
 	m.flushGaps()
 	m.ep.finish()
+	if l := r.env.api.load; l != nil {
+		l.mark(end, r.env.api.incidents)
+		m.load = &l.stats
+	}
 }
 
 // nodeDays is healthy node-time after warmup, in days.

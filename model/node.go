@@ -72,6 +72,8 @@ type node struct {
 	episode            int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
 	unknownSince       sim.Time
 	falseEpisode       bool
+	throttledCls       int8     // 1 + seat class of its kubelet's last request that got a 429 (0: none; load.go)
+	throttledAt        sim.Time // when that request was sent
 
 	// Controller's nodeHealthData.
 	hasEntry   bool
@@ -99,6 +101,13 @@ func (n *node) lost(t sim.Time) sim.Time {
 		return n.deadEnd()
 	}
 	return 0
+}
+
+// throttle notes a request sent at t that got a 429.
+func (n *node) throttle(o *outcome, t sim.Time) {
+	if o.throttled != 0 {
+		n.throttledCls, n.throttledAt = o.throttled, t
+	}
 }
 
 // deadEnd is when the kubelet's dead connection is replaced: by the HTTP/2

@@ -59,6 +59,10 @@ type Point struct {
 	// IncidentResponse is, for the rare method, each incident spec's
 	// effect as a function of its duration.
 	IncidentResponse []IncidentResponse `json:"incident_response,omitempty"`
+
+	// APIServerLoad is, with the load model on, each seat class's load
+	// (load_stats.go).
+	APIServerLoad []LoadClass `json:"apiserver_load,omitempty"`
 }
 
 // Estimator says how the false-NotReady figures were estimated and how

@@ -45,6 +45,7 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	}
 	p.FalseNotReady.Estimator = crudeEstimator(cfg, &m, &p.FalseNotReady, len(reps))
 	p.IncidentCounts = incidentCounts(cfg, m.incidents)
+	p.APIServerLoad = apiserverLoad(reps)
 	p.Warnings = warnings(cfg, &m, &p)
 	if w := dispersion(reps, &m, nodeDays); w != "" {
 		p.Warnings = append(p.Warnings, w)
