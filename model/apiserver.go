@@ -21,7 +21,7 @@ type incident struct {
 	effect     Effect
 	failAfter  int64 // ns
 	multiply   float64
-	add        int64 // ns
+	add        int64   // ns
 	writes     float64 // load: background writes and reads added (per s)
 	reads      float64
 }

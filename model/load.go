@@ -71,9 +71,9 @@ type regime struct {
 
 // classState is a seat class in a regime.
 type classState struct {
-	offered, busy  float64 // erlangs offered (attempts), seats in use
-	block          float64 // P(429) per attempt
-	waitP, meanW   float64 // P(an admitted request queues), its mean wait given it does (s)
+	offered, busy float64 // erlangs offered (attempts), seats in use
+	block         float64 // P(429) per attempt
+	waitP, meanW  float64 // P(an admitted request queues), its mean wait given it does (s)
 }
 
 type regimeState struct {
