@@ -30,34 +30,48 @@ type queueState struct {
 	waiting float64 // mean queue length
 }
 
-// mmcK solves M/M/c/(c+K). With K = 0 it is the loss system: block is
-// erlangB. The states above c are p_c·ρ^j with ρ = a/c, and the states up
-// to c are the loss system's, so everything follows from B(c, a).
+// mmcK solves M/M/c/(c+K): p_n ∝ a^n/n! up to c, then p_c·ρ^(n−c) with
+// ρ = a/c. The terms are summed in logs from the largest, so ρ^K cannot
+// overflow; with K = 0 block is erlangB.
 func mmcK(c, k int, a float64) queueState {
 	if a <= 0 || c <= 0 {
 		return queueState{}
 	}
-	b := erlangB(c, a) // p_c in the loss system's normalisation
-	rho := a / float64(c)
-	var geo, jgeo, r float64 = 0, 0, 1 // Σ_{j=1..K} ρ^j, Σ j ρ^j
-	for j := 1; j <= k; j++ {
-		r *= rho
-		geo += r
-		jgeo += float64(j) * r
-		if r < 1e-300 {
-			break
+	la, lr := math.Log(a), math.Log(a/float64(c))
+	// log p_n up to a constant, n = 0, 1, …: each from the one before
+	next := func(n int, l float64) float64 {
+		if n <= c {
+			return l + la - math.Log(float64(n))
+		}
+		return l + lr
+	}
+	top, l := 0.0, 0.0
+	for n := 1; n <= c+k; n++ {
+		l = next(n, l)
+		top = math.Max(top, l)
+	}
+	last := l
+	w := math.Exp(-top)
+	z, busy, waiting, queued := w, 0.0, 0.0, 0.0
+	l = 0
+	for n := 1; n <= c+k; n++ {
+		l = next(n, l)
+		w = math.Exp(l - top)
+		z += w
+		busy += float64(min(n, c)) * w
+		if n > c {
+			waiting += float64(n-c) * w
+		}
+		if n >= c && n < c+k {
+			queued += w
 		}
 	}
-	rK := math.Pow(rho, float64(k))
-	z := 1 / (1 + b*geo) // renormalise with the waiting states
-	s := queueState{block: z * b * rK}
-	s.waiting = z * b * jgeo
-	adm := a * (1 - s.block) // carried load, erlangs
-	s.busy = adm
-	if k > 0 && adm > 0 {
-		// arrivals see time averages (PASTA): wait iff n in [c, c+K)
-		s.waitP = z * b * (1 + geo - rK) / (1 - s.block)
-		s.meanW = s.waiting / adm // Little: Lq / λ_admitted, in units of 1/μ
+	s := queueState{block: math.Exp(last-top) / z, busy: busy / z, waiting: waiting / z}
+	if k > 0 && s.block < 1 {
+		s.waitP = queued / z / (1 - s.block) // arrivals see time averages (PASTA)
+		if adm := a * (1 - s.block); adm > 0 {
+			s.meanW = s.waiting / adm // Little: Lq / λ_admitted, in units of 1/μ
+		}
 	}
 	return s
 }

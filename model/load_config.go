@@ -1,11 +1,17 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 )
+
+// ErrRareLoad refuses the rare-event method with the load model on: its
+// likelihood ratios tilt latencies and failures drawn independently per
+// request, and load couples every request to every other.
+var ErrRareLoad = errors.New("model: the rare-event method does not model apiserver load; use the crude method")
 
 // validateLoad checks the keys of the load model (load.go).
 func (c *Config) validateLoad() []error {

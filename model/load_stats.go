@@ -1,6 +1,10 @@
 package model
 
-import "github.com/nodesim/nodesim/sim"
+import (
+	"time"
+
+	"github.com/nodesim/nodesim/sim"
+)
 
 // loadStats is what apiserver_load reports for one replication: per seat
 // class the time integrals of the regime states after warmup, and the
@@ -35,7 +39,7 @@ func (s *loadStats) init(l *apiLoad) {
 // its kubelet within the grace period before it (or in the sync pending
 // at t, which the loops generate ahead).
 func (s *loadStats) attribute(n *node, t, grace sim.Time) {
-	if n.throttledCls != 0 && n.throttledAt >= t-grace {
+	if n.throttledCls != 0 && sim.Time(n.throttledSec+1)*sim.Time(time.Second) >= t-grace {
 		s.cls[n.throttledCls-1].falseNotReady++
 	}
 }

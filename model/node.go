@@ -1,6 +1,8 @@
 package model
 
 import (
+	"time"
+
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -72,14 +74,15 @@ type node struct {
 	episode            int32    // its false NotReady's episode (episodes.go), in the padding before unknownSince
 	unknownSince       sim.Time
 	falseEpisode       bool
-	throttledCls       int8     // 1 + seat class of its kubelet's last request that got a 429 (0: none; load.go)
-	throttledAt        sim.Time // when that request was sent
 
 	// Controller's nodeHealthData.
-	hasEntry   bool
-	probe      sim.Time
-	savedHB    int64    // -1: no saved Ready condition
-	savedLease sim.Time // -1: nil
+	hasEntry bool
+	// NB: in hasEntry's padding, so a node is no bigger with the load model.
+	throttledCls int8  // 1 + seat class of its kubelet's last request that got a 429 (0: none; load.go)
+	throttledSec int32 // when that request was sent, in whole seconds
+	probe        sim.Time
+	savedHB      int64    // -1: no saved Ready condition
+	savedLease   sim.Time // -1: nil
 
 	unknown  bool // Ready=Unknown as the controller knows it
 	notReady bool // counted not ready in its zone (Unknown or never posted)
@@ -106,7 +109,7 @@ func (n *node) lost(t sim.Time) sim.Time {
 // throttle notes a request sent at t that got a 429.
 func (n *node) throttle(o *outcome, t sim.Time) {
 	if o.throttled != 0 {
-		n.throttledCls, n.throttledAt = o.throttled, t
+		n.throttledCls, n.throttledSec = o.throttled, int32(t/sim.Time(time.Second))
 	}
 }
 

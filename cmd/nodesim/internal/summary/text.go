@@ -41,6 +41,9 @@ func textPoint(w io.Writer, res *model.Results, p *model.Point, notes *footnotes
 		rows = append(rows, r[:])
 	}
 	Table(w, rows)
+	if l := LoadLine(p); l != "" {
+		fmt.Fprintf(w, "\n%s.\n", l)
+	}
 }
 
 // Table writes rows as space-aligned columns without trailing spaces.
@@ -180,6 +183,9 @@ func textSweep(w io.Writer, res *model.Results, notes *footnotes) {
 	for i := range res.Points {
 		p := &res.Points[i]
 		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), Sentence(p, kinds))
+		if l := LoadLine(p); l != "" {
+			fmt.Fprintf(w, "  %s.\n", l)
+		}
 	}
 }
 
