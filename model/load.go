@@ -102,6 +102,9 @@ func newAPILoad(cfg *Config) *apiLoad {
 		}
 		l.kubelet, l.ctlClass = [2]int{1, 0}, [2]int{1, 0}
 		l.etcdK = a.MaxMutatingRequestsInflight
+		if l.etcdK == 0 {
+			l.etcdK = 1 << 20 // no limit: etcd's queue is bounded only by the clients
+		}
 	} else {
 		b := bootstrapFor(cfg.minor())
 		total := a.MaxRequestsInflight + a.MaxMutatingRequestsInflight
@@ -223,7 +226,7 @@ func (l *apiLoad) solve(g regime) regimeState {
 			mean, busy := mm1K(l.etcdK, rho)
 			wNew := 0.0
 			if busy > 0 {
-				wNew = mean / (mu * busy) // Little, with the throughput μ·P(busy)
+				wNew = (mean - busy) / (mu * busy) // Little on the queue: Lq / throughput μ·P(busy)
 			}
 			moved = math.Max(moved, math.Abs(wNew-we)/math.Max(latW, 1e-3))
 			we = 0.5*we + 0.5*wNew

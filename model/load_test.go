@@ -143,3 +143,23 @@ func TestAPFBootstrapPinned(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, c.APIServer.EnablePriorityAndFairness)
 }
+
+// TestEtcdWaitGrowsWithUtilisation: with seats to spare the etcd queue is
+// M/M/1, whose wait is ρ/(μ−λ); a slow incident divides the capacity, and
+// past saturation the wait is bounded by the seats that hold writes:
+// about K/μ.
+func TestEtcdWaitGrowsWithUtilisation(t *testing.T) {
+	t.Parallel()
+	l := &apiLoad{attempts: 11, meanW: 0.01, etcdMu: 500, etcdK: 1 << 20,
+		classes: []seatClass{{name: "mutating", ownW: true}}}
+	for _, lw := range []float64{100, 250, 400, 475} {
+		l.ownW = lw
+		s := l.solve(regime{mult: 1})
+		rho := lw / 500
+		assert.InEpsilon(t, rho/(500-lw), s.etcdP*s.etcdMean, 1e-6, "λ=%v: Wq = ρ/(μ−λ)", lw)
+		assert.InEpsilon(t, rho, s.etcdP, 1e-6, "P(wait) = ρ")
+	}
+	l.ownW, l.etcdK = 450, 600
+	s := l.solve(regime{mult: 5}) // capacity 100/s
+	assert.InEpsilon(t, 600.0/100, s.etcdP*s.etcdMean, 0.01, "saturated: the seats' worth of writes ahead")
+}
