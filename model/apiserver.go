@@ -50,11 +50,11 @@ func newAPIServer(c *APIServerConfig) apiserver {
 
 // outcome is what one request did: ok, and how long the client waited.
 type outcome struct {
-	ok   bool
-	dur  int64 // ns
-	late int64 // > 0: the client gave up, but the server completes the request (a write commits) this long after it was sent
+	ok        bool
+	throttled int8  // it got at least one 429: 1 + the seat class (load.go); NB: in ok's padding
+	dur       int64 // ns
+	late      int64 // > 0: the client gave up, but the server completes the request (a write commits) this long after it was sent
 
-	throttled int8 // it got at least one 429: 1 + the seat class (load.go)
 }
 
 // requestTimeout is kube-apiserver --request-timeout (60s): the bound on a
