@@ -79,7 +79,8 @@ func (b *apfBootstrap) level(name string) *priorityLevel {
 
 // nominalSeats is a level's concurrency limit out of the server's total
 // (--max-requests-inflight + --max-mutating-requests-inflight):
-// ⌈total × shares / Σ shares⌉ (apf_controller.go, NominalCL).
+// ⌈total × shares / Σ shares⌉ over the limited levels
+// (util/flowcontrol/apf_controller.go cfgMeal.finishQueueSetReconfigs).
 func (b *apfBootstrap) nominalSeats(name string, total int) int {
 	sum := 0
 	for _, l := range b.levels {
