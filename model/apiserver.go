@@ -21,7 +21,9 @@ type incident struct {
 	effect     Effect
 	failAfter  int64 // ns
 	multiply   float64
-	add        int64 // ns
+	add        int64   // ns
+	writes     float64 // load: background writes and reads added (per s)
+	reads      float64
 }
 
 func (in *incident) covers(t sim.Time) bool { return t >= in.start && t < in.end }
@@ -35,6 +37,7 @@ type apiserver struct {
 	failP             float64                                // request-failure-probability
 	failBelow         uint64                                 // see newAPIServer
 	incidents         []incident                             // started, in start order; trimmed by the run
+	load              *apiLoad                               // nil: no load (load.go)
 	log               func(k reqKind, t sim.Time, o outcome) // tests only
 }
 
@@ -47,9 +50,11 @@ func newAPIServer(c *APIServerConfig) apiserver {
 
 // outcome is what one request did: ok, and how long the client waited.
 type outcome struct {
-	ok   bool
-	dur  int64 // ns
-	late int64 // > 0: the client gave up, but the server completes the request (a write commits) this long after it was sent
+	ok        bool
+	throttled int8  // it got at least one 429: 1 + the seat class (load.go); NB: in ok's padding
+	dur       int64 // ns
+	late      int64 // > 0: the client gave up, but the server completes the request (a write commits) this long after it was sent
+
 }
 
 // requestTimeout is kube-apiserver --request-timeout (60s): the bound on a
@@ -131,6 +136,9 @@ func (a *apiserver) request(d *draws, k reqKind, t sim.Time, timeout int64, c *c
 		case Slow:
 			lat = int64(float64(lat)*in.multiply) + in.add
 		}
+	}
+	if a.load != nil {
+		return a.logged(k, t, a.load.serve(d, k, c == nil, arrive, net, lat, ok, timeout, a.incidents))
 	}
 	o := outcome{ok: ok, dur: net + lat}
 	if o.dur > timeout {

@@ -105,6 +105,41 @@ type APIServerConfig struct {
 	// (300): the toleration of the not-ready NoExecute taint a node gets
 	// when its kubelet reports Ready=False.
 	DefaultNotReadyTolerationSeconds int64
+
+	// Load (load.go) is off unless BackgroundLoad, a load incident or
+	// EtcdWriteCapacity is set: then requests compete for seats.
+	MaxRequestsInflight         int            // --max-requests-inflight (400; 0: no limit)
+	MaxMutatingRequestsInflight int            // --max-mutating-requests-inflight (200; 0: no limit)
+	EnablePriorityAndFairness   bool           // --enable-priority-and-fairness (on from v1.20)
+	BackgroundLoad              BackgroundLoad // requests from everything but nodesim's nodes
+	EtcdWriteCapacity           float64        // writes/s etcd commits when saturated (0: unlimited)
+}
+
+// BackgroundLoad is the request rate of every other client of the
+// apiserver (controllers, operators, kubectl), as Poisson streams.
+type BackgroundLoad struct {
+	WritesPerSecond float64
+	ReadsPerSecond  float64
+	PriorityLevel   string // with APF: the level it lands in
+}
+
+// minor is the profile's minor release.
+func (c *Config) minor() int {
+	v, _ := profileVersion(c.Profile)
+	return v
+}
+
+// LoadOn reports whether the load model is on.
+func (a *APIServerConfig) LoadOn() bool {
+	if a.BackgroundLoad.WritesPerSecond > 0 || a.BackgroundLoad.ReadsPerSecond > 0 || a.EtcdWriteCapacity > 0 {
+		return true
+	}
+	for _, in := range a.Incidents {
+		if in.Effect == Load {
+			return true
+		}
+	}
+	return false
 }
 
 // Effect is what an incident does while it lasts.
@@ -117,9 +152,10 @@ const (
 	WatchStall                   // the controller's watch delivers nothing, then everything
 	LeaderFailover               // a new controller leader: every probeTimestamp restarts
 	DeadConnection               // a connection dies silently: its requests hang until the HTTP/2 health check
+	Load                         // background load rises by WritesPerSecond and ReadsPerSecond (a LIST storm, a relist)
 )
 
-var effectNames = [...]string{"unavailable", "slow", "watch-stall", "leader-failover", "dead-connection"}
+var effectNames = [...]string{"unavailable", "slow", "watch-stall", "leader-failover", "dead-connection", "load"}
 
 func (e Effect) String() string { return effectNames[e] }
 
@@ -183,6 +219,9 @@ type Incident struct {
 	// drawing arrivals from Every (replay.go): its figures are absolute,
 	// never rates.
 	At []time.Duration
+
+	WritesPerSecond float64 // load: background writes added
+	ReadsPerSecond  float64 // load: background reads added
 }
 
 // InformerConfig is the watch path from etcd to the controller's caches.
@@ -355,7 +394,11 @@ func (c *Config) Validate() error {
 		if in.Effect == DeadConnection && in.Target == TargetKubelets && !(in.Fraction > 0 && in.Fraction <= 1) {
 			badIncident(IncidentFraction, "must be in (0, 1], got %v", in.Fraction)
 		}
+		if in.Effect == Load && (!(in.WritesPerSecond >= 0) || !(in.ReadsPerSecond >= 0) || math.IsInf(in.WritesPerSecond+in.ReadsPerSecond, 0)) {
+			badIncident("", "load effect needs finite writes-per-second >= 0 and reads-per-second >= 0")
+		}
 	}
+	errs = append(errs, c.validateLoad()...)
 	positive(KeyNodeMonitorPeriod, c.Controller.NodeMonitorPeriod)
 	positive(KeyNodeMonitorGracePeriod, c.Controller.NodeMonitorGracePeriod)
 	if c.Controller.NodeStartupGracePeriod < 0 {

@@ -63,7 +63,11 @@ func (r *run) startIncident(i int, t, end sim.Time) {
 	}
 	r.env.api.incidents = append(r.env.api.incidents, incident{
 		start: t, end: end, effect: effect, failAfter: fail, multiply: spec.Multiply, add: int64(spec.Add),
+		writes: spec.WritesPerSecond, reads: spec.ReadsPerSecond,
 	})
+	if l := r.env.api.load; l != nil {
+		l.mark(t, r.env.api.incidents)
+	}
 	// Pending work was computed without this incident: replay it.
 	for j := range r.nodes {
 		n := &r.nodes[j]
@@ -112,6 +116,9 @@ func (r *run) hitBits(i int, t sim.Time, pos int32) uint64 {
 }
 
 func (r *run) incidentEnd(i int, t sim.Time) {
+	if l := r.env.api.load; l != nil {
+		l.mark(t, r.env.api.incidents)
+	}
 	if r.cfg.APIServer.Incidents[i].Effect != LeaderFailover {
 		return
 	}

@@ -49,6 +49,13 @@ const (
 	KeyDefaultUnreachableTolerationSeconds = "apiserver.default-unreachable-toleration-seconds"
 	KeyDefaultNotReadyTolerationSeconds    = "apiserver.default-not-ready-toleration-seconds"
 	KeyIncident                            = "apiserver.incident" // an array of tables: fields below
+	KeyMaxRequestsInflight                 = "apiserver.max-requests-inflight"
+	KeyMaxMutatingRequestsInflight         = "apiserver.max-mutating-requests-inflight"
+	KeyEnablePriorityAndFairness           = "apiserver.enable-priority-and-fairness"
+	KeyBackgroundWrites                    = "apiserver.background-load.writes-per-second"
+	KeyBackgroundReads                     = "apiserver.background-load.reads-per-second"
+	KeyBackgroundLevel                     = "apiserver.background-load.priority-level"
+	KeyEtcdWriteCapacity                   = "apiserver.etcd-write-capacity"
 
 	KeyWatchDelay = "informer.watch-delay"
 
@@ -86,11 +93,13 @@ const (
 	IncidentTarget    = "target"
 	IncidentFraction  = "fraction"
 	IncidentAt        = "at"
+	IncidentWrites    = "writes-per-second"
+	IncidentReads     = "reads-per-second"
 )
 
 // IncidentFields lists the fields of an apiserver.incident, in the order
 // `nodesim check` and error messages use.
-var IncidentFields = []string{IncidentName, IncidentEvery, IncidentAt, IncidentLasts, IncidentEffect, IncidentFailAfter, IncidentMultiply, IncidentAdd, IncidentTarget, IncidentFraction}
+var IncidentFields = []string{IncidentName, IncidentEvery, IncidentAt, IncidentLasts, IncidentEffect, IncidentFailAfter, IncidentMultiply, IncidentAdd, IncidentTarget, IncidentFraction, IncidentWrites, IncidentReads}
 
 // FieldError is a value Validate refuses, or one Warnings flags: the key
 // it concerns and the constraint. For one element of an array of tables

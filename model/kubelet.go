@@ -110,6 +110,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			if !(cached && p.fromCache) {
 				// GET: rv=0 (watch cache) on try 0 before v1.31, quorum after
 				o := env.api.request(&s.d, read, t, p.timeout, &env.net, n.lost(t))
+				n.throttle(&o, t)
 				t += sim.Time(o.dur)
 				if !o.ok {
 					if try > 0 {
@@ -136,6 +137,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
 			sets := unknown || s.lastVis == longAgo
 			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.lost(t))
+			n.throttle(&o, t)
 			if !o.ok {
 				if o.late > 0 {
 					s.lateAt(t+sim.Time(o.late), hb, sets, no)

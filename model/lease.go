@@ -135,6 +135,7 @@ const (
 // version the kubelet holds. It returns when the client has its answer.
 func (l *leaseLoop) put(p *leaseParams, env *env, n *node, t sim.Time) (sim.Time, putResult) {
 	o := env.api.request(&l.d, write, t, p.timeout, &env.net, n.lost(t))
+	n.throttle(&o, t)
 	e := &l.etcd
 	end := t + sim.Time(o.dur)
 	switch {
@@ -183,6 +184,7 @@ func (l *leaseLoop) ensure(p *leaseParams, env *env, n *node, t sim.Time) sim.Ti
 	sleep := p.backoff0 / 2
 	for t < n.crashAt && t <= env.end {
 		o := env.api.request(&l.d, read, t, p.timeout, &env.net, n.lost(t))
+		n.throttle(&o, t)
 		t += sim.Time(o.dur)
 		if o.ok {
 			l.settle(env, t)

@@ -60,6 +60,7 @@ type Replication struct {
 	windows       [][2]sim.Time
 	replayPost    time.Duration
 	unknownWrites UnknownWrites
+	load          *loadStats // apiserver_load (load_stats.go); nil: load off
 }
 
 type metrics = Replication
@@ -159,6 +160,9 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 	}
 	m.falseEvents++
 	m.zones[n.zone].falseEvents++
+	if l := r.env.api.load; l != nil {
+		l.stats.attribute(n, t, sim.Time(r.cfg.Controller.NodeMonitorGracePeriod))
+	}
 	if t >= m.incFrom && t <= m.incUntil {
 		m.incidentEvents++
 		if m.incCounted != m.incSeq {
@@ -337,6 +341,10 @@ func (m *metrics) finish(r *run, end sim.Time) {
 	m.finishReplays(r)
 	m.flushGaps()
 	m.ep.finish()
+	if l := r.env.api.load; l != nil {
+		l.mark(end, r.env.api.incidents)
+		m.load = &l.stats
+	}
 }
 
 // nodeDays is healthy node-time after warmup, in days.

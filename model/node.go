@@ -1,6 +1,8 @@
 package model
 
 import (
+	"time"
+
 	"github.com/nodesim/nodesim/sim"
 )
 
@@ -94,11 +96,14 @@ type node struct {
 	falseEpisode  bool
 
 	// Controller's nodeHealthData.
-	hasEntry   bool
-	replay     int32
-	probe      sim.Time
-	savedHB    int64    // -1: no saved Ready condition
-	savedLease sim.Time // -1: nil
+	hasEntry bool
+	// NB: in hasEntry's padding, so a node is no bigger with the load model.
+	throttledCls int8  // 1 + seat class of its kubelet's last request that got a 429 (0: none; load.go)
+	throttledSec int32 // when that request was sent, in whole seconds
+	replay       int32
+	probe        sim.Time
+	savedHB      int64    // -1: no saved Ready condition
+	savedLease   sim.Time // -1: nil
 
 	unknown bool // Ready=Unknown as the controller knows it
 	// readyFalse is Ready=False as the last pass listed it (the kubelet's
@@ -128,6 +133,13 @@ func (n *node) lost(t sim.Time) sim.Time {
 		return n.deadEnd()
 	}
 	return 0
+}
+
+// throttle notes a request sent at t that got a 429.
+func (n *node) throttle(o *outcome, t sim.Time) {
+	if o.throttled != 0 {
+		n.throttledCls, n.throttledSec = o.throttled, int32(t/sim.Time(time.Second))
+	}
 }
 
 // deadEnd is when the kubelet's dead connection is replaced: by the HTTP/2

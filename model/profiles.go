@@ -33,6 +33,9 @@ type Rules struct {
 	// a dead one carrying watches; before, it closed all of them after the
 	// second failed try of a status update or lease renewal.
 	CloseIdleOnly bool
+	// RetryAfterAttempts is how many times client-go sends a request that
+	// keeps getting 429 with Retry-After (rest/request.go, with_retry.go).
+	RetryAfterAttempts int
 }
 
 // LeaseSync is how the lease controller's sync renews.
@@ -118,6 +121,12 @@ var changes = []change{
 	{18, "lease sync: up to 5 optimistic PUTs (retryUpdateLease) before the GET",
 		"PR #81663 (release inferred from the issue and stored versions); component-helpers/apimachinery/lease/controller.go sync",
 		func(c *Config) { c.Rules.LeaseSync = LeaseRetryOptimistic }},
+	{20, "API Priority and Fairness beta, on: the inflight limits become the priority levels' total seats; kubelets in \"system\"",
+		"pkg/features/kube_features.go APIPriorityAndFairness (beta v1.20); staging/src/k8s.io/apiserver/pkg/server/options/recommended.go; bootstrap/default.go (apf.go)",
+		func(c *Config) { c.APIServer.EnablePriorityAndFairness = true }},
+	{22, "client-go retries a 429 with Retry-After up to maxRetries (10) times, 11 attempts; before, 10 attempts (retries < maxRetries)",
+		"staging/src/k8s.io/client-go/rest/with_retry.go withRetry.IsNextRetry (attempts > maxRetries); before, rest/request.go request (retries < maxRetries)",
+		func(c *Config) { c.Rules.RetryAfterAttempts = 11 }},
 	{22, "lease renew jitter 0.04 (wait.JitterUntil; cherry-picked to v1.20.x/v1.21.x, PRs #101861/#101863)",
 		"PR #101652; component-helpers/apimachinery/lease/controller.go Run",
 		func(c *Config) { c.Kubelet.RenewJitterFactor = 0.04 }},
@@ -161,6 +170,7 @@ func Default(profile string) (*Config, error) {
 	c.Cluster = ClusterConfig{Nodes: 1000, Zones: 3, PodsPerNode: 30}
 	c.Kubelet = DefaultKubeletConfig()
 	c.APIServer = DefaultAPIServerConfig()
+	c.Rules.RetryAfterAttempts = 10 // rest/request.go: retries < maxRetries (10)
 	c.Informer = InformerConfig{WatchDelay: mustLogNormal(20*time.Millisecond, 400*time.Millisecond)}
 	c.Controller = DefaultControllerConfig()
 	for _, ch := range changes {
@@ -204,6 +214,9 @@ func DefaultAPIServerConfig() APIServerConfig {
 		EtcdRequestTimeout:                  7 * time.Second,                                         // etcd ReqTimeout: 5s + 2 × election timeout (1s)
 		DefaultUnreachableTolerationSeconds: 300,                                                     // kube-apiserver --default-unreachable-toleration-seconds
 		DefaultNotReadyTolerationSeconds:    300,                                                     // kube-apiserver --default-not-ready-toleration-seconds (plugin/pkg/admission/defaulttolerationseconds)
+		MaxRequestsInflight:                 400,                                                     // kube-apiserver --max-requests-inflight (server/config.go NewConfig)
+		MaxMutatingRequestsInflight:         200,                                                     // kube-apiserver --max-mutating-requests-inflight
+		BackgroundLoad:                      BackgroundLoad{PriorityLevel: "workload-low"},           // nodesim knob: off; with APF, service accounts' level
 	}
 }
 

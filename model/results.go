@@ -85,6 +85,9 @@ type Point struct {
 	RatesNotApplicable bool `json:"rates_not_applicable,omitempty"`
 	// UnknownWrites are the controller's Ready=Unknown writes that did not land.
 	UnknownWrites UnknownWrites `json:"unknown_writes"`
+	// APIServerLoad is, with the load model on, each seat class's load
+	// (load_stats.go).
+	APIServerLoad []LoadClass `json:"apiserver_load,omitempty"`
 }
 
 // Estimator says how the false-NotReady figures were estimated and how

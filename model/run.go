@@ -22,6 +22,9 @@ func RunPoint(ctx context.Context, cfg *Config, workers int, progress Progress) 
 }
 
 func runPoint(ctx context.Context, cfg *Config, workers int, progress Progress, tr *Trace) (Point, error) {
+	if cfg.Simulation.Method == MethodRare && cfg.APIServer.LoadOn() {
+		return Point{}, ErrRareLoad // Validate says so with the key; callers that skip it get this
+	}
 	var done func(int)
 	if progress != nil {
 		done = func(int) { progress(1, 0) }

@@ -86,6 +86,12 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		watchDelay: cfg.Informer.WatchDelay,
 		end:        r.warmup.Add(cmp.Or(spec.duration, cfg.Simulation.Duration)),
 	}
+	if cfg.APIServer.LoadOn() {
+		l := newAPILoad(cfg)
+		l.stats.warmup = r.warmup
+		l.mark(0, nil)
+		r.env.api.load = l
+	}
 	r.toleration = time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second
 	r.notReadyTol = time.Duration(cfg.APIServer.DefaultNotReadyTolerationSeconds) * time.Second
 	timeout := int64(cfg.HeartbeatClientTimeout())

@@ -52,6 +52,7 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	for _, r := range reps {
 		p.UnknownWrites.add(&r.unknownWrites)
 	}
+	p.APIServerLoad = apiserverLoad(reps)
 	p.Warnings = warnings(cfg, &m, &p)
 	if w := dispersion(reps, &m, nodeDays); w != "" {
 		p.Warnings = append(p.Warnings, w)

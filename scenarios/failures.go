@@ -170,6 +170,9 @@ func parseIncident(key string, m map[string]any, in *source) (model.Incident, er
 	if inc.Effect != model.Slow && (m[model.IncidentMultiply] != nil || m[model.IncidentAdd] != nil) {
 		return inc, keyErrorf(key, "multiply and add apply only to effect = \"slow\", not %q", inc.Effect)
 	}
+	if inc.Effect != model.Load && (m[model.IncidentWrites] != nil || m[model.IncidentReads] != nil) {
+		return inc, keyErrorf(key, "writes-per-second and reads-per-second apply only to effect = \"load\", not %q", inc.Effect)
+	}
 	if inc.Effect != model.Unavailable && m[model.IncidentFailAfter] != nil {
 		return inc, keyErrorf(key+"."+model.IncidentFailAfter, "applies only to effect = \"unavailable\", not %q", inc.Effect)
 	}
@@ -221,6 +224,16 @@ func setIncidentField(inc *model.Incident, key, k string, v any, in *source) err
 				err = fmt.Errorf("unknown target %q%s; one of %s", s, suggest(s, model.TargetNames()), strings.Join(model.TargetNames(), ", "))
 			}
 		}
+	case model.IncidentWrites, model.IncidentReads:
+		var x float64
+		if x, err = asFloat(v); err == nil && x < 0 {
+			err = fmt.Errorf("must be >= 0 (per second), got %v", x)
+		}
+		if k == model.IncidentWrites {
+			inc.WritesPerSecond = x
+		} else {
+			inc.ReadsPerSecond = x
+		}
 	case model.IncidentFraction:
 		if inc.Fraction, err = asFloat(v); err == nil && !(inc.Fraction > 0 && inc.Fraction <= 1) {
 			err = fmt.Errorf("must be in (0, 1], got %v", inc.Fraction)
@@ -263,6 +276,8 @@ func getIncidents(c *model.Config) string {
 			s += ", fail-after " + FormatDuration(in.FailAfter)
 		case model.Slow:
 			s += fmt.Sprintf(", latency × %s + %s", formatFloat(in.Multiply), FormatDuration(in.Add))
+		case model.Load:
+			s += fmt.Sprintf(", +%s writes/s, +%s reads/s", formatFloat(in.WritesPerSecond), formatFloat(in.ReadsPerSecond))
 		case model.DeadConnection:
 			s += ", target " + in.Target.String()
 			if in.Target == model.TargetKubelets {

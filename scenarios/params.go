@@ -65,6 +65,17 @@ var params = []param{
 	intParam(model.KeyDefaultUnreachableTolerationSeconds, func(c *model.Config) *int64 { return &c.APIServer.DefaultUnreachableTolerationSeconds }),
 	intParam(model.KeyDefaultNotReadyTolerationSeconds, func(c *model.Config) *int64 { return &c.APIServer.DefaultNotReadyTolerationSeconds }),
 	{key: model.KeyIncident, get: getIncidents, set: setIncidents},
+	intParam(model.KeyMaxRequestsInflight, func(c *model.Config) *int { return &c.APIServer.MaxRequestsInflight }),
+	intParam(model.KeyMaxMutatingRequestsInflight, func(c *model.Config) *int { return &c.APIServer.MaxMutatingRequestsInflight }),
+	boolParam(model.KeyEnablePriorityAndFairness, func(c *model.Config) *bool { return &c.APIServer.EnablePriorityAndFairness }),
+	floatParam(model.KeyBackgroundWrites, func(c *model.Config) *float64 { return &c.APIServer.BackgroundLoad.WritesPerSecond }),
+	floatParam(model.KeyBackgroundReads, func(c *model.Config) *float64 { return &c.APIServer.BackgroundLoad.ReadsPerSecond }),
+	{key: model.KeyBackgroundLevel, get: func(c *model.Config) string { return c.APIServer.BackgroundLoad.PriorityLevel },
+		set: func(c *model.Config, v any, _ *source) (err error) {
+			c.APIServer.BackgroundLoad.PriorityLevel, err = asString(v)
+			return err
+		}},
+	floatParam(model.KeyEtcdWriteCapacity, func(c *model.Config) *float64 { return &c.APIServer.EtcdWriteCapacity }),
 
 	distParam(model.KeyWatchDelay, func(c *model.Config) *model.Dist { return &c.Informer.WatchDelay }),
 
@@ -132,6 +143,16 @@ func stringParam(key string, f func(*model.Config) *string) param {
 		set: func(c *model.Config, v any, _ *source) error {
 			s, err := asString(v)
 			*f(c) = s
+			return err
+		}}
+}
+
+func boolParam(key string, f func(*model.Config) *bool) param {
+	return param{key: key,
+		get: func(c *model.Config) string { return fmt.Sprint(*f(c)) },
+		set: func(c *model.Config, v any, _ *source) error {
+			b, err := asBool(v)
+			*f(c) = b
 			return err
 		}}
 }

@@ -129,6 +129,14 @@ func asFloat(v any) (float64, error) {
 	return 0, fmt.Errorf("expected a number, got %s", describe(v))
 }
 
+// asBool reads a boolean.
+func asBool(v any) (bool, error) {
+	if x, ok := v.(bool); ok {
+		return x, nil
+	}
+	return false, fmt.Errorf("expected true or false, got %s", describe(v))
+}
+
 func asString(v any) (string, error) {
 	if x, ok := v.(string); ok {
 		return x, nil

@@ -19,7 +19,7 @@ func TestMemoryRefusedBeforeAllocating(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", "--set", "cluster.nodes=500000", "--workers", "4"},
-			"nodesim: --set: cluster.nodes: 500000 nodes with 4 replications in memory at once need about 1.92 GiB, more than this machine's 512 MiB; simulate fewer nodes"},
+			"nodesim: --set: cluster.nodes: 500000 nodes with 4 replications in memory at once need about 1.94 GiB, more than this machine's 512 MiB; simulate fewer nodes"},
 		{[]string{"run", "--set", "cluster.nodes=1000,500000", "--workers", "4"},
 			"nodesim: --set: cluster.nodes: sweep point cluster.nodes=500000: 500000 nodes with 4 replications"},
 		{[]string{"check", "--set", "simulation.replications=20000"},

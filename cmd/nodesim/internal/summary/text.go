@@ -44,6 +44,9 @@ func textPoint(w io.Writer, res *model.Results, p *model.Point, notes *footnotes
 		rows = append(rows, r[:])
 	}
 	Table(w, rows)
+	if l := LoadLine(p); l != "" {
+		fmt.Fprintf(w, "\n%s.\n", l)
+	}
 }
 
 // Table writes rows as space-aligned columns without trailing spaces.
@@ -252,6 +255,9 @@ func textSweep(w io.Writer, res *model.Results, notes *footnotes) {
 		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), Sentence(p, kinds))
 		for _, s := range p.Explanations() {
 			fmt.Fprintf(w, "  %s\n", s)
+		}
+		if l := LoadLine(p); l != "" {
+			fmt.Fprintf(w, "  %s.\n", l)
 		}
 	}
 }
