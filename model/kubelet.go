@@ -35,6 +35,13 @@ type statusLoop struct {
 	seenHB    int64    // newest LastHeartbeatTime delivered to the controller, -1: none
 	seenReady sim.Time // commit time of the newest delivered Ready=True PATCH
 	seenAt    sim.Time // commit time of the newest PATCH delivered to the controller
+
+	// Pressure conditions (pressure.go): the kubelet's current ones, the
+	// earliest change not yet patched (Never: none; a change is a PATCH in
+	// lease mode), and the pending PATCH's send time and conditions.
+	cur, conds uint8
+	condChange sim.Time
+	sent       sim.Time
 }
 
 // latePatch is a status PATCH the kubelet's client timeout cut off after
@@ -54,7 +61,7 @@ type statusSnap struct {
 	d                                draws
 	lastReport, readyCommit, lastVis sim.Time
 	reportDelay                      int64
-	nextChange                       sim.Time
+	nextChange, condChange           sim.Time
 	late                             latePatch
 }
 
@@ -79,7 +86,7 @@ const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, late: s.late}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, condChange: s.condChange, late: s.late}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -115,7 +122,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			}
 			s.settleLate(env, t) // what the server holds at t
 			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
-			changed := unknown || s.nextChange <= t
+			changed := unknown || s.nextChange <= t || s.condChange <= t
 			if p.lease && !changed && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
 			}
@@ -127,6 +134,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
 			sets := unknown || s.lastVis == longAgo
+			sent := t
 			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.lost(t))
 			if !o.ok {
 				if o.late > 0 {
@@ -153,7 +161,10 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			if sets {
 				s.readyCommit = t
 			}
-			s.hb, s.setsReady, s.commit = hb, sets, t
+			if s.condChange <= sent {
+				s.condChange = sim.Never // reported
+			}
+			s.hb, s.setsReady, s.commit, s.sent, s.conds = hb, sets, t, sent, s.cur
 			s.vis = env.deliver(&s.d, t, &s.lastVis)
 			patched = true
 			break
@@ -175,6 +186,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 	}
 	s.d, s.late = s.snap.d, s.snap.late
 	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay, s.nextChange = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay, s.snap.nextChange
+	s.condChange = s.snap.condChange
 	s.generate(p, env, n, s.start)
 }
 
@@ -182,7 +194,7 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
 	s.stopped, s.lastReport, s.reportDelay = false, longAgo, 0
 	s.fresh()
-	s.nextChange = sim.Never
+	s.nextChange, s.condChange = sim.Never, sim.Never
 	if p.changesOn {
 		s.nextChange = t + sim.Time(p.changeGap(&s.d))
 	}
@@ -202,6 +214,9 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		}
 		if env.trace != nil {
 			env.trace.status(n, s.hb, s.commit, s.vis, s.setsReady)
+		}
+		if env.onConds != nil {
+			env.onConds(n, s.conds, s.vis)
 		}
 		s.seenHB, s.seenAt, s.vis = s.hb, s.commit, sim.Never
 		if s.setsReady {
@@ -335,4 +350,18 @@ func (s *statusLoop) fresh() {
 // rare-event excursion before leases.
 func (s *statusLoop) due(t sim.Time) bool {
 	return !s.stopped && s.vis <= t && s.nextStart != sim.Never
+}
+
+// conditionChanged tells the loop at t that the kubelet's pressure
+// conditions are now conds. A pending PATCH sent from t on is replayed so
+// it carries them (and, in lease mode, so the first tick from t patches);
+// one sent before t stands, and the next batch reports the change.
+func (s *statusLoop) conditionChanged(p *statusParams, env *env, n *node, conds uint8, t sim.Time) {
+	s.cur = conds
+	s.snap.condChange = min(s.snap.condChange, t)
+	if s.stopped || (s.vis != sim.Never && s.sent < t) {
+		s.condChange = min(s.condChange, t)
+		return
+	}
+	s.regenerate(p, env, n)
 }

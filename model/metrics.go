@@ -49,6 +49,8 @@ type Replication struct {
 	incidentEvents, incHits int64
 
 	ep episodes // false NotReady grouped into episodes (episodes.go)
+
+	cond *conditionStats // node_conditions (node_conditions.go); nil: not modelled
 }
 
 type metrics = Replication

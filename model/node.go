@@ -12,6 +12,8 @@ type env struct {
 	watchDelay Dist
 	end        sim.Time
 	trace      *tracer // --trace (nil: off); it only reads
+
+	onConds func(n *node, conds uint8, at sim.Time) // pressure.go: a status PATCH reaches the controller (nil: off)
 }
 
 // deliver returns when a write committed at commit reaches the

@@ -33,6 +33,7 @@ type run struct {
 	incRNG     sim.Rand
 	failRNG    sim.Rand
 
+	pr           *pressureRun                            // node pressure and conditions (pressure.go); nil: off
 	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
 	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
 
@@ -126,6 +127,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		}
 		r.initNode(i, pos)
 	}
+	r.newPressure()
 	return r, nil
 }
 
@@ -209,6 +211,7 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 		return nil, err
 	}
 	r.met.finish(r, r.env.end)
+	r.finishPressure(&r.met, r.env.end)
 	return &r.met, nil
 }
 

@@ -45,6 +45,7 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	}
 	p.FalseNotReady.Estimator = crudeEstimator(cfg, &m, &p.FalseNotReady, len(reps))
 	p.IncidentCounts = incidentCounts(cfg, m.incidents)
+	p.NodeConditions = nodeConditions(m.cond, nodeDays)
 	p.Warnings = warnings(cfg, &m, &p)
 	if w := dispersion(reps, &m, nodeDays); w != "" {
 		p.Warnings = append(p.Warnings, w)
@@ -109,6 +110,12 @@ func (m *Replication) merge(o *Replication) {
 	m.ep.merge(&o.ep)
 	m.det.Merge(&o.det)
 	m.gaps.Merge(&o.gaps)
+	if o.cond != nil {
+		if m.cond == nil {
+			m.cond = &conditionStats{}
+		}
+		m.cond.merge(o.cond)
+	}
 }
 
 func falseNotReady(m *Replication, nodeDays float64, nodes int) FalseNotReady {
