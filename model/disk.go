@@ -231,10 +231,14 @@ type diskNode struct {
 	pods    []diskPod
 	pending int32
 	conds   uint8    // conditions the kubelet reports
-	ctl     uint8    // DiskPressure as the controller's informer last delivered it (the taint)
 	since   sim.Time // of the last change of conds or pending, for the metrics
 	taintAt sim.Time // the disk-pressure taint's since (Never: none)
 	rng     sim.Rand // runaway writers
+
+	// The status loop's view (pressure.go changeDue): the earliest
+	// condition change not yet patched, its value at the pending batch's
+	// start, and the send time of the last successful PATCH.
+	condChange, snapChange, sent sim.Time
 }
 
 // used is the filesystem's bytes in use at t.

@@ -27,6 +27,8 @@ type statusLoop struct {
 	nextStart sim.Time // tick after the PATCH's tick
 	hb        int64    // LastHeartbeatTime (seconds) of the pending PATCH
 	setsReady bool     // the PATCH carries Ready=True over an Unknown
+	cur       uint8    // the kubelet's pressure conditions (pressure.go)
+	conds     uint8    // those the pending PATCH carries
 	commit    sim.Time // when the PATCH returned
 	vis       sim.Time // when the controller's node informer has it (Never: none)
 	ticks     int32    // ticks in the pending batch, for tests
@@ -35,13 +37,6 @@ type statusLoop struct {
 	seenHB    int64    // newest LastHeartbeatTime delivered to the controller, -1: none
 	seenReady sim.Time // commit time of the newest delivered Ready=True PATCH
 	seenAt    sim.Time // commit time of the newest PATCH delivered to the controller
-
-	// Pressure conditions (pressure.go): the kubelet's current ones, the
-	// earliest change not yet patched (Never: none; a change is a PATCH in
-	// lease mode), and the pending PATCH's send time and conditions.
-	cur, conds uint8
-	condChange sim.Time
-	sent       sim.Time
 }
 
 // latePatch is a status PATCH the kubelet's client timeout cut off after
@@ -61,7 +56,7 @@ type statusSnap struct {
 	d                                draws
 	lastReport, readyCommit, lastVis sim.Time
 	reportDelay                      int64
-	nextChange, condChange           sim.Time
+	nextChange                       sim.Time
 	late                             latePatch
 }
 
@@ -86,7 +81,10 @@ const longAgo = sim.Time(-1 << 62)
 
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
-	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, condChange: s.condChange, late: s.late}
+	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, late: s.late}
+	if env.pr != nil {
+		env.pr.snapshot(n)
+	}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -122,7 +120,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			}
 			s.settleLate(env, t) // what the server holds at t
 			unknown := n.kubeletSeesUnknown(t, cached, s.readyCommit)
-			changed := unknown || s.nextChange <= t || s.condChange <= t
+			changed := unknown || s.nextChange <= t || (env.pr != nil && env.pr.changeDue(n, t))
 			if p.lease && !changed && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
 			}
@@ -161,10 +159,10 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			if sets {
 				s.readyCommit = t
 			}
-			if s.condChange <= sent {
-				s.condChange = sim.Never // reported
+			if env.pr != nil {
+				env.pr.reported(n, sent)
 			}
-			s.hb, s.setsReady, s.commit, s.sent, s.conds = hb, sets, t, sent, s.cur
+			s.hb, s.setsReady, s.commit, s.conds = hb, sets, t, s.cur
 			s.vis = env.deliver(&s.d, t, &s.lastVis)
 			patched = true
 			break
@@ -186,7 +184,9 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 	}
 	s.d, s.late = s.snap.d, s.snap.late
 	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay, s.nextChange = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay, s.snap.nextChange
-	s.condChange = s.snap.condChange
+	if env.pr != nil {
+		env.pr.restore(n)
+	}
 	s.generate(p, env, n, s.start)
 }
 
@@ -194,7 +194,10 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
 	s.stopped, s.lastReport, s.reportDelay = false, longAgo, 0
 	s.fresh()
-	s.nextChange, s.condChange = sim.Never, sim.Never
+	s.nextChange = sim.Never
+	if env.pr != nil {
+		env.pr.restarted(n)
+	}
 	if p.changesOn {
 		s.nextChange = t + sim.Time(p.changeGap(&s.d))
 	}
@@ -215,8 +218,8 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		if env.trace != nil {
 			env.trace.status(n, s.hb, s.commit, s.vis, s.setsReady)
 		}
-		if env.onConds != nil {
-			env.onConds(n, s.conds, s.vis)
+		if env.pr != nil {
+			env.pr.delivered(n, s.conds, s.vis)
 		}
 		s.seenHB, s.seenAt, s.vis = s.hb, s.commit, sim.Never
 		if s.setsReady {
@@ -358,9 +361,10 @@ func (s *statusLoop) due(t sim.Time) bool {
 // one sent before t stands, and the next batch reports the change.
 func (s *statusLoop) conditionChanged(p *statusParams, env *env, n *node, conds uint8, t sim.Time) {
 	s.cur = conds
-	s.snap.condChange = min(s.snap.condChange, t)
-	if s.stopped || (s.vis != sim.Never && s.sent < t) {
-		s.condChange = min(s.condChange, t)
+	d := &env.pr.nodes[n.id]
+	d.snapChange = min(d.snapChange, t)
+	if s.stopped || (s.vis != sim.Never && d.sent < t) {
+		d.condChange = min(d.condChange, t)
 		return
 	}
 	s.regenerate(p, env, n)

@@ -13,7 +13,7 @@ type env struct {
 	end        sim.Time
 	trace      *tracer // --trace (nil: off); it only reads
 
-	onConds func(n *node, conds uint8, at sim.Time) // pressure.go: a status PATCH reaches the controller (nil: off)
+	pr *pressureRun // node pressure (pressure.go); nil: off
 }
 
 // deliver returns when a write committed at commit reaches the

@@ -19,10 +19,12 @@ type pressureRun struct {
 	stale   []uint8 // by node id: conditions Unknown for good
 	stats   conditionStats
 	warmup  sim.Time
+	end     sim.Time
 
 	kSync, kGC, kRunaway, kRecreate sim.Kind
 
 	onCondition func(n *node, t sim.Time, conds uint8) // tests: the kubelet's conditions changed
+	onSeen      func(n *node, t sim.Time, conds uint8) // tests: the controller's informer got a PATCH carrying conds
 }
 
 // validatePressure checks the eviction, disk and condition keys.
@@ -50,7 +52,7 @@ func (r *run) newPressure() {
 		return
 	}
 	carried, _ := carriedConditions(cfg) // validated
-	pr := &pressureRun{rules: cfg.Rules.Conditions, carried: carried, stale: make([]uint8, len(r.nodes)), warmup: r.warmup}
+	pr := &pressureRun{rules: cfg.Rules.Conditions, carried: carried, stale: make([]uint8, len(r.nodes)), warmup: r.warmup, end: r.env.end}
 	pr.stats.on = true
 	r.pr = pr
 	if !cfg.Disk.Enabled() {
@@ -65,7 +67,7 @@ func (r *run) newPressure() {
 	pr.kGC = e.Register("image-gc", func(ev sim.Event) { r.imageGCPass(&r.nodes[ev.Node], ev.At) })
 	pr.kRunaway = e.Register("runaway-writer", func(ev sim.Event) { r.runawayStart(&r.nodes[ev.Node], ev.At) })
 	pr.kRecreate = e.Register("daemonset-recreate", func(ev sim.Event) { r.recreateCritical(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
-	r.env.onConds = r.controllerSawConds
+	r.env.pr = pr
 	for i := range r.nodes {
 		r.initDisk(&r.nodes[i])
 	}
@@ -79,6 +81,7 @@ func (r *run) initDisk(n *node) {
 	dp := &p.dp
 	d.em = newEvictionManager(dp.thresholds, dp.transition)
 	d.unused, d.since, d.taintAt = dp.unused, 0, sim.Never
+	d.condChange, d.snapChange, d.sent = sim.Never, sim.Never, longAgo
 	d.pods = make([]diskPod, dp.pods)
 	for i := range d.pods {
 		d.pods[i] = diskPod{start: 0, emptyRate: dp.emptyRate, cached: true, pulledAt: longAgo, unusedAt: sim.Never, critical: i < dp.critical}
@@ -206,15 +209,64 @@ func (r *run) setConditions(n *node, d *diskNode, c uint8, t sim.Time) {
 	}
 }
 
-// controllerSawConds is the node informer delivering a status PATCH of n
-// carrying conds at t: doNoScheduleTaintingPass adds or removes
-// node.kubernetes.io/disk-pressure:NoSchedule to match DiskPressure.
-func (r *run) controllerSawConds(n *node, conds uint8, t sim.Time) {
-	d := &r.pr.nodes[n.id]
-	r.setTaint(d, conds&condDiskPressure != 0, t)
+// The status loop's side of a condition change (kubelet.go): the
+// earliest change not yet patched lives here, snapshotted and restored
+// with the loop's pending batch, so a run without [disk] keeps its nodes
+// as small as before.
+
+// changeDue reports whether a condition change not yet patched happened
+// by t: nodeStatusHasChanged, so a lease-mode tick patches.
+func (p *pressureRun) changeDue(n *node, t sim.Time) bool {
+	return p.disk && p.nodes[n.id].condChange <= t
 }
 
-func (r *run) setTaint(d *diskNode, on bool, t sim.Time) {
+// reported records a successful status PATCH of n sent at sent.
+func (p *pressureRun) reported(n *node, sent sim.Time) {
+	if !p.disk {
+		return
+	}
+	d := &p.nodes[n.id]
+	d.sent = sent
+	if d.condChange <= sent {
+		d.condChange = sim.Never
+	}
+}
+
+func (p *pressureRun) snapshot(n *node) {
+	if p.disk {
+		d := &p.nodes[n.id]
+		d.snapChange = d.condChange
+	}
+}
+
+func (p *pressureRun) restore(n *node) {
+	if p.disk {
+		d := &p.nodes[n.id]
+		d.condChange = d.snapChange
+	}
+}
+
+// restarted: a fresh kubelet patches its whole status first anyway.
+func (p *pressureRun) restarted(n *node) {
+	if p.disk {
+		p.nodes[n.id].condChange = sim.Never
+	}
+}
+
+// delivered is the node informer delivering a status PATCH of n carrying
+// conds at t: doNoScheduleTaintingPass adds or removes
+// node.kubernetes.io/disk-pressure:NoSchedule to match DiskPressure.
+func (p *pressureRun) delivered(n *node, conds uint8, t sim.Time) {
+	if !p.disk {
+		return
+	}
+	if p.onSeen != nil {
+		p.onSeen(n, t, conds)
+	}
+	p.setTaint(&p.nodes[n.id], conds&condDiskPressure != 0, t)
+}
+
+func (p *pressureRun) setTaint(d *diskNode, on bool, t sim.Time) {
 	if on == (d.taintAt != sim.Never) {
 		return
 	}
@@ -222,7 +274,7 @@ func (r *run) setTaint(d *diskNode, on bool, t sim.Time) {
 		d.taintAt = t
 		return
 	}
-	r.pr.stats.taintSecs += overlap(d.taintAt, t, r.warmup, r.env.end)
+	p.stats.taintSecs += overlap(d.taintAt, t, p.warmup, p.end)
 	d.taintAt = sim.Never
 }
 
@@ -234,7 +286,7 @@ func (r *run) pressureUnknown(n *node, t sim.Time) {
 	p := r.pr
 	p.stale[n.id] |= staleAfterUnknown(p.rules, p.carried)
 	if p.disk {
-		r.setTaint(&p.nodes[n.id], false, t)
+		p.setTaint(&p.nodes[n.id], false, t)
 	}
 }
 

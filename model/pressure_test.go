@@ -126,11 +126,7 @@ func TestConditionChangeIsStatusPatch(t *testing.T) {
 	}
 	var kubelet, seen [5][]change
 	r.pr.onCondition = func(n *node, at sim.Time, conds uint8) { kubelet[n.id] = append(kubelet[n.id], change{at, conds}) }
-	deliver := r.env.onConds
-	r.env.onConds = func(n *node, conds uint8, at sim.Time) {
-		seen[n.id] = append(seen[n.id], change{at, conds})
-		deliver(n, conds, at)
-	}
+	r.pr.onSeen = func(n *node, at sim.Time, conds uint8) { seen[n.id] = append(seen[n.id], change{at, conds}) }
 	_, err := r.simulate(context.Background())
 	require.NoError(t, err)
 	for i := range kubelet {
