@@ -183,6 +183,7 @@ type diskPod struct {
 	pulledAt  sim.Time // the image's firstDetected
 	unusedAt  sim.Time // lastUsed once no running pod uses it
 	critical  bool
+	killing   bool     // evicted, within its termination grace: still on disk, not ranked
 	backoff   sim.Time // the DaemonSet controller's failed-pod backoff (0: none yet)
 	failedAt  sim.Time // its last failure, for the backoff's expiry
 }
@@ -318,7 +319,7 @@ func (d *diskNode) rank(dp *diskParams, t sim.Time) int {
 	var bestR rankedPod
 	for i := range d.pods {
 		p := &d.pods[i]
-		if p.start == sim.Never {
+		if p.start == sim.Never || p.killing {
 			continue
 		}
 		u := p.usage(dp, t)
@@ -337,7 +338,7 @@ func (d *diskNode) rank(dp *diskParams, t sim.Time) int {
 // and volume cleanup), its image stays cached, unused.
 func (d *diskNode) evict(i int, t sim.Time) {
 	p := &d.pods[i]
-	p.start, p.emptyAcc, p.unusedAt = sim.Never, 0, t
+	p.start, p.emptyAcc, p.unusedAt, p.killing = sim.Never, 0, t, false
 	d.pending++
 }
 

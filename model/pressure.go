@@ -21,7 +21,7 @@ type pressureRun struct {
 	warmup  sim.Time
 	end     sim.Time
 
-	kSync, kGC, kRunaway, kRecreate sim.Kind
+	kSync, kGC, kRunaway, kRecreate, kKilled sim.Kind
 
 	onCondition func(n *node, t sim.Time, conds uint8) // tests: the kubelet's conditions changed
 	onSeen      func(n *node, t sim.Time, conds uint8) // tests: the controller's informer got a PATCH carrying conds
@@ -66,6 +66,7 @@ func (r *run) newPressure() {
 	pr.kSync = e.Register("eviction-manager", func(ev sim.Event) { r.evictionSync(&r.nodes[ev.Node], ev.At) })
 	pr.kGC = e.Register("image-gc", func(ev sim.Event) { r.imageGCPass(&r.nodes[ev.Node], ev.At) })
 	pr.kRunaway = e.Register("runaway-writer", func(ev sim.Event) { r.runawayStart(&r.nodes[ev.Node], ev.At) })
+	pr.kKilled = e.Register("evicted-pod-killed", func(ev sim.Event) { r.podKilled(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
 	pr.kRecreate = e.Register("daemonset-recreate", func(ev sim.Event) { r.recreateCritical(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
 	r.env.pr = pr
 	for i := range r.nodes {
@@ -116,15 +117,10 @@ func (r *run) evictionSync(n *node, t sim.Time) {
 			obs = d.observe(dp, t)
 			if !d.em.resolvedAfterReclaim(&obs) {
 				if i := d.rank(dp, t); i >= 0 {
-					r.pendingChange(n, d, t)
-					d.evict(i, t)
 					if t >= p.warmup {
 						p.stats.evictions++
 					}
-					if q := &d.pods[i]; q.critical {
-						r.eng.At(t+q.nextBackoff(t), p.kRecreate, n.id, int64(i))
-					}
-					next = t + podCleanupPollFreq
+					next = t + r.evictPod(n, i, dp.thresholds[pick].Hard, t)
 				}
 			}
 		}
@@ -142,6 +138,43 @@ func (r *run) evictionSync(n *node, t sim.Time) {
 	}
 	if next <= r.env.end {
 		r.eng.At(next, p.kSync, n.id, 0)
+	}
+}
+
+// evictPod kills pod i of n at t (evictPod): at once for a hard threshold
+// (grace 0), after evictionMaxPodGracePeriod for a soft one, the pod
+// using its whole grace. It returns when the manager synchronizes again:
+// waitForPodsCleanup polls every second until the pod's resources are
+// reclaimed, for at most podCleanupTimeout (30s).
+func (r *run) evictPod(n *node, i int, hard bool, t sim.Time) sim.Time {
+	p := r.pr
+	grace := sim.Time(0)
+	if !hard {
+		grace = sim.Time(p.dp.maxPodGrace) * 1e9
+	}
+	if grace == 0 {
+		r.podKilled(n, i, t)
+		return podCleanupPollFreq
+	}
+	p.nodes[n.id].pods[i].killing = true
+	r.eng.At(t+grace, p.kKilled, n.id, int64(i))
+	polls := (grace + podCleanupPollFreq - 1) / podCleanupPollFreq
+	return min(polls*podCleanupPollFreq, podCleanupTimeout)
+}
+
+// podCleanupTimeout is eviction_manager.go podCleanupTimeout.
+const podCleanupTimeout = sim.Time(30e9)
+
+// podKilled is the evicted pod i of n gone at t: its disk freed, its
+// replacement Pending (or, for a critical DaemonSet pod, recreated after
+// the DaemonSet controller's backoff).
+func (r *run) podKilled(n *node, i int, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	r.pendingChange(n, d, t)
+	d.evict(i, t)
+	if q := &d.pods[i]; q.critical {
+		r.eng.At(t+q.nextBackoff(t), p.kRecreate, n.id, int64(i))
 	}
 }
 

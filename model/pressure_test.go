@@ -205,3 +205,31 @@ func TestUpgradeKeyValidated(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), KeyNodeConditionsFrom)
 }
+
+// TestMaxPodGracePeriodClosedForm: as TestFlapPeriodClosedForm, but the
+// threshold is soft (grace 0s) and evictionMaxPodGracePeriod is 30s: the
+// evicted pod keeps its disk for its 30s grace, the manager waits for its
+// cleanup (30s, podCleanupTimeout) and DiskPressure clears at the first
+// pass 300s after the eviction pass, e+300s. So P = 10s·(⌊τ/10s⌋+1) +
+// 300s, with 270 pod-seconds Pending per cycle.
+func TestMaxPodGracePeriodClosedForm(t *testing.T) {
+	const nodes = 20
+	c := diskConfig(t, "v1.33", nodes, 1)
+	c.Simulation.Warmup, c.Simulation.Duration = time.Hour, 24*time.Hour
+	c.Kubelet.Eviction.EvictionHard = nil
+	c.Kubelet.Eviction.EvictionSoft = map[string]string{"nodefs.available": "10%"}
+	c.Kubelet.Eviction.EvictionSoftGracePeriod = map[string]string{"nodefs.available": "0s"}
+	c.Kubelet.Eviction.EvictionMaxPodGracePeriod = 30
+	c.Disk.NodefsUsed, c.Disk.PodEmptyDirRate = 0.85, "1200Mi/m"
+	_, m := runPressure(t, c)
+	s := m.cond
+	tau := 5 * 1024 / 1200.0 * 60
+	P := 10*(math.Floor(tau/10)+1) + 300
+	D := c.Simulation.Duration.Seconds()
+	lo, hi := float64(nodes)*math.Floor(D/P), float64(nodes)*(math.Floor(D/P)+1)
+	t.Logf("P = %vs; evictions %d in [%v, %v]", P, s.evictions, lo, hi)
+	require.GreaterOrEqual(t, float64(s.evictions), lo)
+	require.LessOrEqual(t, float64(s.evictions), hi)
+	require.InDelta(t, float64(nodes)*D*300/P, s.pressureSecs, nodes*300.0)
+	require.InDelta(t, float64(nodes)*D*270/P, s.pendingSecs, nodes*270.0)
+}
