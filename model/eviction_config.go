@@ -31,7 +31,7 @@ type EvictionConfig struct {
 // DefaultEvictionHard), the same in every profile from v1.12.
 func DefaultEvictionConfig() EvictionConfig {
 	return EvictionConfig{
-		EvictionHard: map[string]string{ // defaults_linux.go DefaultEvictionHard (imagefs.inodesFree joined in a later release: not modelled)
+		EvictionHard: map[string]string{ // defaults_linux.go DefaultEvictionHard, the same v1.12 … v1.34 (read at release-1.34)
 			"memory.available":  "100Mi",
 			"nodefs.available":  "10%",
 			"nodefs.inodesFree": "5%",
@@ -195,7 +195,7 @@ func parseThresholdValue(s string) (ThresholdValue, error) {
 	}
 	q, err := ParseQuantity(s)
 	if err != nil {
-		return ThresholdValue{}, err
+		return ThresholdValue{}, fmt.Errorf("want a percentage such as 10%% or a quantity such as 100Mi, got %q", s)
 	}
 	return ThresholdValue{Quantity: q}, nil
 }
@@ -218,7 +218,7 @@ func ParseQuantity(s string) (float64, error) {
 	}
 	x, err := strconv.ParseFloat(s, 64)
 	if err != nil || x < 0 || math.IsInf(x, 0) || math.IsNaN(x) {
-		return 0, fmt.Errorf("want a quantity >= 0 such as 100Mi or 10%%, got %q", s)
+		return 0, fmt.Errorf("want a quantity >= 0 such as 100Mi, got %q", s)
 	}
 	return x * f, nil
 }

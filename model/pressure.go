@@ -30,6 +30,11 @@ type pressureRun struct {
 // validatePressure checks the eviction, disk and condition keys.
 func (c *Config) validatePressure() []error {
 	errs := c.Kubelet.Eviction.validate()
+	if !c.Disk.Enabled() {
+		if key := diskKeySet(&c.Disk); key != "" {
+			errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf("is set but %s is not: the disk model is off without a capacity", KeyNodefsCapacity)})
+		}
+	}
 	if c.Disk.Enabled() {
 		_, derrs := diskParamsOf(c)
 		errs = append(errs, derrs...)
@@ -43,6 +48,32 @@ func (c *Config) validatePressure() []error {
 		}
 	}
 	return errs
+}
+
+// diskKeySet names the first [disk] key that differs from its default.
+func diskKeySet(d *DiskConfig) string {
+	def := DefaultDiskConfig()
+	for _, f := range []struct {
+		key string
+		set bool
+	}{
+		{KeyNodefsUsed, d.NodefsUsed != def.NodefsUsed},
+		{KeyNodefsInodesUsed, d.NodefsInodesUsed != def.NodefsInodesUsed},
+		{KeyUnusedImages, d.UnusedImages != def.UnusedImages},
+		{KeyPodImage, d.PodImage != def.PodImage},
+		{KeyPodLogRate, d.PodLogRate != def.PodLogRate},
+		{KeyPodEmptyDirRate, d.PodEmptyDirRate != def.PodEmptyDirRate},
+		{KeyPodRequest, d.PodRequest != def.PodRequest},
+		{KeyHostWriteRate, d.HostWriteRate != def.HostWriteRate},
+		{KeyRunawayEvery, !(d.RunawayEvery.Kind == Constant && d.RunawayEvery.A == 0)},
+		{KeyRunawayRate, d.RunawayRate != def.RunawayRate},
+		{KeyCriticalPods, d.CriticalPods != def.CriticalPods},
+	} {
+		if f.set {
+			return f.key
+		}
+	}
+	return ""
 }
 
 // newPressure sets up r's pressure model, or leaves it nil.

@@ -27,6 +27,11 @@ func runPressure(t *testing.T, c *Config) (*run, *Replication) {
 	r := newRun(c, 0)
 	m, err := r.simulate(context.Background())
 	require.NoError(t, err)
+	if r.pr != nil {
+		for i := range r.pr.nodes {
+			r.pr.nodes[i].checkPressureInvariant()
+		}
+	}
 	return r, m
 }
 
