@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/nodesim/nodesim/sim"
 )
@@ -48,6 +49,21 @@ func (c *Config) validatePressure() []error {
 		}
 	}
 	return errs
+}
+
+// pressureMemory is a run's pressure model in bytes: each node's disk,
+// its pods and up to three more pending events (sync, image GC, runaway
+// or recreate), and the stale-condition bytes.
+func (c *Config) pressureMemory() float64 {
+	nodes := float64(c.Cluster.Nodes)
+	b := 0.0
+	if c.Disk.Enabled() || c.Cluster.NodeConditionsFrom != "" {
+		b += nodes
+	}
+	if c.Disk.Enabled() {
+		b += nodes * (float64(unsafe.Sizeof(diskNode{})) + float64(c.Cluster.PodsPerNode)*float64(unsafe.Sizeof(diskPod{})) + 3*24*2)
+	}
+	return b
 }
 
 // diskKeySet names the first [disk] key that differs from its default.
