@@ -189,23 +189,33 @@ type diskPod struct {
 }
 
 // Failed-pod backoff of the DaemonSet controller (pkg/controller/daemon
-// daemon_controller.go: failedPodsBackoff = flowcontrol.NewBackOff(1s,
-// 15m)): doubling from 1s to 15m, forgotten after 2 × 15m without a
-// failure (client-go flowcontrol.Backoff.Next, hasExpired).
+// daemon_controller.go podsShouldBeOnNode, failedPodsBackoff =
+// flowcontrol.NewBackOff(1s, 15m)): a failed pod is replaced at once
+// unless the node's entry is in backoff (IsInBackOffSinceUpdate: now -
+// lastUpdate < backoff), in which case the DaemonSet is synced again a
+// whole backoff later (enqueueDaemonSetAfter(ds, Get(key))); each
+// replacement calls Next, doubling from 1s to 15m, or back to 1s once the
+// entry has expired (hasExpired: 2 × 15m since lastUpdate).
 const (
 	dsBackoffInitial = sim.Time(1e9)
 	dsBackoffMax     = sim.Time(15 * 60e9)
 )
 
-// nextBackoff is flowcontrol.Backoff.Next for a pod failing at t.
-func (p *diskPod) nextBackoff(t sim.Time) sim.Time {
-	if p.backoff == 0 || t-p.failedAt > 2*dsBackoffMax {
+// recreateAt is when the DaemonSet controller replaces the pod that
+// failed at t; failedAt holds the entry's lastUpdate.
+func (p *diskPod) recreateAt(t sim.Time) sim.Time {
+	fresh := p.backoff == 0 || t-p.failedAt > 2*dsBackoffMax
+	at := t
+	if !fresh && t-p.failedAt < p.backoff {
+		at = t + p.backoff
+	}
+	if fresh || at-p.failedAt > 2*dsBackoffMax {
 		p.backoff = dsBackoffInitial
 	} else {
 		p.backoff = min(2*p.backoff, dsBackoffMax)
 	}
-	p.failedAt = t
-	return p.backoff
+	p.failedAt = at
+	return at
 }
 
 // logs is the pod's container logs at t: rotation (every 10s,

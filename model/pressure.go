@@ -221,7 +221,7 @@ func (r *run) podKilled(n *node, i int, t sim.Time) {
 	r.pendingChange(n, d, t)
 	d.evict(i, t)
 	if q := &d.pods[i]; q.critical {
-		r.eng.At(t+q.nextBackoff(t), p.kRecreate, n.id, int64(i))
+		r.eng.At(q.recreateAt(t), p.kRecreate, n.id, int64(i))
 	}
 }
 

@@ -238,3 +238,43 @@ func TestMaxPodGracePeriodClosedForm(t *testing.T) {
 	require.InDelta(t, float64(nodes)*D*300/P, s.pressureSecs, nodes*300.0)
 	require.InDelta(t, float64(nodes)*D*270/P, s.pendingSecs, nodes*270.0)
 }
+
+// TestRunawayWriterEvictedFirst: a runaway writer (one pod's emptyDir at
+// 1Gi/min, each hour) fills the node past nodefs.available<10% in about
+// 5 minutes; rankDiskPressureFunc picks the pod using the most, so each
+// runaway costs exactly one eviction, of that pod, and the pods writing
+// only their rotated logs are never evicted.
+func TestRunawayWriterEvictedFirst(t *testing.T) {
+	c := diskConfig(t, "v1.33", 4, 5)
+	c.Simulation.Duration = 10*time.Hour + 30*time.Minute
+	c.Disk.NodefsUsed, c.Disk.PodLogRate = 0.85, "10Mi/h"
+	c.Disk.RunawayEvery, c.Disk.RunawayRate = Const(time.Hour), "1Gi/m"
+	r, m := runPressure(t, c)
+	require.Equal(t, int64(4*10), m.cond.evictions)
+	for id, d := range r.pr.nodes {
+		for i := 1; i < len(d.pods); i++ {
+			require.Zerof(t, d.pods[i].start, "node %d pod %d was evicted (restarted at %v)", id, i, d.pods[i].start)
+		}
+	}
+}
+
+// TestDaemonSetBackoff: the DaemonSet controller's failed-pod backoff
+// for a pod the kubelet kills 5s after each start: failures come 5s
+// after each replacement, so while the backoff (1s, 2s, 4s) is shorter
+// they are replaced at once; from 8s on each waits a whole backoff,
+// doubling to 15m. A failure 30m after the last replacement is replaced
+// at once again.
+func TestDaemonSetBackoff(t *testing.T) {
+	var p diskPod
+	var waits []sim.Time
+	fail := sim.Time(0)
+	for range 13 {
+		at := p.recreateAt(fail)
+		waits = append(waits, (at-fail)/1e9)
+		fail = at + 5e9
+	}
+	require.Equal(t, []sim.Time{0, 0, 0, 0, 8, 16, 32, 64, 128, 256, 512, 900, 900}, waits)
+	late := p.failedAt + 2*dsBackoffMax + 1
+	require.Equal(t, late, p.recreateAt(late), "expired after 2 × 15m: at once")
+	require.Equal(t, dsBackoffInitial, p.backoff)
+}
