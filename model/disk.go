@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,8 +21,8 @@ type DiskConfig struct {
 	NodefsInodesUsed float64 // disk.nodefs-inodes-used: fraction of inodes used (constant)
 	UnusedImages     string  // disk.unused-images: cached images no pod uses at time 0
 	PodImage         string  // disk.pod-image: each pod's image, in use while it runs
-	PodLogRate       string  // disk.pod-log-rate: each pod's container log writes ("20Mi/h"), rotated
-	PodEmptyDirRate  string  // disk.pod-emptydir-rate: each pod's emptyDir writes, freed when it is evicted
+	PodLogRate       string  // disk.pod-log-rate: each pod's container log writes ("20Mi/h", or a distribution over pods: RateText), rotated
+	PodEmptyDirRate  string  // disk.pod-emptydir-rate: each pod's emptyDir writes (likewise), freed when it is evicted
 	PodRequest       string  // disk.pod-ephemeral-storage-request: each pod's request (ranking)
 	HostWriteRate    string  // disk.host-write-rate: writes outside pods nothing reclaims (journal, host logs)
 	RunawayEvery     Dist    // disk.runaway-every: time to a runaway writer in one pod of the node (constant 0: none)
@@ -57,17 +58,18 @@ func DefaultDiskConfig() DiskConfig {
 
 // diskParams are a run's parsed disk knobs, bytes and bytes per second.
 type diskParams struct {
-	capacity, inodesUsed        float64
-	base, unused, image         float64 // bytes at time 0 outside pods and images; unused images; one pod's image
-	logRate, emptyRate, request float64
-	logCap                      float64 // containerLogMaxSize × containerLogMaxFiles: rotation's bound per pod
-	hostRate, runawayRate       float64
-	runaway                     bool
-	highPercent, lowPercent     int64
-	thresholds                  []Threshold
-	transition                  sim.Time
-	maxPodGrace                 int32
-	pods, critical              int
+	capacity, inodesUsed    float64
+	base, unused, image     float64 // bytes at time 0 outside pods and images; unused images; one pod's image
+	logRate, emptyRate      Dist    // of bytes per second, drawn for each new pod
+	request                 float64
+	logCap                  float64 // containerLogMaxSize × containerLogMaxFiles: rotation's bound per pod
+	hostRate, runawayRate   float64
+	runaway                 bool
+	highPercent, lowPercent int64
+	thresholds              []Threshold
+	transition              sim.Time
+	maxPodGrace             int32
+	pods, critical          int
 }
 
 // ParseRate reads "20Mi/h" (a quantity per s, m, h, d or Go duration) as
@@ -97,6 +99,87 @@ func ParseRate(s string) (float64, error) {
 		}
 	}
 	return x / d.Seconds(), nil
+}
+
+// rateFields are the fields of each distribution a rate may follow.
+var rateFields = map[string][]string{"constant": {"value"}, "uniform": {"min", "max"}, "exponential": {"mean"}, "lognormal": {"median", "p99"}}
+
+// RateText writes a rate key's TOML value, a rate ("20Mi/h") or a table
+// { dist = "lognormal", median = "2Mi/h", p99 = "20Mi/h" } (also
+// constant {value}, uniform {min, max}, exponential {mean}), in the form
+// parseRateDist reads: "lognormal median=2Mi/h p99=20Mi/h".
+func RateText(v any) (string, error) {
+	switch x := v.(type) {
+	case string: // a rate, or this very form (as `nodesim check` prints it)
+		if _, err := parseRateDist(x); err != nil {
+			return "", err
+		}
+		return x, nil
+	case map[string]any:
+		kind, _ := x["dist"].(string)
+		fields, ok := rateFields[kind]
+		if !ok {
+			return "", fmt.Errorf("dist: want one of constant, uniform, exponential, lognormal, got %v", x["dist"])
+		}
+		parts := []string{kind}
+		for _, f := range fields {
+			s, ok := x[f].(string)
+			if !ok {
+				return "", fmt.Errorf("%s needs %s as a rate string such as \"20Mi/h\"", kind, strings.Join(fields, " and "))
+			}
+			parts = append(parts, f+"="+s)
+		}
+		for k := range x {
+			if k != "dist" && !slices.Contains(fields, k) {
+				return "", fmt.Errorf("%s has no field %q (fields: %s)", kind, k, strings.Join(fields, ", "))
+			}
+		}
+		text := strings.Join(parts, " ")
+		_, err := parseRateDist(text)
+		return text, err
+	}
+	return "", fmt.Errorf("expected a rate such as \"20Mi/h\" or a distribution table, got %T", v)
+}
+
+// parseRateDist reads RateText's form as a distribution of bytes per
+// second (Dist's seconds).
+func parseRateDist(s string) (Dist, error) {
+	f := strings.Fields(s)
+	if len(f) == 1 {
+		r, err := ParseRate(f[0])
+		return Dist{Kind: Constant, A: r, Source: s}, err
+	}
+	if len(f) == 0 {
+		return Dist{}, fmt.Errorf("want a rate such as 20Mi/h, got %q", s)
+	}
+	v := map[string]float64{}
+	for _, kv := range f[1:] {
+		k, x, _ := strings.Cut(kv, "=")
+		r, err := ParseRate(x)
+		if err != nil {
+			return Dist{}, err
+		}
+		v[k] = r
+	}
+	var d Dist
+	var err error
+	switch f[0] {
+	case "constant":
+		d = Dist{Kind: Constant, A: v["value"]}
+	case "uniform":
+		if v["min"] > v["max"] {
+			return Dist{}, fmt.Errorf("uniform: min must be <= max")
+		}
+		d = Dist{Kind: Uniform, A: v["min"], B: v["max"]}
+	case "exponential":
+		d = Dist{Kind: Exponential, A: v["mean"]}
+	case "lognormal":
+		d, err = LogNormalMedianP99(time.Duration(v["median"]*1e9), time.Duration(v["p99"]*1e9))
+	default:
+		err = fmt.Errorf("unknown distribution %q", f[0])
+	}
+	d.Source = s
+	return d, err
 }
 
 // diskParamsOf parses the disk knobs of cfg; errors name their keys.
@@ -136,8 +219,15 @@ func diskParamsOf(cfg *Config) (diskParams, []error) {
 	p.unused = qty(KeyUnusedImages, d.UnusedImages)
 	p.image = qty(KeyPodImage, d.PodImage)
 	p.request = qty(KeyPodRequest, d.PodRequest)
-	p.logRate = rate(KeyPodLogRate, d.PodLogRate)
-	p.emptyRate = rate(KeyPodEmptyDirRate, d.PodEmptyDirRate)
+	rateDist := func(key, s string) Dist {
+		x, err := parseRateDist(s)
+		if err != nil {
+			errs = append(errs, &FieldError{Key: key, Msg: err.Error()})
+		}
+		return x
+	}
+	p.logRate = rateDist(KeyPodLogRate, d.PodLogRate)
+	p.emptyRate = rateDist(KeyPodEmptyDirRate, d.PodEmptyDirRate)
 	p.hostRate = rate(KeyHostWriteRate, d.HostWriteRate)
 	p.runawayRate = rate(KeyRunawayRate, d.RunawayRate)
 	p.runaway = !(d.RunawayEvery.Kind == Constant && d.RunawayEvery.A == 0)
@@ -179,6 +269,7 @@ type diskPod struct {
 	emptyAcc  float64  // emptyDir bytes written before rateSince
 	rateSince sim.Time
 	emptyRate float64
+	logRate   float64
 	cached    bool     // its image is on disk
 	pulledAt  sim.Time // the image's firstDetected
 	unusedAt  sim.Time // lastUsed once no running pod uses it
@@ -221,7 +312,7 @@ func (p *diskPod) recreateAt(t sim.Time) sim.Time {
 // logs is the pod's container logs at t: rotation (every 10s,
 // containerLogMaxSize × containerLogMaxFiles kept) bounds them.
 func (p *diskPod) logs(dp *diskParams, t sim.Time) float64 {
-	return math.Min(dp.logRate*(t-p.start).Seconds(), dp.logCap)
+	return math.Min(p.logRate*(t-p.start).Seconds(), dp.logCap)
 }
 
 func (p *diskPod) emptyDir(t sim.Time) float64 {
@@ -245,6 +336,7 @@ type diskNode struct {
 	since   sim.Time // of the last change of conds or pending, for the metrics
 	taintAt sim.Time // the disk-pressure taint's since (Never: none)
 	rng     sim.Rand // runaway writers
+	rates   sim.Rand // pods' write rates
 
 	// The status loop's view (pressure.go changeDue): the earliest
 	// condition change not yet patched, its value at the pending batch's
@@ -322,6 +414,12 @@ func (d *diskNode) imageGC(dp *diskParams, t sim.Time) {
 	}
 }
 
+// drawRates gives pod p its log and emptyDir write rates.
+func (d *diskNode) drawRates(dp *diskParams, p *diskPod) {
+	p.logRate = float64(dp.logRate.SampleNs(&d.rates)) / 1e9
+	p.emptyRate = float64(dp.emptyRate.SampleNs(&d.rates)) / 1e9
+}
+
 // rank returns the pod to evict (rankDiskPressureFunc over the running
 // pods; ties go to the lower index), or -1.
 func (d *diskNode) rank(dp *diskParams, t sim.Time) int {
@@ -352,11 +450,12 @@ func (d *diskNode) evict(i int, t sim.Time) {
 	d.pending++
 }
 
-// admit starts pod i at t as a new pod (its controller's replacement),
-// pulling its image again if it was deleted.
+// admit starts pod i at t as a new pod (its controller's replacement,
+// with rates of its own), pulling its image again if it was deleted.
 func (d *diskNode) admit(dp *diskParams, i int, t sim.Time) {
 	p := &d.pods[i]
-	p.start, p.emptyAcc, p.rateSince, p.emptyRate = t, 0, t, dp.emptyRate
+	p.start, p.emptyAcc, p.rateSince = t, 0, t
+	d.drawRates(dp, p)
 	if !p.cached {
 		p.cached, p.pulledAt = true, t
 	}

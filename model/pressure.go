@@ -132,7 +132,11 @@ func (r *run) initDisk(n *node) {
 	d.condChange, d.snapChange, d.sent = sim.Never, sim.Never, longAgo
 	d.pods = make([]diskPod, dp.pods)
 	for i := range d.pods {
-		d.pods[i] = diskPod{start: 0, emptyRate: dp.emptyRate, cached: true, pulledAt: longAgo, unusedAt: sim.Never, critical: i < dp.critical}
+		d.pods[i] = diskPod{start: 0, cached: true, pulledAt: longAgo, unusedAt: sim.Never, critical: i < dp.critical}
+	}
+	d.rates = r.stream("disk-rates", int(n.pos))
+	for i := range d.pods {
+		d.drawRates(dp, &d.pods[i])
 	}
 	rng := r.stream("eviction", int(n.pos))
 	d.rng = r.stream("runaway", int(n.pos))

@@ -278,3 +278,33 @@ func TestDaemonSetBackoff(t *testing.T) {
 	require.Equal(t, late, p.recreateAt(late), "expired after 2 × 15m: at once")
 	require.Equal(t, dsBackoffInitial, p.backoff)
 }
+
+// TestRateDistributions: a per-pod rate may follow a distribution; its
+// draws are bytes per second (Dist's seconds): the median of 1e5 draws of
+// lognormal median=1Mi/h is within the binomial tolerance of 1Mi/h.
+func TestRateDistributions(t *testing.T) {
+	text, err := RateText(map[string]any{"dist": "lognormal", "median": "1Mi/h", "p99": "10Mi/h"})
+	require.NoError(t, err)
+	require.Equal(t, "lognormal median=1Mi/h p99=10Mi/h", text)
+	d, err := parseRateDist(text)
+	require.NoError(t, err)
+	rng := sim.NewRand(sim.StreamKey{Seed: 1, Component: "rates"})
+	const n = 100_000
+	below := 0
+	for range n {
+		if float64(d.SampleNs(rng))/1e9 < float64(1<<20)/3600 {
+			below++
+		}
+	}
+	require.InDelta(t, 0.5, float64(below)/n, binomialTol(0.5, n))
+	for _, bad := range []any{
+		map[string]any{"dist": "lognormal", "median": "1Mi/h"},
+		map[string]any{"dist": "uniform", "min": "2Mi/h", "max": "1Mi/h"},
+		map[string]any{"dist": "gamma", "mean": "1Mi/h"},
+		map[string]any{"dist": "exponential", "mean": "1Mi/h", "p99": "2Mi/h"},
+		"1Mi",
+	} {
+		_, err := RateText(bad)
+		require.Errorf(t, err, "%v", bad)
+	}
+}

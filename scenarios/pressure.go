@@ -29,8 +29,8 @@ var pressureParams = []param{
 	floatParam(model.KeyNodefsInodesUsed, func(c *model.Config) *float64 { return &c.Disk.NodefsInodesUsed }),
 	valueParam(model.KeyUnusedImages, func(c *model.Config) *string { return &c.Disk.UnusedImages }),
 	valueParam(model.KeyPodImage, func(c *model.Config) *string { return &c.Disk.PodImage }),
-	valueParam(model.KeyPodLogRate, func(c *model.Config) *string { return &c.Disk.PodLogRate }),
-	valueParam(model.KeyPodEmptyDirRate, func(c *model.Config) *string { return &c.Disk.PodEmptyDirRate }),
+	rateParam(model.KeyPodLogRate, func(c *model.Config) *string { return &c.Disk.PodLogRate }),
+	rateParam(model.KeyPodEmptyDirRate, func(c *model.Config) *string { return &c.Disk.PodEmptyDirRate }),
 	valueParam(model.KeyPodRequest, func(c *model.Config) *string { return &c.Disk.PodRequest }),
 	valueParam(model.KeyHostWriteRate, func(c *model.Config) *string { return &c.Disk.HostWriteRate }),
 	distParam(model.KeyRunawayEvery, func(c *model.Config) *model.Dist { return &c.Disk.RunawayEvery }),
@@ -45,6 +45,18 @@ func valueParam(key string, f func(*model.Config) *string) param {
 		get: func(c *model.Config) string { return *f(c) },
 		set: func(c *model.Config, v any, _ *source) error {
 			s, err := asString(v)
+			*f(c) = s
+			return err
+		}}
+}
+
+// rateParam is a rate, or a distribution of rates over pods written as a
+// table (model.RateText).
+func rateParam(key string, f func(*model.Config) *string) param {
+	return param{key: key,
+		get: func(c *model.Config) string { return *f(c) },
+		set: func(c *model.Config, v any, _ *source) error {
+			s, err := model.RateText(v)
 			*f(c) = s
 			return err
 		}}
