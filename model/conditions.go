@@ -32,6 +32,10 @@ type ConditionRules struct {
 	// MemoryPressure, DiskPressure, PIDPressure, PR #72420). NetworkUnavailable
 	// is never in it: "managed on a control plane level".
 	ControllerOutOfDisk bool
+	// ControllerPIDPressure: the list holds PIDPressure (read in the v1.13
+	// controller; a pre-lease copy, monitorNodeStatus with glog, lists
+	// only OutOfDisk, MemoryPressure and DiskPressure: taken as v1.12).
+	ControllerPIDPressure bool
 }
 
 // conditionRulesV112 are the condition sets of v1.12, the oldest profile.
@@ -42,6 +46,8 @@ var conditionRulesV112 = ConditionRules{KubeletPostsOutOfDisk: true, ControllerO
 var conditionChanges = []change{
 	{13, "the kubelet no longer posts OutOfDisk", "PR #70111; pkg/kubelet/kubelet_node_status.go defaultNodeStatusFuncs (nodestatus.OutOfDiskCondition removed)",
 		func(c *Config) { c.Rules.Conditions.KubeletPostsOutOfDisk = false }},
+	{13, "the controller sets PIDPressure Unknown with Ready too", "pkg/controller/nodelifecycle/node_lifecycle_controller.go tryUpdateNodeHealth (remainingNodeConditionTypes, read at v1.13)",
+		func(c *Config) { c.Rules.Conditions.ControllerPIDPressure = true }},
 	{14, "the kubelet removes a stale OutOfDisk condition (v1.13.x patch too; .0 profiles: from v1.14)", "PR #72507; pkg/kubelet/kubelet_node_status.go setNodeStatus; issue #72485",
 		func(c *Config) { c.Rules.Conditions.KubeletRemovesOutOfDisk = true }},
 	{16, "the OutOfDisk condition type is gone: the controller no longer sets it Unknown, the kubelet no longer removes it", "PR #72420; pkg/controller/nodelifecycle/node_lifecycle_controller.go tryUpdateNodeHealth (nodeConditionTypes)",
@@ -62,7 +68,10 @@ func (c ConditionRules) posted() uint8 {
 
 // setUnknown is the conditions beside Ready the controller sets Unknown.
 func (c ConditionRules) setUnknown() uint8 {
-	p := condMemoryPressure | condDiskPressure | condPIDPressure
+	p := condMemoryPressure | condDiskPressure
+	if c.ControllerPIDPressure {
+		p |= condPIDPressure
+	}
 	if c.ControllerOutOfDisk {
 		p |= condOutOfDisk
 	}

@@ -308,3 +308,27 @@ func TestRateDistributions(t *testing.T) {
 		require.Errorf(t, err, "%v", bad)
 	}
 }
+
+// TestConditionSetsOfReleases pins the condition sets per release: what
+// the kubelet posts beside Ready and what the controller sets Unknown.
+func TestConditionSetsOfReleases(t *testing.T) {
+	all := condMemoryPressure | condDiskPressure | condPIDPressure
+	for _, c := range []struct {
+		profile         string
+		posted, unknown uint8
+		removes         bool
+	}{
+		{"v1.12", all | condOutOfDisk, condMemoryPressure | condDiskPressure | condOutOfDisk, false},
+		{"v1.13", all, all | condOutOfDisk, false},
+		{"v1.14", all, all | condOutOfDisk, true},
+		{"v1.15", all, all | condOutOfDisk, true},
+		{"v1.16", all, all, false},
+		{"v1.37", all, all, false},
+	} {
+		r, err := conditionRulesOf(c.profile)
+		require.NoError(t, err)
+		require.Equalf(t, c.posted, r.posted(), "%s posted", c.profile)
+		require.Equalf(t, c.unknown, r.setUnknown(), "%s set Unknown", c.profile)
+		require.Equalf(t, c.removes, r.KubeletRemovesOutOfDisk, "%s removes a stale OutOfDisk", c.profile)
+	}
+}
