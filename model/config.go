@@ -22,6 +22,7 @@ type Config struct {
 	Informer    InformerConfig
 	Controller  ControllerConfig
 	Failures    FailuresConfig
+	Disk        DiskConfig // [disk]: nodesim's filesystem model (disk.go)
 }
 
 // SimulationConfig holds simulator-only knobs, kept apart from anything a
@@ -59,6 +60,11 @@ type ClusterConfig struct {
 	Nodes       int
 	Zones       int // nodes are spread round-robin over zones
 	PodsPerNode int // pods whose endpoints drop with MarkPodsNotReady
+
+	// NodeConditionsFrom is the release whose kubelets wrote the Node
+	// objects' conditions (cluster.node-conditions-from: an upgrade from
+	// it; "": the profile's own).
+	NodeConditionsFrom string
 }
 
 // KubeletConfig mirrors KubeletConfiguration fields plus nodesim's knobs.
@@ -88,6 +94,8 @@ type KubeletConfig struct {
 	// makes the next tick PATCH, a heartbeat (nodeStatusHasChanged compares
 	// the whole status).
 	StatusChangeEvery Dist
+
+	Eviction EvictionConfig // the eviction manager's KubeletConfiguration fields (eviction_config.go)
 }
 
 // APIServerConfig covers the apiserver, etcd and the request path.
@@ -432,5 +440,6 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateLimits()...)
 	errs = append(errs, c.validateReplays()...)
+	errs = append(errs, c.validatePressure()...)
 	return errors.Join(errs...)
 }

@@ -283,6 +283,9 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 // becameUnknown records a Ready→Unknown transition at t.
 func (r *run) becameUnknown(n *node, t sim.Time) {
 	r.setUnknown(n, true, t)
+	if r.pr != nil {
+		r.pressureUnknown(n, t)
+	}
 	r.met.transition(r, n, t)
 	if r.onTransition != nil {
 		r.onTransition(n, t, true)

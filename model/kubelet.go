@@ -28,6 +28,8 @@ type statusLoop struct {
 	hb        int64    // LastHeartbeatTime (seconds) of the pending PATCH
 	setsReady bool     // the PATCH carries Ready=True over an Unknown
 	pendFalse bool     // the PATCH carries Ready=False (runtime down)
+	cur       uint8    // the kubelet's pressure conditions (pressure.go)
+	conds     uint8    // those the pending PATCH carries
 	commit    sim.Time // when the PATCH returned
 	vis       sim.Time // when the controller's node informer has it (Never: none)
 	ticks     int32    // ticks in the pending batch, for tests
@@ -85,6 +87,9 @@ const longAgo = sim.Time(-1 << 62)
 // generate computes ticks from the one at from until one PATCHes.
 func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time) {
 	s.snap = statusSnap{d: s.d, lastReport: s.lastReport, readyCommit: s.readyCommit, lastVis: s.lastVis, reportDelay: s.reportDelay, nextChange: s.nextChange, late: s.late, saysFalse: s.saysFalse}
+	if env.pr != nil {
+		env.pr.snapshot(n)
+	}
 	s.start, s.vis, s.ticks = from, sim.Never, 0
 	for tick := from; ; {
 		if tick >= n.crashAt || tick > env.end {
@@ -124,7 +129,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			// The ReadyCondition setter: Ready=False while the runtime is
 			// down, a change of the condition's status either way.
 			no := n.reportsFalse(t)
-			changed := unknown || s.nextChange <= t || no != s.saysFalse
+			changed := unknown || s.nextChange <= t || no != s.saysFalse || (env.pr != nil && env.pr.changeDue(n, t))
 			if p.lease && !changed && t-s.lastReport < sim.Time(p.report+s.reportDelay) {
 				break // nothing changed and the report is not due
 			}
@@ -136,6 +141,7 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			}
 			hb := heartbeatSeconds(t) // setters stamp LastHeartbeatTime = now
 			sets := unknown || s.lastVis == longAgo
+			sent := t
 			o := env.api.request(&s.d, write, t, p.timeout, &env.net, n.lost(t))
 			n.throttle(&o, t)
 			if !o.ok {
@@ -163,7 +169,10 @@ func (s *statusLoop) generate(p *statusParams, env *env, n *node, from sim.Time)
 			if sets {
 				s.readyCommit = t
 			}
-			s.hb, s.setsReady, s.commit = hb, sets, t
+			if env.pr != nil {
+				env.pr.reported(n, sent)
+			}
+			s.hb, s.setsReady, s.commit, s.conds = hb, sets, t, s.cur
 			s.saysFalse, s.pendFalse = no, no
 			s.vis = env.deliver(&s.d, t, &s.lastVis)
 			patched = true
@@ -187,6 +196,9 @@ func (s *statusLoop) regenerate(p *statusParams, env *env, n *node) {
 	s.d, s.late = s.snap.d, s.snap.late
 	s.lastReport, s.readyCommit, s.lastVis, s.reportDelay, s.nextChange = s.snap.lastReport, s.snap.readyCommit, s.snap.lastVis, s.snap.reportDelay, s.snap.nextChange
 	s.saysFalse = s.snap.saysFalse
+	if env.pr != nil {
+		env.pr.restore(n)
+	}
 	s.generate(p, env, n, s.start)
 }
 
@@ -195,6 +207,9 @@ func (s *statusLoop) restart(p *statusParams, env *env, n *node, t sim.Time) {
 	s.stopped, s.lastReport, s.reportDelay = false, longAgo, 0
 	s.fresh()
 	s.nextChange = sim.Never
+	if env.pr != nil {
+		env.pr.restarted(n)
+	}
 	if p.changesOn {
 		s.nextChange = t + sim.Time(p.changeGap(&s.d))
 	}
@@ -214,6 +229,9 @@ func (s *statusLoop) observe(p *statusParams, env *env, n *node, t sim.Time) {
 		}
 		if env.trace != nil {
 			env.trace.status(n, s.hb, s.commit, s.vis, s.setsReady)
+		}
+		if env.pr != nil {
+			env.pr.delivered(n, s.conds, s.vis)
 		}
 		s.seenHB, s.seenAt, s.vis, s.seenFalse = s.hb, s.commit, sim.Never, s.pendFalse
 		if s.setsReady {
@@ -347,4 +365,19 @@ func (s *statusLoop) fresh() {
 // rare-event excursion before leases.
 func (s *statusLoop) due(t sim.Time) bool {
 	return !s.stopped && s.vis <= t && s.nextStart != sim.Never
+}
+
+// conditionChanged tells the loop at t that the kubelet's pressure
+// conditions are now conds. A pending PATCH sent from t on is replayed so
+// it carries them (and, in lease mode, so the first tick from t patches);
+// one sent before t stands, and the next batch reports the change.
+func (s *statusLoop) conditionChanged(p *statusParams, env *env, n *node, conds uint8, t sim.Time) {
+	s.cur = conds
+	d := &env.pr.nodes[n.id]
+	d.snapChange = min(d.snapChange, t)
+	if s.stopped || (s.vis != sim.Never && d.sent < t) {
+		d.condChange = min(d.condChange, t)
+		return
+	}
+	s.regenerate(p, env, n)
 }

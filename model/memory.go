@@ -34,5 +34,6 @@ func (c *Config) MemoryEstimate(workers int) (running, kept float64) {
 	perRun := nodes*float64(unsafe.Sizeof(node{})+perNodeExtra) +
 		zones*float64(unsafe.Sizeof(zone{})+unsafe.Sizeof(sim.Time(0))) +
 		float64(c.Controller.Workers)*float64(unsafe.Sizeof(sim.Time(0))) + perRunFixed
+	perRun += c.pressureMemory()
 	return concurrent * perRun, reps * perReplicationKept
 }

@@ -60,7 +60,8 @@ type Replication struct {
 	windows       [][2]sim.Time
 	replayPost    time.Duration
 	unknownWrites UnknownWrites
-	load          *loadStats // apiserver_load (load_stats.go); nil: load off
+	load          *loadStats      // apiserver_load (load_stats.go); nil: load off
+	cond          *conditionStats // node_conditions (node_conditions.go); nil: not modelled
 }
 
 type metrics = Replication

@@ -14,6 +14,8 @@ type env struct {
 	watchDelay Dist
 	end        sim.Time
 	trace      *tracer // --trace (nil: off); it only reads
+
+	pr *pressureRun // node pressure (pressure.go); nil: off
 }
 
 // deliver returns when a write committed at commit reaches the

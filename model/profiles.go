@@ -36,6 +36,8 @@ type Rules struct {
 	// RetryAfterAttempts is how many times client-go sends a request that
 	// keeps getting 429 with Retry-After (rest/request.go, with_retry.go).
 	RetryAfterAttempts int
+	// Conditions are the condition sets of the release (conditions.go).
+	Conditions ConditionRules
 }
 
 // LeaseSync is how the lease controller's sync renews.
@@ -164,7 +166,7 @@ func Default(profile string) (*Config, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown profile %q (known: v1.%d … v1.%d)", profile, oldestMinor, newestMinor)
 	}
-	c := &Config{Profile: profile}
+	c := &Config{Profile: profile, Rules: Rules{Conditions: conditionRulesV112}, Disk: DefaultDiskConfig()}
 	c.Simulation = SimulationConfig{Duration: 24 * time.Hour, Warmup: 10 * time.Minute, Replications: 4, Seed: 1,
 		Method: MethodCrude, TargetRelativeError: 0.2, MaxWorkNodeDays: 200_000, RateFloor: 1e-12}
 	c.Cluster = ClusterConfig{Nodes: 1000, Zones: 3, PodsPerNode: 30}
@@ -174,6 +176,11 @@ func Default(profile string) (*Config, error) {
 	c.Informer = InformerConfig{WatchDelay: mustLogNormal(20*time.Millisecond, 400*time.Millisecond)}
 	c.Controller = DefaultControllerConfig()
 	for _, ch := range changes {
+		if ch.minor <= v {
+			ch.apply(c)
+		}
+	}
+	for _, ch := range conditionChanges {
 		if ch.minor <= v {
 			ch.apply(c)
 		}
@@ -200,6 +207,7 @@ func DefaultKubeletConfig() KubeletConfig {
 		NetworkLatency:              Const(0),                                           // nodesim knob: the kubelet's network adds nothing
 		NetworkFailureProbability:   0,                                                  // nodesim knob
 		StatusChangeEvery:           Const(0),                                           // nodesim knob: no other status changes
+		Eviction:                    DefaultEvictionConfig(),                            // eviction_config.go
 	}
 	return k
 }

@@ -62,6 +62,7 @@ type Point struct {
 	QoS            QoS               `json:"qos"`
 	GapHistogram   GapHistogram      `json:"gap_histogram"`
 	Timeline       *Timeline         `json:"timeline,omitempty"`
+	NodeConditions *NodeConditions   `json:"node_conditions,omitempty"`
 	Warnings       []string          `json:"warnings"`
 
 	// IncidentCounts is how many incidents of each spec (by name, or

@@ -37,6 +37,7 @@ type run struct {
 	evictRNG    sim.Rand // the taint eviction controller's watch
 	replayRNG   sim.Rand // durations and nodes of replayed events
 
+	pr           *pressureRun                            // node pressure and conditions (pressure.go); nil: off
 	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
 	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
 
@@ -141,6 +142,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		}
 		r.initNode(i, pos)
 	}
+	r.newPressure()
 	return r, nil
 }
 
@@ -227,6 +229,7 @@ func (r *run) simulate(ctx context.Context) (*metrics, error) {
 		return nil, err
 	}
 	r.met.finish(r, r.env.end)
+	r.finishPressure(&r.met, r.env.end)
 	return &r.met, nil
 }
 

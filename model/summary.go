@@ -53,6 +53,7 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 		p.UnknownWrites.add(&r.unknownWrites)
 	}
 	p.APIServerLoad = apiserverLoad(reps)
+	p.NodeConditions = nodeConditions(m.cond, nodeDays)
 	p.Warnings = warnings(cfg, &m, &p)
 	if w := dispersion(reps, &m, nodeDays); w != "" {
 		p.Warnings = append(p.Warnings, w)
@@ -119,6 +120,12 @@ func (m *Replication) merge(o *Replication) {
 	m.fo.merge(&o.fo)
 	m.zones = mergeZones(m.zones, o.zones)
 	m.gaps.Merge(&o.gaps)
+	if o.cond != nil {
+		if m.cond == nil {
+			m.cond = &conditionStats{}
+		}
+		m.cond.merge(o.cond)
+	}
 }
 
 func falseNotReady(m *Replication, nodeDays float64, nodes int) FalseNotReady {

@@ -123,6 +123,9 @@ func parseFile(src *source) ([]assign, []axis, []namedPoint, error) {
 				continue // a table of swept keys, or inside a swept value
 			}
 			at := tomlPath(p)
+			if _, tables := lookup(tree, p).([]map[string]any); tables && slices.ContainsFunc(axes, func(ax axis) bool { return ax.key == key }) {
+				continue // [[sweep."a.b"]]: one key per table, one axis of tables (map values such as kubelet.evictionHard)
+			}
 			if slices.ContainsFunc(axes, func(ax axis) bool { return ax.key == key }) {
 				return nil, nil, nil, src.locateAt(fmt.Sprintf("sweep.%q", key), at, errors.New("swept twice"))
 			}

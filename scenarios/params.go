@@ -25,7 +25,7 @@ type param struct {
 }
 
 // params lists every key in the order `nodesim check` prints them.
-var params = []param{
+var params = append([]param{
 	stringParam(model.KeyName, func(c *model.Config) *string { return &c.Name }),
 	stringParam(model.KeyDescription, func(c *model.Config) *string { return &c.Description }),
 	{key: model.KeyProfile, get: func(c *model.Config) string { return c.Profile }, set: setProfile},
@@ -102,7 +102,7 @@ var params = []param{
 	failureDist(model.KeyRuntimeDownEvery, runtimeDown, every),
 	failureDist(model.KeyRuntimeDownLasts, runtimeDown, lasts),
 	{key: model.KeyFailureEvent, get: getFailureEvents, set: setFailureEvents},
-}
+}, pressureParams...) // pressure.go
 
 // tables are the keys that hold other keys rather than values: every
 // proper prefix of a parameter key, and [sweep].

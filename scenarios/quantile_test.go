@@ -79,8 +79,9 @@ func TestParametersHaveQuantilesForEveryDistribution(t *testing.T) {
 	}
 	// status-collection-delay, network-latency, status-change-every,
 	// write, read, watch-delay, endpoint-update-delay, crash.every,
-	// partition every and lasts, the incident's every and lasts.
-	if seen != 12 {
-		t.Errorf("%d distributions with quantiles, want 12", seen)
+	// partition every and lasts, the incident's every and lasts,
+	// disk.runaway-every.
+	if seen != 13 {
+		t.Errorf("%d distributions with quantiles, want 13", seen)
 	}
 }

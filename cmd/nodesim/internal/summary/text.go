@@ -22,6 +22,7 @@ func Text(w io.Writer, res *model.Results) error {
 	} else {
 		textSweep(bw, res, &notes)
 	}
+	textConditions(bw, res)
 	if len(notes.text) > 0 {
 		fmt.Fprintln(bw)
 		for i, s := range notes.text {

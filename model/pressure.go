@@ -1,0 +1,422 @@
+package model
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/nodesim/nodesim/sim"
+)
+
+// pressureRun is a run's node pressure: every node's filesystem, eviction
+// manager and pods ([disk]), and the conditions the Node objects carry.
+// It is nil unless [disk] or cluster.node-conditions-from is set, so a run
+// without them does nothing more than before.
+type pressureRun struct {
+	dp      diskParams
+	disk    bool
+	nodes   []diskNode // by node id, with the disk model
+	rules   ConditionRules
+	carried uint8   // conditions beside Ready on every Node object
+	stale   []uint8 // by node id: conditions Unknown for good
+	stats   conditionStats
+	warmup  sim.Time
+	end     sim.Time
+
+	kSync, kGC, kRunaway, kRecreate, kKilled sim.Kind
+
+	onCondition func(n *node, t sim.Time, conds uint8) // tests: the kubelet's conditions changed
+	onSeen      func(n *node, t sim.Time, conds uint8) // tests: the controller's informer got a PATCH carrying conds
+}
+
+// validatePressure checks the eviction, disk and condition keys.
+func (c *Config) validatePressure() []error {
+	errs := c.Kubelet.Eviction.validate()
+	if !c.Disk.Enabled() {
+		if key := diskKeySet(&c.Disk); key != "" {
+			errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf("is set but %s is not: the disk model is off without a capacity", KeyNodefsCapacity)})
+		}
+	}
+	if c.Disk.Enabled() {
+		_, derrs := diskParamsOf(c)
+		errs = append(errs, derrs...)
+		if c.Simulation.Method == MethodRare {
+			errs = append(errs, &FieldError{Key: KeyMethod, Msg: "the rare-event method assumes nodes that only interact through the controller; it does not model [disk] (eviction and pressure conditions): use \"crude\""})
+		}
+	}
+	if c.Cluster.NodeConditionsFrom != "" {
+		if _, err := carriedConditions(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// pressureMemory is a run's pressure model in bytes: each node's disk,
+// its pods and up to three more pending events (sync, image GC, runaway
+// or recreate), and the stale-condition bytes.
+func (c *Config) pressureMemory() float64 {
+	nodes := float64(c.Cluster.Nodes)
+	b := 0.0
+	if c.Disk.Enabled() || c.Cluster.NodeConditionsFrom != "" {
+		b += nodes
+	}
+	if c.Disk.Enabled() {
+		b += nodes * (float64(unsafe.Sizeof(diskNode{})) + float64(c.Cluster.PodsPerNode)*float64(unsafe.Sizeof(diskPod{})) + 3*24*2)
+	}
+	return b
+}
+
+// diskKeySet names the first [disk] key that differs from its default.
+func diskKeySet(d *DiskConfig) string {
+	def := DefaultDiskConfig()
+	for _, f := range []struct {
+		key string
+		set bool
+	}{
+		{KeyNodefsUsed, d.NodefsUsed != def.NodefsUsed},
+		{KeyNodefsInodesUsed, d.NodefsInodesUsed != def.NodefsInodesUsed},
+		{KeyUnusedImages, d.UnusedImages != def.UnusedImages},
+		{KeyPodImage, d.PodImage != def.PodImage},
+		{KeyPodLogRate, d.PodLogRate != def.PodLogRate},
+		{KeyPodEmptyDirRate, d.PodEmptyDirRate != def.PodEmptyDirRate},
+		{KeyPodRequest, d.PodRequest != def.PodRequest},
+		{KeyHostWriteRate, d.HostWriteRate != def.HostWriteRate},
+		{KeyRunawayEvery, !(d.RunawayEvery.Kind == Constant && d.RunawayEvery.A == 0)},
+		{KeyRunawayRate, d.RunawayRate != def.RunawayRate},
+		{KeyCriticalPods, d.CriticalPods != def.CriticalPods},
+	} {
+		if f.set {
+			return f.key
+		}
+	}
+	return ""
+}
+
+// newPressure sets up r's pressure model, or leaves it nil.
+func (r *run) newPressure() {
+	cfg := r.cfg
+	if !cfg.Disk.Enabled() && cfg.Cluster.NodeConditionsFrom == "" {
+		return
+	}
+	carried, _ := carriedConditions(cfg) // validated
+	pr := &pressureRun{rules: cfg.Rules.Conditions, carried: carried, stale: make([]uint8, len(r.nodes)), warmup: r.warmup, end: r.env.end}
+	pr.stats.on = true
+	r.pr = pr
+	if !cfg.Disk.Enabled() {
+		return
+	}
+	pr.disk = true
+	pr.dp, _ = diskParamsOf(cfg)
+	pr.stats.disk = true
+	pr.nodes = make([]diskNode, len(r.nodes))
+	e := r.eng
+	pr.kSync = e.Register("eviction-manager", func(ev sim.Event) { r.evictionSync(&r.nodes[ev.Node], ev.At) })
+	pr.kGC = e.Register("image-gc", func(ev sim.Event) { r.imageGCPass(&r.nodes[ev.Node], ev.At) })
+	pr.kRunaway = e.Register("runaway-writer", func(ev sim.Event) { r.runawayStart(&r.nodes[ev.Node], ev.At) })
+	pr.kKilled = e.Register("evicted-pod-killed", func(ev sim.Event) { r.podKilled(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
+	pr.kRecreate = e.Register("daemonset-recreate", func(ev sim.Event) { r.recreateCritical(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
+	r.env.pr = pr
+	for i := range r.nodes {
+		r.initDisk(&r.nodes[i])
+	}
+}
+
+// initDisk starts node n's filesystem at time 0 and arms its loops at
+// random phases on its own stream.
+func (r *run) initDisk(n *node) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	dp := &p.dp
+	d.em = newEvictionManager(dp.thresholds, dp.transition)
+	d.unused, d.since, d.taintAt = dp.unused, 0, sim.Never
+	d.condChange, d.snapChange, d.sent = sim.Never, sim.Never, longAgo
+	d.pods = make([]diskPod, dp.pods)
+	for i := range d.pods {
+		d.pods[i] = diskPod{start: 0, cached: true, pulledAt: longAgo, unusedAt: sim.Never, critical: i < dp.critical}
+	}
+	d.rates = r.stream("disk-rates", int(n.pos))
+	for i := range d.pods {
+		d.drawRates(dp, &d.pods[i])
+	}
+	rng := r.stream("eviction", int(n.pos))
+	d.rng = r.stream("runaway", int(n.pos))
+	e := r.eng
+	e.At(sim.Time(rng.Int64N(int64(evictionMonitoringPeriod))), p.kSync, n.id, 0)
+	e.At(sim.Time(rng.Int64N(int64(imageGCPeriod))), p.kGC, n.id, 0)
+	if dp.runaway {
+		e.At(sim.Time(r.cfg.Disk.RunawayEvery.SampleNs(&d.rng)), p.kRunaway, n.id, 0)
+	}
+}
+
+// evictionSync is one pass of the eviction manager's loop on n at t
+// (managerImpl.Start → synchronize): conditions, then at most one pod
+// evicted after node-level reclaim failed, then the next pass: at once
+// after the evicted pod is cleaned up, else a monitoring period later.
+// A crashed kubelet runs no pass.
+func (r *run) evictionSync(n *node, t sim.Time) {
+	p := r.pr
+	d, dp := &p.nodes[n.id], &p.dp
+	next := t + evictionMonitoringPeriod
+	if t < n.crashAt {
+		obs := d.observe(dp, t)
+		if pick := d.em.synchronize(t, &obs); pick >= 0 {
+			// "Attempting to reclaim": EvictionThresholdMet.
+			if t >= p.warmup {
+				p.stats.reclaims++
+			}
+			d.deleteUnusedImages(t) // reclaimNodeLevelResources: containerGC, then imageGC.DeleteUnusedImages
+			obs = d.observe(dp, t)
+			if !d.em.resolvedAfterReclaim(&obs) {
+				if i := d.rank(dp, t); i >= 0 {
+					if t >= p.warmup {
+						p.stats.evictions++
+					}
+					next = t + r.evictPod(n, i, dp.thresholds[pick].Hard, t)
+				}
+			}
+		}
+		r.setConditions(n, d, d.em.conditions, t)
+		// Admission: with DiskPressure the kubelet rejects every new pod
+		// (managerImpl.Admit), and the taint keeps the scheduler away.
+		if d.pending > 0 && d.conds&condDiskPressure == 0 {
+			r.pendingChange(n, d, t)
+			for i := range d.pods {
+				if q := &d.pods[i]; q.start == sim.Never && !q.critical {
+					d.admit(dp, i, t)
+				}
+			}
+		}
+	}
+	if next <= r.env.end {
+		r.eng.At(next, p.kSync, n.id, 0)
+	}
+}
+
+// evictPod kills pod i of n at t (evictPod): at once for a hard threshold
+// (grace 0), after evictionMaxPodGracePeriod for a soft one, the pod
+// using its whole grace. It returns when the manager synchronizes again:
+// waitForPodsCleanup polls every second until the pod's resources are
+// reclaimed, for at most podCleanupTimeout (30s).
+func (r *run) evictPod(n *node, i int, hard bool, t sim.Time) sim.Time {
+	p := r.pr
+	grace := sim.Time(0)
+	if !hard {
+		grace = sim.Time(p.dp.maxPodGrace) * 1e9
+	}
+	if grace == 0 {
+		r.podKilled(n, i, t)
+		return podCleanupPollFreq
+	}
+	p.nodes[n.id].pods[i].killing = true
+	r.eng.At(t+grace, p.kKilled, n.id, int64(i))
+	polls := (grace + podCleanupPollFreq - 1) / podCleanupPollFreq
+	return min(polls*podCleanupPollFreq, podCleanupTimeout)
+}
+
+// podCleanupTimeout is eviction_manager.go podCleanupTimeout.
+const podCleanupTimeout = sim.Time(30e9)
+
+// podKilled is the evicted pod i of n gone at t: its disk freed, its
+// replacement Pending (or, for a critical DaemonSet pod, recreated after
+// the DaemonSet controller's backoff).
+func (r *run) podKilled(n *node, i int, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	r.pendingChange(n, d, t)
+	d.evict(i, t)
+	if q := &d.pods[i]; q.critical {
+		r.eng.At(q.recreateAt(t), p.kRecreate, n.id, int64(i))
+	}
+}
+
+// recreateCritical is the DaemonSet controller's replacement of critical
+// pod i of n, which the kubelet admits whatever the pressure.
+func (r *run) recreateCritical(n *node, i int, t sim.Time) {
+	d := &r.pr.nodes[n.id]
+	if d.pods[i].start != sim.Never {
+		return
+	}
+	r.pendingChange(n, d, t)
+	d.admit(&r.pr.dp, i, t)
+}
+
+// imageGCPass is the kubelet's periodic image garbage collection.
+func (r *run) imageGCPass(n *node, t sim.Time) {
+	p := r.pr
+	if t < n.crashAt {
+		p.nodes[n.id].imageGC(&p.dp, t)
+	}
+	if next := t + imageGCPeriod; next <= r.env.end {
+		r.eng.At(next, p.kGC, n.id, 0)
+	}
+}
+
+// runawayStart makes the first running pod of n write its emptyDir at the
+// runaway rate until it is evicted, and arms the next runaway writer.
+func (r *run) runawayStart(n *node, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	for i := range d.pods {
+		if q := &d.pods[i]; q.start != sim.Never {
+			q.emptyAcc, q.rateSince, q.emptyRate = q.emptyDir(t), t, p.dp.runawayRate
+			break
+		}
+	}
+	if next := t + sim.Time(r.cfg.Disk.RunawayEvery.SampleNs(&d.rng)); next <= r.env.end {
+		r.eng.At(next, p.kRunaway, n.id, 0)
+	}
+}
+
+// pendingChange closes the pending-pods interval of d at t.
+func (r *run) pendingChange(n *node, d *diskNode, t sim.Time) {
+	r.pr.stats.pendingSecs += float64(d.pending) * overlap(d.since, t, r.warmup, r.env.end)
+	r.pr.stats.pressureSecs += boolf(d.conds&condDiskPressure != 0) * overlap(d.since, t, r.warmup, r.env.end)
+	d.since = t
+}
+
+// setConditions records the kubelet's conditions of n at t; a change
+// makes its next status tick PATCH (nodeStatusHasChanged), a heartbeat.
+func (r *run) setConditions(n *node, d *diskNode, c uint8, t sim.Time) {
+	if c == d.conds {
+		return
+	}
+	r.pendingChange(n, d, t)
+	if t >= r.warmup {
+		for x := c ^ d.conds; x != 0; x &= x - 1 {
+			r.pr.stats.transitions++
+		}
+	}
+	d.conds = c
+	n.status.conditionChanged(&r.sp, &r.env, n, c, t)
+	if r.pr.onCondition != nil {
+		r.pr.onCondition(n, t, c)
+	}
+}
+
+// The status loop's side of a condition change (kubelet.go): the
+// earliest change not yet patched lives here, snapshotted and restored
+// with the loop's pending batch, so a run without [disk] keeps its nodes
+// as small as before.
+
+// changeDue reports whether a condition change not yet patched happened
+// by t: nodeStatusHasChanged, so a lease-mode tick patches.
+func (p *pressureRun) changeDue(n *node, t sim.Time) bool {
+	return p.disk && p.nodes[n.id].condChange <= t
+}
+
+// reported records a successful status PATCH of n sent at sent.
+func (p *pressureRun) reported(n *node, sent sim.Time) {
+	if !p.disk {
+		return
+	}
+	d := &p.nodes[n.id]
+	d.sent = sent
+	if d.condChange <= sent {
+		d.condChange = sim.Never
+	}
+}
+
+func (p *pressureRun) snapshot(n *node) {
+	if p.disk {
+		d := &p.nodes[n.id]
+		d.snapChange = d.condChange
+	}
+}
+
+func (p *pressureRun) restore(n *node) {
+	if p.disk {
+		d := &p.nodes[n.id]
+		d.condChange = d.snapChange
+	}
+}
+
+// restarted: a fresh kubelet patches its whole status first anyway.
+func (p *pressureRun) restarted(n *node) {
+	if p.disk {
+		p.nodes[n.id].condChange = sim.Never
+	}
+}
+
+// delivered is the node informer delivering a status PATCH of n carrying
+// conds at t: doNoScheduleTaintingPass adds or removes
+// node.kubernetes.io/disk-pressure:NoSchedule to match DiskPressure.
+func (p *pressureRun) delivered(n *node, conds uint8, t sim.Time) {
+	if !p.disk {
+		return
+	}
+	if p.onSeen != nil {
+		p.onSeen(n, t, conds)
+	}
+	p.setTaint(&p.nodes[n.id], conds&condDiskPressure != 0, t)
+}
+
+func (p *pressureRun) setTaint(d *diskNode, on bool, t sim.Time) {
+	if on == (d.taintAt != sim.Never) {
+		return
+	}
+	if on {
+		d.taintAt = t
+		return
+	}
+	p.stats.taintSecs += overlap(d.taintAt, t, p.warmup, p.end)
+	d.taintAt = sim.Never
+}
+
+// pressureUnknown is tryUpdateNodeHealth's Ready→Unknown write of n at t
+// for the other conditions: those in its list go Unknown, which ends the
+// disk-pressure taint (it follows True only), and those the kubelet does
+// not post stay Unknown for good.
+func (r *run) pressureUnknown(n *node, t sim.Time) {
+	p := r.pr
+	p.stale[n.id] |= staleAfterUnknown(p.rules, p.carried)
+	if p.disk {
+		p.setTaint(&p.nodes[n.id], false, t)
+	}
+}
+
+// finishPressure closes every interval at end and hands the figures to m.
+func (r *run) finishPressure(m *metrics, end sim.Time) {
+	p := r.pr
+	if p == nil {
+		return
+	}
+	for i := range r.nodes {
+		if p.stale[i] != 0 {
+			p.stats.staleNodes++
+			for b := range conditionNames {
+				if p.stale[i]&(1<<b) != 0 {
+					p.stats.staleByType[b]++
+				}
+			}
+		}
+		if p.disk {
+			d := &p.nodes[i]
+			r.pendingChange(&r.nodes[i], d, end)
+			if d.taintAt != sim.Never {
+				p.stats.taintSecs += overlap(d.taintAt, end, r.warmup, r.env.end)
+			}
+		}
+	}
+	s := p.stats
+	m.cond = &s
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// checkPressureInvariant panics on a disk state that cannot happen.
+func (d *diskNode) checkPressureInvariant() {
+	var pending int32
+	for i := range d.pods {
+		if d.pods[i].start == sim.Never {
+			pending++
+		}
+	}
+	if pending != d.pending {
+		panic(fmt.Sprintf("disk: %d pods Pending, counted %d", pending, d.pending))
+	}
+}

@@ -1,0 +1,88 @@
+package scenarios
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/nodesim/nodesim/model"
+)
+
+// pressureParams are the keys of the eviction manager (KubeletConfiguration
+// fields, spelled as upstream), of nodesim's [disk] model and of an
+// upgrade's Node conditions.
+var pressureParams = []param{
+	mapParam(model.KeyEvictionHard, func(c *model.Config) *map[string]string { return &c.Kubelet.Eviction.EvictionHard }),
+	mapParam(model.KeyEvictionSoft, func(c *model.Config) *map[string]string { return &c.Kubelet.Eviction.EvictionSoft }),
+	mapParam(model.KeyEvictionSoftGracePeriod, func(c *model.Config) *map[string]string { return &c.Kubelet.Eviction.EvictionSoftGracePeriod }),
+	durationParam(model.KeyEvictionPressureTransitionPeriod, func(c *model.Config) *time.Duration { return &c.Kubelet.Eviction.EvictionPressureTransitionPeriod }),
+	mapParam(model.KeyEvictionMinimumReclaim, func(c *model.Config) *map[string]string { return &c.Kubelet.Eviction.EvictionMinimumReclaim }),
+	intParam(model.KeyEvictionMaxPodGracePeriod, func(c *model.Config) *int32 { return &c.Kubelet.Eviction.EvictionMaxPodGracePeriod }),
+	intParam(model.KeyImageGCHighThresholdPercent, func(c *model.Config) *int32 { return &c.Kubelet.Eviction.ImageGCHighThresholdPercent }),
+	intParam(model.KeyImageGCLowThresholdPercent, func(c *model.Config) *int32 { return &c.Kubelet.Eviction.ImageGCLowThresholdPercent }),
+	valueParam(model.KeyContainerLogMaxSize, func(c *model.Config) *string { return &c.Kubelet.Eviction.ContainerLogMaxSize }),
+	intParam(model.KeyContainerLogMaxFiles, func(c *model.Config) *int32 { return &c.Kubelet.Eviction.ContainerLogMaxFiles }),
+
+	valueParam(model.KeyNodeConditionsFrom, func(c *model.Config) *string { return &c.Cluster.NodeConditionsFrom }),
+
+	valueParam(model.KeyNodefsCapacity, func(c *model.Config) *string { return &c.Disk.NodefsCapacity }),
+	floatParam(model.KeyNodefsUsed, func(c *model.Config) *float64 { return &c.Disk.NodefsUsed }),
+	floatParam(model.KeyNodefsInodesUsed, func(c *model.Config) *float64 { return &c.Disk.NodefsInodesUsed }),
+	valueParam(model.KeyUnusedImages, func(c *model.Config) *string { return &c.Disk.UnusedImages }),
+	valueParam(model.KeyPodImage, func(c *model.Config) *string { return &c.Disk.PodImage }),
+	rateParam(model.KeyPodLogRate, func(c *model.Config) *string { return &c.Disk.PodLogRate }),
+	rateParam(model.KeyPodEmptyDirRate, func(c *model.Config) *string { return &c.Disk.PodEmptyDirRate }),
+	valueParam(model.KeyPodRequest, func(c *model.Config) *string { return &c.Disk.PodRequest }),
+	valueParam(model.KeyHostWriteRate, func(c *model.Config) *string { return &c.Disk.HostWriteRate }),
+	distParam(model.KeyRunawayEvery, func(c *model.Config) *model.Dist { return &c.Disk.RunawayEvery }),
+	valueParam(model.KeyRunawayRate, func(c *model.Config) *string { return &c.Disk.RunawayRate }),
+	intParam(model.KeyCriticalPods, func(c *model.Config) *int { return &c.Disk.CriticalPods }),
+}
+
+// valueParam is a string-valued key that, unlike name and description,
+// is a setting: compared with the profile default and sweepable.
+func valueParam(key string, f func(*model.Config) *string) param {
+	return param{key: key,
+		get: func(c *model.Config) string { return *f(c) },
+		set: func(c *model.Config, v any, _ *source) error {
+			s, err := asString(v)
+			*f(c) = s
+			return err
+		}}
+}
+
+// rateParam is a rate, or a distribution of rates over pods written as a
+// table (model.RateText).
+func rateParam(key string, f func(*model.Config) *string) param {
+	return param{key: key,
+		get: func(c *model.Config) string { return *f(c) },
+		set: func(c *model.Config, v any, _ *source) error {
+			s, err := model.RateText(v)
+			*f(c) = s
+			return err
+		}}
+}
+
+// mapParam is a KubeletConfiguration map[string]string, written as a
+// table (`[kubelet.evictionHard]` then `"nodefs.available" = "10%"`) or
+// an inline table. Setting it replaces the whole map, as a
+// KubeletConfiguration that sets evictionHard replaces its defaults.
+func mapParam(key string, f func(*model.Config) *map[string]string) param {
+	return param{key: key,
+		get: func(c *model.Config) string { return model.FormatMap(*f(c)) },
+		set: func(c *model.Config, v any, _ *source) error {
+			t, err := asTable(v)
+			if err != nil {
+				return err
+			}
+			m := make(map[string]string, len(t))
+			for k, x := range t {
+				s, ok := x.(string)
+				if !ok {
+					return fmt.Errorf("%q: expected a string such as \"10%%\", \"100Mi\" or \"1m30s\", got %s", k, describe(x))
+				}
+				m[k] = s
+			}
+			*f(c) = m
+			return nil
+		}}
+}
