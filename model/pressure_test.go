@@ -91,6 +91,9 @@ func TestFlapPeriodClosedForm(t *testing.T) {
 // uniform pass phase: the mean over N nodes is T + 5s, its standard error
 // 10s/√(12N).
 func TestTimeToPressureClosedForm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo: left to the unit run")
+	}
 	const nodes = 400
 	c := diskConfig(t, "v1.33", nodes, 0)
 	c.Simulation.Duration = 20 * time.Hour

@@ -168,6 +168,9 @@ func newSeatSim(t *testing.T, c int, erlangs float64, seed uint64) *seatSim {
 // fraction from independent replications.
 func TestErlangBAgainstEventLevelLoss(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("Monte Carlo of a loss pool, no concurrency: make test's race run (-short) leaves it to the unit run")
+	}
 	for _, tc := range []struct {
 		c       int
 		erlangs float64
@@ -202,6 +205,9 @@ func TestErlangBAgainstEventLevelLoss(t *testing.T) {
 //     and the chance that all 10 attempts are refused is 1000x p^10.
 func TestMeanFieldAgainstEventLevel(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("Monte Carlo of a loss pool, no concurrency: make test's race run (-short) leaves it to the unit run")
+	}
 	for _, tc := range []struct {
 		c, n    int
 		erlangs float64
