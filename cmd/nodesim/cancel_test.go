@@ -32,34 +32,41 @@ multiply = 3
 		"incident every second": {"run", storm},
 		"500,000 nodes":         {"run", "default", "--set", "cluster.nodes=500000"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "out")
-			ctx, cancel := context.WithCancel(context.Background())
-			var stdout, stderr bytes.Buffer
-			returned := make(chan int, 1)
-			go func() {
-				err := run(ctx, &stdout, &stderr, append(args, "--out", out, "--quiet"))
-				returned <- exitStatus(&stderr, err)
-			}()
-			time.Sleep(300 * time.Millisecond)
-			cancel()
-			cancelled := time.Now()
-			select {
-			case status := <-returned:
-				latency := time.Since(cancelled)
-				t.Logf("returned %v after cancel", latency)
-				if latency > time.Second {
-					t.Errorf("returned %v after cancel, want under 1s", latency)
-				}
-				if status != 1 || stdout.Len() != 0 || stderr.String() != "nodesim: interrupted; no output written\n" {
-					t.Errorf("status %d, stdout %q, stderr %q", status, stdout.String(), stderr.String())
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatal("still running 30s after cancel")
-			}
-			if _, err := os.Stat(out); !os.IsNotExist(err) {
-				t.Errorf("--out directory after an interrupted run: %v", err)
-			}
-		})
+		t.Run(name, func(t *testing.T) { interruptPromptly(t, args) })
+	}
+}
+
+// interruptPromptly runs the CLI with args, --out and --quiet, cancels it
+// 300ms in, and checks it returned within a second of the cancellation,
+// saying so, with nothing on stdout and no --out directory.
+func interruptPromptly(t *testing.T, args []string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	returned := make(chan int, 1)
+	go func() {
+		err := run(ctx, &stdout, &stderr, append(args, "--out", out, "--quiet"))
+		returned <- exitStatus(&stderr, err)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	cancelled := time.Now()
+	select {
+	case status := <-returned:
+		latency := time.Since(cancelled)
+		t.Logf("returned %v after cancel", latency)
+		if latency > time.Second {
+			t.Errorf("returned %v after cancel, want under 1s", latency)
+		}
+		if status != 1 || stdout.Len() != 0 || stderr.String() != "nodesim: interrupted; no output written\n" {
+			t.Errorf("status %d, stdout %q, stderr %q", status, stdout.String(), stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30s after cancel")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("--out directory after an interrupted run: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -193,31 +192,7 @@ func TestRecommendInterrupt(t *testing.T) {
 		t.Skip("spends a second of CPU")
 	}
 	t.Parallel()
-	out := filepath.Join(t.TempDir(), "out")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr bytes.Buffer
-	returned := make(chan int, 1)
-	go func() {
-		err := run(ctx, &stdout, &stderr, []string{"recommend", "default", "--key", grace, "--min", "20s", "--max", "120s", "--budget", "1e-9", "--out", out, "--quiet"})
-		returned <- exitStatus(&stderr, err)
-	}()
-	time.Sleep(300 * time.Millisecond)
-	cancel()
-	cancelled := time.Now()
-	select {
-	case status := <-returned:
-		if d := time.Since(cancelled); d > time.Second {
-			t.Errorf("returned %v after cancel, want under 1s", d)
-		}
-		if status != 1 || stdout.Len() != 0 || stderr.String() != "nodesim: interrupted; no output written\n" {
-			t.Errorf("status %d, stdout %q, stderr %q", status, stdout.String(), stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("still running 30s after cancel")
-	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("--out directory after an interrupted search: %v", err)
-	}
+	interruptPromptly(t, []string{"recommend", "default", "--key", grace, "--min", "20s", "--max", "120s", "--budget", "1e-9"})
 }
 
 // TestRecommendFrontier: a second --key makes a grid; the grace each
