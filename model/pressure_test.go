@@ -72,10 +72,7 @@ func TestFlapPeriodClosedForm(t *testing.T) {
 	tau := 5 * 1024 / 1200.0 * 60 // seconds to write 5Gi
 	P := 10*(math.Floor(tau/10)+1) + 301
 	D := c.Simulation.Duration.Seconds()
-	lo, hi := float64(nodes)*math.Floor(D/P), float64(nodes)*(math.Floor(D/P)+1)
-	t.Logf("P = %vs; evictions %d in [%v, %v]", P, s.evictions, lo, hi)
-	require.GreaterOrEqual(t, float64(s.evictions), lo)
-	require.LessOrEqual(t, float64(s.evictions), hi)
+	evictionsPerCycle(t, nodes, D, P, s.evictions)
 	require.InDelta(t, float64(nodes)*D*301/P, s.pressureSecs, nodes*301.0)
 	require.InDelta(t, float64(nodes)*D*301/P, s.pendingSecs, nodes*301.0)
 	require.InDelta(t, 2*float64(nodes)*D/P, float64(s.transitions), 2*nodes)
@@ -234,10 +231,7 @@ func TestMaxPodGracePeriodClosedForm(t *testing.T) {
 	tau := 5 * 1024 / 1200.0 * 60
 	P := 10*(math.Floor(tau/10)+1) + 300
 	D := c.Simulation.Duration.Seconds()
-	lo, hi := float64(nodes)*math.Floor(D/P), float64(nodes)*(math.Floor(D/P)+1)
-	t.Logf("P = %vs; evictions %d in [%v, %v]", P, s.evictions, lo, hi)
-	require.GreaterOrEqual(t, float64(s.evictions), lo)
-	require.LessOrEqual(t, float64(s.evictions), hi)
+	evictionsPerCycle(t, nodes, D, P, s.evictions)
 	require.InDelta(t, float64(nodes)*D*300/P, s.pressureSecs, nodes*300.0)
 	require.InDelta(t, float64(nodes)*D*270/P, s.pendingSecs, nodes*270.0)
 }
@@ -334,4 +328,15 @@ func TestConditionSetsOfReleases(t *testing.T) {
 		require.Equalf(t, c.unknown, r.setUnknown(), "%s set Unknown", c.profile)
 		require.Equalf(t, c.removes, r.KubeletRemovesOutOfDisk, "%s removes a stale OutOfDisk", c.profile)
 	}
+}
+
+// evictionsPerCycle checks a periodic flap cycle of period P over D
+// seconds: each of the nodes evicts once per whole cycle, ⌊D/P⌋ or
+// ⌊D/P⌋+1 times.
+func evictionsPerCycle(t *testing.T, nodes int, D, P float64, evictions int64) {
+	t.Helper()
+	lo, hi := float64(nodes)*math.Floor(D/P), float64(nodes)*(math.Floor(D/P)+1)
+	t.Logf("P = %vs; evictions %d in [%v, %v]", P, evictions, lo, hi)
+	require.GreaterOrEqual(t, float64(evictions), lo)
+	require.LessOrEqual(t, float64(evictions), hi)
 }
