@@ -291,6 +291,7 @@ const minIncidents = 10
 // figures by the luck of a few draws, or not at all.
 func fewIncidents(cfg *Config, m *Replication) []string {
 	var w []string
+	var fix string
 	span := cfg.Simulation.Duration.Seconds() * float64(cfg.Simulation.Replications)
 	for i := range cfg.APIServer.Incidents {
 		in := &cfg.APIServer.Incidents[i]
@@ -302,9 +303,11 @@ func fewIncidents(cfg *Config, m *Replication) []string {
 		if n == 0 {
 			what = "are not in the figures at all"
 		}
-		fix := "simulate longer"
-		if rareAllowed(cfg) {
-			fix += ", or --method rare conditions on them"
+		if fix == "" {
+			fix = "simulate longer"
+			if rareAllowed(cfg) { // a whole Validate: only once, and only when there is something to warn of
+				fix += ", or --method rare conditions on them"
+			}
 		}
 		w = append(w, fmt.Sprintf("%s: %d incidents after warmup (about %.2g expected in %.3g simulated days): the false NotReady they cause %s; %s",
 			incidentLabel(cfg, i), n, expect, span/86400, what, fix))
