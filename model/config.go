@@ -22,7 +22,9 @@ type Config struct {
 	Informer    InformerConfig
 	Controller  ControllerConfig
 	Failures    FailuresConfig
-	Disk        DiskConfig // [disk]: nodesim's filesystem model (disk.go)
+	Disk        DiskConfig   // [disk]: nodesim's filesystem model (disk.go)
+	Memory      MemoryConfig // [memory]: nodesim's memory model (pod_memory.go)
+	PIDs        PIDConfig    // [pids]: nodesim's process-ID model (pod_memory.go)
 }
 
 // SimulationConfig holds simulator-only knobs, kept apart from anything a

@@ -104,17 +104,37 @@ func ParseRate(s string) (float64, error) {
 // rateFields are the fields of each distribution a rate may follow.
 var rateFields = map[string][]string{"constant": {"value"}, "uniform": {"min", "max"}, "exponential": {"mean"}, "lognormal": {"median", "p99"}}
 
+// scalarKind is what a distribution over pods is of: rates ("20Mi/h")
+// or amounts ("500Mi", "40").
+type scalarKind struct {
+	noun, example string
+	parse         func(string) (float64, error)
+}
+
+var (
+	rateKind     = scalarKind{"rate", "20Mi/h", ParseRate}
+	quantityKind = scalarKind{"quantity", "500Mi", ParseQuantity}
+)
+
 // RateText writes a rate key's TOML value, a rate ("20Mi/h") or a table
 // { dist = "lognormal", median = "2Mi/h", p99 = "20Mi/h" } (also
 // constant {value}, uniform {min, max}, exponential {mean}), in the form
 // parseRateDist reads: "lognormal median=2Mi/h p99=20Mi/h".
-func RateText(v any) (string, error) {
+func RateText(v any) (string, error) { return rateKind.text(v) }
+
+// QuantityText is RateText for amounts: "500Mi" or a table such as
+// { dist = "lognormal", median = "300Mi", p99 = "2Gi" }.
+func QuantityText(v any) (string, error) { return quantityKind.text(v) }
+
+func (k scalarKind) text(v any) (string, error) {
 	switch x := v.(type) {
-	case string: // a rate, or this very form (as `nodesim check` prints it)
-		if _, err := parseRateDist(x); err != nil {
+	case string: // a value, or this very form (as `nodesim check` prints it)
+		if _, err := k.dist(x); err != nil {
 			return "", err
 		}
 		return x, nil
+	case int64: // a bare TOML integer: a count ("40" processes)
+		return k.text(fmt.Sprint(x))
 	case map[string]any:
 		kind, _ := x["dist"].(string)
 		fields, ok := rateFields[kind]
@@ -125,41 +145,47 @@ func RateText(v any) (string, error) {
 		for _, f := range fields {
 			s, ok := x[f].(string)
 			if !ok {
-				return "", fmt.Errorf("%s needs %s as a rate string such as \"20Mi/h\"", kind, strings.Join(fields, " and "))
+				return "", fmt.Errorf("%s needs %s as a %s string such as \"%s\"", kind, strings.Join(fields, " and "), k.noun, k.example)
 			}
 			parts = append(parts, f+"="+s)
 		}
-		for k := range x {
-			if k != "dist" && !slices.Contains(fields, k) {
-				return "", fmt.Errorf("%s has no field %q (fields: %s)", kind, k, strings.Join(fields, ", "))
+		for f := range x {
+			if f != "dist" && !slices.Contains(fields, f) {
+				return "", fmt.Errorf("%s has no field %q (fields: %s)", kind, f, strings.Join(fields, ", "))
 			}
 		}
 		text := strings.Join(parts, " ")
-		_, err := parseRateDist(text)
+		_, err := k.dist(text)
 		return text, err
 	}
-	return "", fmt.Errorf("expected a rate such as \"20Mi/h\" or a distribution table, got %T", v)
+	return "", fmt.Errorf("expected a %s such as \"%s\" or a distribution table, got %T", k.noun, k.example, v)
 }
 
 // parseRateDist reads RateText's form as a distribution of bytes per
 // second (Dist's seconds).
-func parseRateDist(s string) (Dist, error) {
+func parseRateDist(s string) (Dist, error) { return rateKind.dist(s) }
+
+// parseQuantityDist reads QuantityText's form (Dist's seconds hold the
+// amount).
+func parseQuantityDist(s string) (Dist, error) { return quantityKind.dist(s) }
+
+func (k scalarKind) dist(s string) (Dist, error) {
 	f := strings.Fields(s)
 	if len(f) == 1 {
-		r, err := ParseRate(f[0])
+		r, err := k.parse(f[0])
 		return Dist{Kind: Constant, A: r, Source: s}, err
 	}
 	if len(f) == 0 {
-		return Dist{}, fmt.Errorf("want a rate such as 20Mi/h, got %q", s)
+		return Dist{}, fmt.Errorf("want a %s such as %s, got %q", k.noun, k.example, s)
 	}
 	v := map[string]float64{}
 	for _, kv := range f[1:] {
-		k, x, _ := strings.Cut(kv, "=")
-		r, err := ParseRate(x)
+		name, x, _ := strings.Cut(kv, "=")
+		r, err := k.parse(x)
 		if err != nil {
 			return Dist{}, err
 		}
-		v[k] = r
+		v[name] = r
 	}
 	var d Dist
 	var err error
@@ -251,6 +277,14 @@ func diskParamsOf(cfg *Config) (diskParams, []error) {
 	return p, errs
 }
 
+// evictionParamsOf is the eviction manager's part of diskParamsOf, for a
+// run with [memory] or [pids] and no [disk] (validated).
+func evictionParamsOf(cfg *Config) diskParams {
+	e := &cfg.Kubelet.Eviction
+	th, _ := e.Thresholds()
+	return diskParams{pods: cfg.Cluster.PodsPerNode, thresholds: th, transition: sim.Time(e.EvictionPressureTransitionPeriod), maxPodGrace: e.EvictionMaxPodGracePeriod}
+}
+
 // systemNodeCritical is scheduling.SystemCriticalPriority + 1000, the
 // priority of system-node-critical pods; others are at 0.
 const systemNodeCritical = 2000001000
@@ -332,11 +366,16 @@ type diskNode struct {
 	unused  float64 // the images unused at time 0 still on disk (oldest: GC'd first)
 	pods    []diskPod
 	pending int32
-	conds   uint8    // conditions the kubelet reports
-	since   sim.Time // of the last change of conds or pending, for the metrics
-	taintAt sim.Time // the disk-pressure taint's since (Never: none)
-	rng     sim.Rand // runaway writers
-	rates   sim.Rand // pods' write rates
+	conds   uint8                      // conditions the kubelet reports
+	since   sim.Time                   // of the last change of conds or pending, for the metrics
+	taintAt [numPressureConds]sim.Time // each pressure taint's since, by condition bit (Never: none)
+	rng     sim.Rand                   // runaway writers
+	rates   sim.Rand                   // pods' write rates
+
+	// The memory and PID models (pod_memory.go): nil and unused when off.
+	mem      []podMem // by pod
+	memRates sim.Rand // pods' working sets, growth and processes
+	faults   sim.Rand // leaks and fork bombs
 
 	// The status loop's view (pressure.go changeDue): the earliest
 	// condition change not yet patched, its value at the pending batch's

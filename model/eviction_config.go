@@ -55,10 +55,11 @@ const (
 	SignalNodeFsAvailable
 	SignalNodeFsInodesFree
 	SignalImageFsAvailable
+	SignalPIDAvailable // pid.available: rlimit MaxPID - NumOfRunningProcesses
 	numSignals
 )
 
-var signalNames = [numSignals]string{"memory.available", "nodefs.available", "nodefs.inodesFree", "imagefs.available"}
+var signalNames = [numSignals]string{"memory.available", "nodefs.available", "nodefs.inodesFree", "imagefs.available", "pid.available"}
 
 func (s Signal) String() string { return signalNames[s] }
 

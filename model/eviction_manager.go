@@ -28,8 +28,11 @@ const (
 
 // signalCondition is signalToNodeCondition.
 func signalCondition(s Signal) uint8 {
-	if s == SignalMemoryAvailable {
+	switch s {
+	case SignalMemoryAvailable:
 		return condMemoryPressure
+	case SignalPIDAvailable:
+		return condPIDPressure
 	}
 	return condDiskPressure
 }
@@ -153,16 +156,20 @@ func (m *evictionManager) resolvedAfterReclaim(obs *observations) bool {
 	return m.metSet(allThresholds, obs, true) == 0
 }
 
-// rankedPod is what rankDiskPressureFunc compares.
+// rankedPod is what a ranking function of helpers.go compares:
+// rankDiskPressureFunc and rankMemoryPressure compare all three,
+// rankPIDPressure (orderedBy(priority, process)) leaves exceeds false and
+// puts the process count in over.
 type rankedPod struct {
-	exceeds  bool    // usage above its ephemeral-storage request (exceedDiskRequests)
+	exceeds  bool    // usage above its request (exceedDiskRequests, exceedMemoryRequests)
 	priority int32   // lower goes first (priority)
-	over     float64 // usage minus request: larger goes first (disk)
+	over     float64 // usage minus request, or processes: larger goes first (disk, memory, process)
 }
 
 // evictsBefore is orderedBy(exceedDiskRequests, priority, disk) of
-// helpers.go rankDiskPressureFunc: a pod over its request before one
-// within it, then lower priority, then larger usage above its request.
+// helpers.go rankDiskPressureFunc, and likewise rankMemoryPressure: a pod
+// over its request before one within it, then lower priority, then
+// larger usage above its request.
 func evictsBefore(a, b rankedPod) bool {
 	if a.exceeds != b.exceeds {
 		return a.exceeds

@@ -68,6 +68,21 @@ const (
 	KeyRunawayRate      = "disk.runaway-rate"
 	KeyCriticalPods     = "disk.critical-pods"
 
+	KeyMemoryCapacity   = "memory.capacity"
+	KeySystemWorkingSet = "memory.system-working-set"
+	KeyPodWorkingSet    = "memory.pod-working-set"
+	KeyPodGrowthRate    = "memory.pod-growth-rate"
+	KeyPodMemoryRequest = "memory.pod-request"
+	KeyBestEffortPods   = "memory.best-effort-pods"
+	KeyLeakEvery        = "memory.leak-every"
+	KeyLeakRate         = "memory.leak-rate"
+
+	KeyPIDMax        = "pids.pid-max"
+	KeySystemPIDs    = "pids.system-pids"
+	KeyPodPIDs       = "pids.pod-pids"
+	KeyForkBombEvery = "pids.fork-bomb-every"
+	KeyForkBombRate  = "pids.fork-bomb-rate"
+
 	KeyWriteLatency                        = "apiserver.write-latency"
 	KeyReadLatency                         = "apiserver.read-latency"
 	KeyRequestFailureProbability           = "apiserver.request-failure-probability"

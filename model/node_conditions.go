@@ -1,22 +1,34 @@
 package model
 
+import "math/bits"
+
 // conditionStats are one replication's node-condition figures.
 type conditionStats struct {
-	on, disk     bool
-	pressureSecs float64 // node-seconds with the kubelet's DiskPressure True
-	taintSecs    float64 // node-seconds with the disk-pressure NoSchedule taint
-	pendingSecs  float64 // pod-seconds Pending after a kubelet eviction
-	transitions  int64   // pressure condition changes posted by kubelets
-	evictions    int64   // pods the eviction managers evicted
-	reclaims     int64   // passes that attempted to reclaim ("EvictionThresholdMet")
-	staleNodes   int64
-	staleByType  [len(conditionNames)]int64
+	on, disk, memory, pids bool
+	condSecs               [numPressureConds]float64 // node-seconds with the kubelet's condition True, by bit
+	taintSecs              [numPressureConds]float64 // node-seconds with its NoSchedule taint
+	pendingSecs            float64                   // pod-seconds Pending after a kubelet eviction
+	transitions            int64                     // pressure condition changes posted by kubelets
+	evictions              int64                     // pods the eviction managers evicted
+	bySignal               [numSignals]int64         // evictions by the signal reclaimed (metrics.Evictions' label)
+	reclaims               int64                     // passes that attempted to reclaim ("EvictionThresholdMet")
+	staleNodes             int64
+	staleByType            [len(conditionNames)]int64
 }
 
+// pressure and taint are the node-seconds of condition bit c and its taint.
+func (s *conditionStats) pressure(c uint8) float64 { return s.condSecs[bits.TrailingZeros8(c)] }
+func (s *conditionStats) taint(c uint8) float64    { return s.taintSecs[bits.TrailingZeros8(c)] }
+
 func (s *conditionStats) merge(o *conditionStats) {
-	s.on, s.disk = s.on || o.on, s.disk || o.disk
-	s.pressureSecs += o.pressureSecs
-	s.taintSecs += o.taintSecs
+	s.on, s.disk, s.memory, s.pids = s.on || o.on, s.disk || o.disk, s.memory || o.memory, s.pids || o.pids
+	for c := range s.condSecs {
+		s.condSecs[c] += o.condSecs[c]
+		s.taintSecs[c] += o.taintSecs[c]
+	}
+	for i, k := range o.bySignal {
+		s.bySignal[i] += k
+	}
 	s.pendingSecs += o.pendingSecs
 	s.transitions += o.transitions
 	s.evictions += o.evictions
@@ -55,6 +67,18 @@ type NodeConditions struct {
 	// replication, summed); StaleUnknownByCondition splits it by type.
 	StaleUnknownNodes       int64            `json:"stale_unknown_nodes"`
 	StaleUnknownByCondition map[string]int64 `json:"stale_unknown_by_condition"`
+	// MemoryPressureTimeFraction and PIDPressureTimeFraction are the
+	// fractions of node-time the kubelet reported MemoryPressure=True
+	// and PIDPressure=True, the taint fractions those of
+	// node.kubernetes.io/memory-pressure and pid-pressure:NoSchedule;
+	// present with [memory] and [pids].
+	MemoryPressureTimeFraction      *Num `json:"memory_pressure_time_fraction,omitempty"`
+	MemoryPressureTaintTimeFraction *Num `json:"memory_pressure_taint_time_fraction,omitempty"`
+	PIDPressureTimeFraction         *Num `json:"pid_pressure_time_fraction,omitempty"`
+	PIDPressureTaintTimeFraction    *Num `json:"pid_pressure_taint_time_fraction,omitempty"`
+	// KubeletEvictionsBySignal splits KubeletEvictions by the signal
+	// reclaimed (the kubelet's evictions_total{eviction_signal}).
+	KubeletEvictionsBySignal map[string]int64 `json:"kubelet_evictions_by_signal,omitempty"`
 }
 
 // nodeConditions summarises merged stats over nodeDays, or nil when off.
@@ -70,11 +94,28 @@ func nodeConditions(s *conditionStats, nodeDays float64) *NodeConditions {
 			out.StaleUnknownByCondition[conditionNames[i]] = k
 		}
 	}
-	if !s.disk {
+	if !s.disk && !s.memory && !s.pids {
 		return out
 	}
-	out.DiskPressureTimeFraction = ratio(s.pressureSecs, secs)
-	out.DiskPressureTaintTimeFraction = ratio(s.taintSecs, secs)
+	if s.disk {
+		out.DiskPressureTimeFraction = ratio(s.pressure(condDiskPressure), secs)
+		out.DiskPressureTaintTimeFraction = ratio(s.taint(condDiskPressure), secs)
+	}
+	frac := func(x float64) *Num { v := ratio(x, secs); return &v }
+	if s.memory {
+		out.MemoryPressureTimeFraction, out.MemoryPressureTaintTimeFraction = frac(s.pressure(condMemoryPressure)), frac(s.taint(condMemoryPressure))
+	}
+	if s.pids {
+		out.PIDPressureTimeFraction, out.PIDPressureTaintTimeFraction = frac(s.pressure(condPIDPressure)), frac(s.taint(condPIDPressure))
+	}
+	for i, k := range s.bySignal {
+		if k > 0 {
+			if out.KubeletEvictionsBySignal == nil {
+				out.KubeletEvictionsBySignal = map[string]int64{}
+			}
+			out.KubeletEvictionsBySignal[Signal(i).String()] = k
+		}
+	}
 	out.PressureTransitionsPerNodeDay = ratio(float64(s.transitions), nodeDays)
 	out.KubeletEvictions = s.evictions
 	out.KubeletEvictionsPerNodeDay = ratio(float64(s.evictions), nodeDays)

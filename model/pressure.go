@@ -7,14 +7,18 @@ import (
 	"github.com/nodesim/nodesim/sim"
 )
 
-// pressureRun is a run's node pressure: every node's filesystem, eviction
-// manager and pods ([disk]), and the conditions the Node objects carry.
-// It is nil unless [disk] or cluster.node-conditions-from is set, so a run
-// without them does nothing more than before.
+// pressureRun is a run's node pressure: every node's filesystem, memory
+// and processes ([disk], [memory], [pids]), eviction manager and pods,
+// and the conditions the Node objects carry. It is nil unless one of
+// those tables or cluster.node-conditions-from is set, so a run without
+// them does nothing more than before.
 type pressureRun struct {
+	r       *run
 	dp      diskParams
-	disk    bool
-	nodes   []diskNode // by node id, with the disk model
+	mp      memParams
+	disk    bool       // the filesystem model runs
+	evicts  bool       // an eviction manager runs: [disk], [memory] or [pids]
+	nodes   []diskNode // by node id, with an eviction manager
 	rules   ConditionRules
 	carried uint8   // conditions beside Ready on every Node object
 	stale   []uint8 // by node id: conditions Unknown for good
@@ -22,7 +26,7 @@ type pressureRun struct {
 	warmup  sim.Time
 	end     sim.Time
 
-	kSync, kGC, kRunaway, kRecreate, kKilled sim.Kind
+	kSync, kGC, kRunaway, kRecreate, kKilled, kLeak, kForkBomb sim.Kind
 
 	onCondition func(n *node, t sim.Time, conds uint8) // tests: the kubelet's conditions changed
 	onSeen      func(n *node, t sim.Time, conds uint8) // tests: the controller's informer got a PATCH carrying conds
@@ -39,9 +43,11 @@ func (c *Config) validatePressure() []error {
 	if c.Disk.Enabled() {
 		_, derrs := diskParamsOf(c)
 		errs = append(errs, derrs...)
-		if c.Simulation.Method == MethodRare {
-			errs = append(errs, &FieldError{Key: KeyMethod, Msg: "the rare-event method assumes nodes that only interact through the controller; it does not model [disk] (eviction and pressure conditions): use \"crude\""})
-		}
+	}
+	_, merrs := memParamsOf(c)
+	errs = append(errs, merrs...)
+	if c.evicts() && c.Simulation.Method == MethodRare {
+		errs = append(errs, &FieldError{Key: KeyMethod, Msg: "the rare-event method assumes nodes that only interact through the controller; it does not model [disk], [memory] or [pids] (eviction and pressure conditions): use \"crude\""})
 	}
 	if c.Cluster.NodeConditionsFrom != "" {
 		if _, err := carriedConditions(c); err != nil {
@@ -51,17 +57,24 @@ func (c *Config) validatePressure() []error {
 	return errs
 }
 
+// evicts reports whether an eviction manager runs: [disk], [memory] or
+// [pids] is on.
+func (c *Config) evicts() bool { return c.Disk.Enabled() || c.Memory.Enabled() || c.PIDs.Enabled() }
+
 // pressureMemory is a run's pressure model in bytes: each node's disk,
 // its pods and up to three more pending events (sync, image GC, runaway
 // or recreate), and the stale-condition bytes.
 func (c *Config) pressureMemory() float64 {
 	nodes := float64(c.Cluster.Nodes)
 	b := 0.0
-	if c.Disk.Enabled() || c.Cluster.NodeConditionsFrom != "" {
+	if c.evicts() || c.Cluster.NodeConditionsFrom != "" {
 		b += nodes
 	}
-	if c.Disk.Enabled() {
+	if c.evicts() {
 		b += nodes * (float64(unsafe.Sizeof(diskNode{})) + float64(c.Cluster.PodsPerNode)*float64(unsafe.Sizeof(diskPod{})) + 3*24*2)
+	}
+	if c.Memory.Enabled() || c.PIDs.Enabled() {
+		b += nodes * (float64(c.Cluster.PodsPerNode)*float64(unsafe.Sizeof(podMem{})) + 2*24*2)
 	}
 	return b
 }
@@ -95,19 +108,24 @@ func diskKeySet(d *DiskConfig) string {
 // newPressure sets up r's pressure model, or leaves it nil.
 func (r *run) newPressure() {
 	cfg := r.cfg
-	if !cfg.Disk.Enabled() && cfg.Cluster.NodeConditionsFrom == "" {
+	if !cfg.evicts() && cfg.Cluster.NodeConditionsFrom == "" {
 		return
 	}
 	carried, _ := carriedConditions(cfg) // validated
-	pr := &pressureRun{rules: cfg.Rules.Conditions, carried: carried, stale: make([]uint8, len(r.nodes)), warmup: r.warmup, end: r.env.end}
+	pr := &pressureRun{r: r, rules: cfg.Rules.Conditions, carried: carried, stale: make([]uint8, len(r.nodes)), warmup: r.warmup, end: r.env.end}
 	pr.stats.on = true
 	r.pr = pr
-	if !cfg.Disk.Enabled() {
+	if !cfg.evicts() {
 		return
 	}
-	pr.disk = true
-	pr.dp, _ = diskParamsOf(cfg)
-	pr.stats.disk = true
+	pr.evicts, pr.disk = true, cfg.Disk.Enabled()
+	if pr.disk {
+		pr.dp, _ = diskParamsOf(cfg)
+	} else {
+		pr.dp = evictionParamsOf(cfg)
+	}
+	pr.mp, _ = memParamsOf(cfg)
+	pr.stats.disk, pr.stats.memory, pr.stats.pids = pr.disk, pr.mp.memory, pr.mp.pids
 	pr.nodes = make([]diskNode, len(r.nodes))
 	e := r.eng
 	pr.kSync = e.Register("eviction-manager", func(ev sim.Event) { r.evictionSync(&r.nodes[ev.Node], ev.At) })
@@ -115,6 +133,8 @@ func (r *run) newPressure() {
 	pr.kRunaway = e.Register("runaway-writer", func(ev sim.Event) { r.runawayStart(&r.nodes[ev.Node], ev.At) })
 	pr.kKilled = e.Register("evicted-pod-killed", func(ev sim.Event) { r.podKilled(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
 	pr.kRecreate = e.Register("daemonset-recreate", func(ev sim.Event) { r.recreateCritical(&r.nodes[ev.Node], int(ev.Arg), ev.At) })
+	pr.kLeak = e.Register("memory-leak", func(ev sim.Event) { r.leakStart(&r.nodes[ev.Node], ev.At) })
+	pr.kForkBomb = e.Register("fork-bomb", func(ev sim.Event) { r.forkBombStart(&r.nodes[ev.Node], ev.At) })
 	r.env.pr = pr
 	for i := range r.nodes {
 		r.initDisk(&r.nodes[i])
@@ -128,25 +148,63 @@ func (r *run) initDisk(n *node) {
 	d := &p.nodes[n.id]
 	dp := &p.dp
 	d.em = newEvictionManager(dp.thresholds, dp.transition)
-	d.unused, d.since, d.taintAt = dp.unused, 0, sim.Never
+	d.unused, d.since = dp.unused, 0
+	for c := range d.taintAt {
+		d.taintAt[c] = sim.Never
+	}
 	d.condChange, d.snapChange, d.sent = sim.Never, sim.Never, longAgo
 	d.pods = make([]diskPod, dp.pods)
 	for i := range d.pods {
 		d.pods[i] = diskPod{start: 0, cached: true, pulledAt: longAgo, unusedAt: sim.Never, critical: i < dp.critical}
 	}
-	d.rates = r.stream("disk-rates", int(n.pos))
-	for i := range d.pods {
-		d.drawRates(dp, &d.pods[i])
+	if p.disk {
+		d.rates = r.stream("disk-rates", int(n.pos))
+		for i := range d.pods {
+			d.drawRates(dp, &d.pods[i])
+		}
 	}
 	rng := r.stream("eviction", int(n.pos))
 	d.rng = r.stream("runaway", int(n.pos))
 	e := r.eng
 	e.At(sim.Time(rng.Int64N(int64(evictionMonitoringPeriod))), p.kSync, n.id, 0)
-	e.At(sim.Time(rng.Int64N(int64(imageGCPeriod))), p.kGC, n.id, 0)
+	if p.disk {
+		e.At(sim.Time(rng.Int64N(int64(imageGCPeriod))), p.kGC, n.id, 0)
+	}
 	if dp.runaway {
 		e.At(sim.Time(r.cfg.Disk.RunawayEvery.SampleNs(&d.rng)), p.kRunaway, n.id, 0)
 	}
+	if mp := &p.mp; mp.memory || mp.pids {
+		d.mem = make([]podMem, dp.pods)
+		d.memRates = r.stream("memory-rates", int(n.pos))
+		for i := range d.mem {
+			d.mem[i].start(mp, &d.memRates, 0)
+		}
+		d.faults = r.stream("memory-faults", int(n.pos))
+		if mp.leak {
+			e.At(sim.Time(mp.leakEvery.SampleNs(&d.faults)), p.kLeak, n.id, 0)
+		}
+		if mp.forkBomb {
+			e.At(sim.Time(mp.bombEvery.SampleNs(&d.faults)), p.kForkBomb, n.id, 0)
+		}
+	}
 }
+
+// observe is makeSignalObservations on n: the filesystem's signals with
+// [disk], memory.available with [memory], pid.available with [pids].
+func (p *pressureRun) observe(d *diskNode, t sim.Time) observations {
+	var o observations
+	if p.disk {
+		o = d.observe(&p.dp, t)
+	}
+	if p.mp.memory || p.mp.pids {
+		d.observeMemory(&p.mp, t, &o)
+	}
+	return o
+}
+
+// hasNodeReclaim: buildSignalToNodeReclaimFuncs gives the filesystems'
+// signals container and image garbage collection, memory and PIDs none.
+func hasNodeReclaim(s Signal) bool { return s != SignalMemoryAvailable && s != SignalPIDAvailable }
 
 // evictionSync is one pass of the eviction manager's loop on n at t
 // (managerImpl.Start → synchronize): conditions, then at most one pod
@@ -158,31 +216,29 @@ func (r *run) evictionSync(n *node, t sim.Time) {
 	d, dp := &p.nodes[n.id], &p.dp
 	next := t + evictionMonitoringPeriod
 	if t < n.crashAt {
-		obs := d.observe(dp, t)
-		if pick := d.em.synchronize(t, &obs); pick >= 0 {
+		obs := p.observe(d, t)
+		pick := d.em.synchronize(t, &obs)
+		// m.nodeConditions is updated before any eviction: Admit sees it.
+		r.setConditions(n, d, d.em.conditions, t)
+		if pick >= 0 {
 			// "Attempting to reclaim": EvictionThresholdMet.
 			if t >= p.warmup {
 				p.stats.reclaims++
 			}
-			d.deleteUnusedImages(t) // reclaimNodeLevelResources: containerGC, then imageGC.DeleteUnusedImages
-			obs = d.observe(dp, t)
-			if !d.em.resolvedAfterReclaim(&obs) {
-				if i := d.rank(dp, t); i >= 0 {
+			sig := dp.thresholds[pick].Signal
+			resolved := false
+			if hasNodeReclaim(sig) {
+				d.deleteUnusedImages(t) // reclaimNodeLevelResources: containerGC, then imageGC.DeleteUnusedImages
+				obs = p.observe(d, t)
+				resolved = d.em.resolvedAfterReclaim(&obs)
+			}
+			if !resolved {
+				if i := d.rankFor(sig, dp, &p.mp, t); i >= 0 {
 					if t >= p.warmup {
 						p.stats.evictions++
+						p.stats.bySignal[sig]++
 					}
 					next = t + r.evictPod(n, i, dp.thresholds[pick].Hard, t)
-				}
-			}
-		}
-		r.setConditions(n, d, d.em.conditions, t)
-		// Admission: with DiskPressure the kubelet rejects every new pod
-		// (managerImpl.Admit), and the taint keeps the scheduler away.
-		if d.pending > 0 && d.conds&condDiskPressure == 0 {
-			r.pendingChange(n, d, t)
-			for i := range d.pods {
-				if q := &d.pods[i]; q.start == sim.Never && !q.critical {
-					d.admit(dp, i, t)
 				}
 			}
 		}
@@ -227,6 +283,41 @@ func (r *run) podKilled(n *node, i int, t sim.Time) {
 	if q := &d.pods[i]; q.critical {
 		r.eng.At(q.recreateAt(t), p.kRecreate, n.id, int64(i))
 	}
+	r.schedulePending(n, d, t)
+}
+
+// schedulePending places the Pending replacements of n's evicted pods at
+// t if nothing keeps them off: the scheduler's TaintToleration filter
+// skips a node with a pressure NoSchedule taint, so they wait for the
+// controller to remove it (doNoScheduleTaintingPass, once the informer
+// has the PATCH that cleared the condition), not for the kubelet's
+// condition to clear; then the kubelet's Admit takes each it accepts.
+// It runs whenever a taint, a condition or the Pending count changes.
+func (r *run) schedulePending(n *node, d *diskNode, t sim.Time) {
+	if d.pending == 0 {
+		return
+	}
+	for _, at := range d.taintAt {
+		if at != sim.Never {
+			return
+		}
+	}
+	p := r.pr
+	for i := range d.pods {
+		if q := &d.pods[i]; q.start == sim.Never && !q.critical && d.admits(&p.mp, i) {
+			r.pendingChange(n, d, t)
+			r.admitPod(d, i, t)
+		}
+	}
+}
+
+// admitPod starts pod i of d at t with fresh usage of every model.
+func (r *run) admitPod(d *diskNode, i int, t sim.Time) {
+	p := r.pr
+	d.admit(&p.dp, i, t)
+	if d.mem != nil {
+		d.mem[i].start(&p.mp, &d.memRates, t)
+	}
 }
 
 // recreateCritical is the DaemonSet controller's replacement of critical
@@ -237,7 +328,7 @@ func (r *run) recreateCritical(n *node, i int, t sim.Time) {
 		return
 	}
 	r.pendingChange(n, d, t)
-	d.admit(&r.pr.dp, i, t)
+	r.admitPod(d, i, t)
 }
 
 // imageGCPass is the kubelet's periodic image garbage collection.
@@ -267,10 +358,47 @@ func (r *run) runawayStart(n *node, t sim.Time) {
 	}
 }
 
-// pendingChange closes the pending-pods interval of d at t.
+// leakStart makes the first running pod of n grow its working set at the
+// leak rate until it is evicted, and arms the next leak.
+func (r *run) leakStart(n *node, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	for i := range d.pods {
+		if d.pods[i].start != sim.Never {
+			m := &d.mem[i]
+			m.ws, m.wsSince, m.wsRate = m.workingSet(t), t, p.mp.leakRate
+			break
+		}
+	}
+	if next := t + sim.Time(p.mp.leakEvery.SampleNs(&d.faults)); next <= r.env.end {
+		r.eng.At(next, p.kLeak, n.id, 0)
+	}
+}
+
+// forkBombStart makes the first running pod of n fork at the fork-bomb
+// rate until it is evicted, and arms the next one.
+func (r *run) forkBombStart(n *node, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	for i := range d.pods {
+		if d.pods[i].start != sim.Never {
+			m := &d.mem[i]
+			m.pids, m.pidSince, m.pidRate = m.processes(t), t, p.mp.forkBombRate
+			break
+		}
+	}
+	if next := t + sim.Time(p.mp.bombEvery.SampleNs(&d.faults)); next <= r.env.end {
+		r.eng.At(next, p.kForkBomb, n.id, 0)
+	}
+}
+
+// pendingChange closes the pending-pods and condition intervals of d at t.
 func (r *run) pendingChange(n *node, d *diskNode, t sim.Time) {
-	r.pr.stats.pendingSecs += float64(d.pending) * overlap(d.since, t, r.warmup, r.env.end)
-	r.pr.stats.pressureSecs += boolf(d.conds&condDiskPressure != 0) * overlap(d.since, t, r.warmup, r.env.end)
+	w := overlap(d.since, t, r.warmup, r.env.end)
+	r.pr.stats.pendingSecs += float64(d.pending) * w
+	for c := range r.pr.stats.condSecs {
+		r.pr.stats.condSecs[c] += boolf(d.conds&(1<<c) != 0) * w
+	}
 	d.since = t
 }
 
@@ -291,6 +419,7 @@ func (r *run) setConditions(n *node, d *diskNode, c uint8, t sim.Time) {
 	if r.pr.onCondition != nil {
 		r.pr.onCondition(n, t, c)
 	}
+	r.schedulePending(n, d, t)
 }
 
 // The status loop's side of a condition change (kubelet.go): the
@@ -301,12 +430,12 @@ func (r *run) setConditions(n *node, d *diskNode, c uint8, t sim.Time) {
 // changeDue reports whether a condition change not yet patched happened
 // by t: nodeStatusHasChanged, so a lease-mode tick patches.
 func (p *pressureRun) changeDue(n *node, t sim.Time) bool {
-	return p.disk && p.nodes[n.id].condChange <= t
+	return p.evicts && p.nodes[n.id].condChange <= t
 }
 
 // reported records a successful status PATCH of n sent at sent.
 func (p *pressureRun) reported(n *node, sent sim.Time) {
-	if !p.disk {
+	if !p.evicts {
 		return
 	}
 	d := &p.nodes[n.id]
@@ -317,14 +446,14 @@ func (p *pressureRun) reported(n *node, sent sim.Time) {
 }
 
 func (p *pressureRun) snapshot(n *node) {
-	if p.disk {
+	if p.evicts {
 		d := &p.nodes[n.id]
 		d.snapChange = d.condChange
 	}
 }
 
 func (p *pressureRun) restore(n *node) {
-	if p.disk {
+	if p.evicts {
 		d := &p.nodes[n.id]
 		d.condChange = d.snapChange
 	}
@@ -332,45 +461,68 @@ func (p *pressureRun) restore(n *node) {
 
 // restarted: a fresh kubelet patches its whole status first anyway.
 func (p *pressureRun) restarted(n *node) {
-	if p.disk {
+	if p.evicts {
 		p.nodes[n.id].condChange = sim.Never
 	}
 }
 
 // delivered is the node informer delivering a status PATCH of n carrying
 // conds at t: doNoScheduleTaintingPass adds or removes
-// node.kubernetes.io/disk-pressure:NoSchedule to match DiskPressure.
+// node.kubernetes.io/memory-pressure, disk-pressure and pid-pressure
+// (NoSchedule) to match MemoryPressure, DiskPressure and PIDPressure
+// (node_lifecycle_controller.go nodeConditionToTaintKeyStatusMap, the same
+// three in every profile from v1.12). Removing the last lets the Pending
+// pods back on.
 func (p *pressureRun) delivered(n *node, conds uint8, t sim.Time) {
-	if !p.disk {
+	if !p.evicts {
 		return
 	}
 	if p.onSeen != nil {
 		p.onSeen(n, t, conds)
 	}
-	p.setTaint(&p.nodes[n.id], conds&condDiskPressure != 0, t)
+	d := &p.nodes[n.id]
+	removed := false
+	for c := range d.taintAt {
+		on := conds&(1<<c) != 0
+		if p.setTaint(d, c, on, t) && !on {
+			removed = true
+		}
+	}
+	if removed {
+		p.r.schedulePending(n, d, t)
+	}
 }
 
-func (p *pressureRun) setTaint(d *diskNode, on bool, t sim.Time) {
-	if on == (d.taintAt != sim.Never) {
-		return
+// setTaint puts on or takes off the taint of condition bit c at t, and
+// reports whether that changed anything.
+func (p *pressureRun) setTaint(d *diskNode, c int, on bool, t sim.Time) bool {
+	if on == (d.taintAt[c] != sim.Never) {
+		return false
 	}
 	if on {
-		d.taintAt = t
-		return
+		d.taintAt[c] = t
+		return true
 	}
-	p.stats.taintSecs += overlap(d.taintAt, t, p.warmup, p.end)
-	d.taintAt = sim.Never
+	p.stats.taintSecs[c] += overlap(d.taintAt[c], t, p.warmup, p.end)
+	d.taintAt[c] = sim.Never
+	return true
 }
 
 // pressureUnknown is tryUpdateNodeHealth's Ready→Unknown write of n at t
-// for the other conditions: those in its list go Unknown, which ends the
-// disk-pressure taint (it follows True only), and those the kubelet does
-// not post stay Unknown for good.
+// for the other conditions: those in its list go Unknown, which ends
+// their pressure taints (they follow True only; PIDPressure is in the
+// list from v1.13), and those the kubelet does not post stay Unknown for
+// good. The unreachable taint keeps the scheduler away meanwhile.
 func (r *run) pressureUnknown(n *node, t sim.Time) {
 	p := r.pr
 	p.stale[n.id] |= staleAfterUnknown(p.rules, p.carried)
-	if p.disk {
-		p.setTaint(&p.nodes[n.id], false, t)
+	if p.evicts {
+		unknown := p.rules.setUnknown()
+		for c := range numPressureConds {
+			if unknown&(1<<c) != 0 {
+				p.setTaint(&p.nodes[n.id], c, false, t)
+			}
+		}
 	}
 }
 
@@ -389,11 +541,13 @@ func (r *run) finishPressure(m *metrics, end sim.Time) {
 				}
 			}
 		}
-		if p.disk {
+		if p.evicts {
 			d := &p.nodes[i]
 			r.pendingChange(&r.nodes[i], d, end)
-			if d.taintAt != sim.Never {
-				p.stats.taintSecs += overlap(d.taintAt, end, r.warmup, r.env.end)
+			for c, at := range d.taintAt {
+				if at != sim.Never {
+					p.stats.taintSecs[c] += overlap(at, end, r.warmup, r.env.end)
+				}
 			}
 		}
 	}

@@ -166,7 +166,7 @@ func Default(profile string) (*Config, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown profile %q (known: v1.%d … v1.%d)", profile, oldestMinor, newestMinor)
 	}
-	c := &Config{Profile: profile, Rules: Rules{Conditions: conditionRulesV112}, Disk: DefaultDiskConfig()}
+	c := &Config{Profile: profile, Rules: Rules{Conditions: conditionRulesV112}, Disk: DefaultDiskConfig(), Memory: DefaultMemoryConfig(), PIDs: DefaultPIDConfig()}
 	c.Simulation = SimulationConfig{Duration: 24 * time.Hour, Warmup: 10 * time.Minute, Replications: 4, Seed: 1,
 		Method: MethodCrude, TargetRelativeError: 0.2, MaxWorkNodeDays: 200_000, RateFloor: 1e-12}
 	c.Cluster = ClusterConfig{Nodes: 1000, Zones: 3, PodsPerNode: 30}

@@ -36,6 +36,33 @@ var pressureParams = []param{
 	distParam(model.KeyRunawayEvery, func(c *model.Config) *model.Dist { return &c.Disk.RunawayEvery }),
 	valueParam(model.KeyRunawayRate, func(c *model.Config) *string { return &c.Disk.RunawayRate }),
 	intParam(model.KeyCriticalPods, func(c *model.Config) *int { return &c.Disk.CriticalPods }),
+
+	valueParam(model.KeyMemoryCapacity, func(c *model.Config) *string { return &c.Memory.Capacity }),
+	valueParam(model.KeySystemWorkingSet, func(c *model.Config) *string { return &c.Memory.SystemWorkingSet }),
+	quantityParam(model.KeyPodWorkingSet, func(c *model.Config) *string { return &c.Memory.PodWorkingSet }),
+	rateParam(model.KeyPodGrowthRate, func(c *model.Config) *string { return &c.Memory.PodGrowthRate }),
+	valueParam(model.KeyPodMemoryRequest, func(c *model.Config) *string { return &c.Memory.PodRequest }),
+	intParam(model.KeyBestEffortPods, func(c *model.Config) *int { return &c.Memory.BestEffortPods }),
+	distParam(model.KeyLeakEvery, func(c *model.Config) *model.Dist { return &c.Memory.LeakEvery }),
+	valueParam(model.KeyLeakRate, func(c *model.Config) *string { return &c.Memory.LeakRate }),
+
+	intParam(model.KeyPIDMax, func(c *model.Config) *int { return &c.PIDs.PIDMax }),
+	intParam(model.KeySystemPIDs, func(c *model.Config) *int { return &c.PIDs.SystemPIDs }),
+	quantityParam(model.KeyPodPIDs, func(c *model.Config) *string { return &c.PIDs.PodPIDs }),
+	distParam(model.KeyForkBombEvery, func(c *model.Config) *model.Dist { return &c.PIDs.ForkBombEvery }),
+	valueParam(model.KeyForkBombRate, func(c *model.Config) *string { return &c.PIDs.ForkBombRate }),
+}
+
+// quantityParam is an amount, or a distribution of amounts over pods
+// written as a table (model.QuantityText).
+func quantityParam(key string, f func(*model.Config) *string) param {
+	return param{key: key,
+		get: func(c *model.Config) string { return *f(c) },
+		set: func(c *model.Config, v any, _ *source) error {
+			s, err := model.QuantityText(v)
+			*f(c) = s
+			return err
+		}}
 }
 
 // valueParam is a string-valued key that, unlike name and description,
