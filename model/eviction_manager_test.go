@@ -23,6 +23,37 @@ func nodefsObs(avail float64) *observations {
 	return &o
 }
 
+// signalCase is one signal the threshold rules are pinned for: each rule
+// holds for memory.available and pid.available as for nodefs.available.
+// Every case has a capacity of 100 "Gi" (bytes, or PIDs), so the tests'
+// figures mean the same percentages.
+type signalCase struct {
+	signal string
+	cond   uint8
+	obs    func(avail float64) *observations
+}
+
+func oneSignalObs(s Signal) func(float64) *observations {
+	return func(avail float64) *observations {
+		var o observations
+		o.available[s], o.capacity[s], o.has[s] = avail, 100*gi, true
+		return &o
+	}
+}
+
+var signalCases = []signalCase{
+	{"nodefs.available", condDiskPressure, nodefsObs},
+	{"memory.available", condMemoryPressure, oneSignalObs(SignalMemoryAvailable)},
+	{"pid.available", condPIDPressure, oneSignalObs(SignalPIDAvailable)},
+}
+
+// forEachSignal runs a rule's test once per signal.
+func forEachSignal(t *testing.T, f func(t *testing.T, c signalCase)) {
+	for _, c := range signalCases {
+		t.Run(c.signal, func(t *testing.T) { f(t, c) })
+	}
+}
+
 func mustThresholds(t *testing.T, e EvictionConfig) []Threshold {
 	t.Helper()
 	th, err := e.Thresholds()
@@ -36,14 +67,16 @@ func mustThresholds(t *testing.T, e EvictionConfig) []Threshold {
 // sets DiskPressure and drives eviction in the first pass that observes
 // it, and is strict: exactly 10% available is not met.
 func TestHardThresholdImmediate(t *testing.T) {
-	e := EvictionConfig{EvictionHard: map[string]string{"nodefs.available": "10%"}, EvictionPressureTransitionPeriod: 5 * time.Minute}
-	m := newEvictionManager(mustThresholds(t, e), sec(300))
-	if pick := m.synchronize(sec(0), nodefsObs(10*gi)); pick != -1 || m.conditions != 0 {
-		t.Fatalf("10%% available: pick %d conditions %b, want no threshold met (strict <)", pick, m.conditions)
-	}
-	if pick := m.synchronize(sec(10), nodefsObs(9.99*gi)); pick != 0 || m.conditions != condDiskPressure {
-		t.Fatalf("9.99%% available: pick %d conditions %b, want threshold 0 and DiskPressure at once", pick, m.conditions)
-	}
+	forEachSignal(t, func(t *testing.T, c signalCase) {
+		e := EvictionConfig{EvictionHard: map[string]string{c.signal: "10%"}, EvictionPressureTransitionPeriod: 5 * time.Minute}
+		m := newEvictionManager(mustThresholds(t, e), sec(300))
+		if pick := m.synchronize(sec(0), c.obs(10*gi)); pick != -1 || m.conditions != 0 {
+			t.Fatalf("10%% available: pick %d conditions %b, want no threshold met (strict <)", pick, m.conditions)
+		}
+		if pick := m.synchronize(sec(10), c.obs(9.99*gi)); pick != 0 || m.conditions != c.cond {
+			t.Fatalf("9.99%% available: pick %d conditions %b, want threshold 0 and DiskPressure at once", pick, m.conditions)
+		}
+	})
 }
 
 // TestSoftThresholdAfterGrace: a soft threshold sets DiskPressure as soon
@@ -51,74 +84,80 @@ func TestHardThresholdImmediate(t *testing.T) {
 // for its grace period (now - firstObservedAt >= grace); a pass that no
 // longer observes it restarts the grace.
 func TestSoftThresholdAfterGrace(t *testing.T) {
-	e := EvictionConfig{
-		EvictionSoft:                     map[string]string{"nodefs.available": "15%"},
-		EvictionSoftGracePeriod:          map[string]string{"nodefs.available": "1m30s"},
-		EvictionPressureTransitionPeriod: 5 * time.Minute,
-	}
-	m := newEvictionManager(mustThresholds(t, e), sec(300))
-	for _, s := range []float64{0, 10, 80} {
-		if pick := m.synchronize(sec(s), nodefsObs(14*gi)); pick != -1 || m.conditions != condDiskPressure {
-			t.Fatalf("t=%vs: pick %d conditions %b, want DiskPressure and no eviction before the 90s grace", s, pick, m.conditions)
+	forEachSignal(t, func(t *testing.T, c signalCase) {
+		e := EvictionConfig{
+			EvictionSoft:                     map[string]string{c.signal: "15%"},
+			EvictionSoftGracePeriod:          map[string]string{c.signal: "1m30s"},
+			EvictionPressureTransitionPeriod: 5 * time.Minute,
 		}
-	}
-	if pick := m.synchronize(sec(90), nodefsObs(14*gi)); pick != 0 {
-		t.Fatalf("t=90s: pick %d, want the soft threshold after exactly its grace (>=)", pick)
-	}
-	m.synchronize(sec(100), nodefsObs(16*gi)) // cleared: grace restarts
-	if pick := m.synchronize(sec(110), nodefsObs(14*gi)); pick != -1 {
-		t.Fatalf("t=110s: pick %d, want the grace to restart after a pass without the threshold", pick)
-	}
-	if _, err := (&EvictionConfig{EvictionSoft: map[string]string{"nodefs.available": "15%"}}).Thresholds(); err == nil {
-		t.Fatal("a soft threshold without a grace period must be rejected, as ParseThresholdConfig does")
-	}
+		m := newEvictionManager(mustThresholds(t, e), sec(300))
+		for _, s := range []float64{0, 10, 80} {
+			if pick := m.synchronize(sec(s), c.obs(14*gi)); pick != -1 || m.conditions != c.cond {
+				t.Fatalf("t=%vs: pick %d conditions %b, want DiskPressure and no eviction before the 90s grace", s, pick, m.conditions)
+			}
+		}
+		if pick := m.synchronize(sec(90), c.obs(14*gi)); pick != 0 {
+			t.Fatalf("t=90s: pick %d, want the soft threshold after exactly its grace (>=)", pick)
+		}
+		m.synchronize(sec(100), c.obs(16*gi)) // cleared: grace restarts
+		if pick := m.synchronize(sec(110), c.obs(14*gi)); pick != -1 {
+			t.Fatalf("t=110s: pick %d, want the grace to restart after a pass without the threshold", pick)
+		}
+		if _, err := (&EvictionConfig{EvictionSoft: map[string]string{c.signal: "15%"}}).Thresholds(); err == nil {
+			t.Fatal("a soft threshold without a grace period must be rejected, as ParseThresholdConfig does")
+		}
+	})
 }
 
 // TestTransitionPeriodHoldsCondition: DiskPressure stays True until
 // evictionPressureTransitionPeriod has passed since the last pass that
 // observed the threshold (now - lastObservedAt < period).
 func TestTransitionPeriodHoldsCondition(t *testing.T) {
-	e := EvictionConfig{EvictionHard: map[string]string{"nodefs.available": "10%"}}
-	m := newEvictionManager(mustThresholds(t, e), sec(300))
-	m.synchronize(sec(0), nodefsObs(5*gi))
-	for _, s := range []float64{1, 150, 299.999} {
-		if m.synchronize(sec(s), nodefsObs(50*gi)); m.conditions != condDiskPressure {
-			t.Fatalf("t=%vs after the last observation: conditions %b, want DiskPressure held", s, m.conditions)
+	forEachSignal(t, func(t *testing.T, c signalCase) {
+		e := EvictionConfig{EvictionHard: map[string]string{c.signal: "10%"}}
+		m := newEvictionManager(mustThresholds(t, e), sec(300))
+		m.synchronize(sec(0), c.obs(5*gi))
+		for _, s := range []float64{1, 150, 299.999} {
+			if m.synchronize(sec(s), c.obs(50*gi)); m.conditions != c.cond {
+				t.Fatalf("t=%vs after the last observation: conditions %b, want DiskPressure held", s, m.conditions)
+			}
 		}
-	}
-	if m.synchronize(sec(300), nodefsObs(50*gi)); m.conditions != 0 {
-		t.Fatalf("t=300s: conditions %b, want DiskPressure False once the period has passed", m.conditions)
-	}
+		if m.synchronize(sec(300), c.obs(50*gi)); m.conditions != 0 {
+			t.Fatalf("t=300s: conditions %b, want DiskPressure False once the period has passed", m.conditions)
+		}
+	})
 }
 
 // TestMinimumReclaim: once a threshold drove eviction it stays met until
 // available exceeds threshold + evictionMinimumReclaim, and node-level
 // reclaim counts as enough only past that mark too.
 func TestMinimumReclaim(t *testing.T) {
-	e := EvictionConfig{
-		EvictionHard:           map[string]string{"nodefs.available": "10%"},
-		EvictionMinimumReclaim: map[string]string{"nodefs.available": "2Gi"},
-	}
-	m := newEvictionManager(mustThresholds(t, e), sec(300))
-	if pick := m.synchronize(sec(0), nodefsObs(9*gi)); pick != 0 {
-		t.Fatalf("pick %d, want the hard threshold", pick)
-	}
-	if m.resolvedAfterReclaim(nodefsObs(11 * gi)) {
-		t.Fatal("11Gi available after reclaim: want unresolved (needs more than 10Gi + 2Gi)")
-	}
-	if pick := m.synchronize(sec(10), nodefsObs(11*gi)); pick != 0 {
-		t.Fatalf("11Gi available: pick %d, want the threshold still met (thresholdsNotYetResolved)", pick)
-	}
-	if !m.resolvedAfterReclaim(nodefsObs(12.5 * gi)) {
-		t.Fatal("12.5Gi available after reclaim: want resolved")
-	}
-	if pick := m.synchronize(sec(20), nodefsObs(12.5*gi)); pick != -1 {
-		t.Fatalf("12.5Gi available: pick %d, want resolved", pick)
-	}
-	// A threshold newly met is not held to its minimum reclaim.
-	if pick := m.synchronize(sec(30), nodefsObs(11*gi)); pick != -1 {
-		t.Fatalf("11Gi available, not met before: pick %d, want none", pick)
-	}
+	forEachSignal(t, func(t *testing.T, c signalCase) {
+		e := EvictionConfig{
+			EvictionHard:           map[string]string{c.signal: "10%"},
+			EvictionMinimumReclaim: map[string]string{c.signal: "2Gi"},
+		}
+		m := newEvictionManager(mustThresholds(t, e), sec(300))
+		if pick := m.synchronize(sec(0), c.obs(9*gi)); pick != 0 {
+			t.Fatalf("pick %d, want the hard threshold", pick)
+		}
+		if m.resolvedAfterReclaim(c.obs(11 * gi)) {
+			t.Fatal("11Gi available after reclaim: want unresolved (needs more than 10Gi + 2Gi)")
+		}
+		if pick := m.synchronize(sec(10), c.obs(11*gi)); pick != 0 {
+			t.Fatalf("11Gi available: pick %d, want the threshold still met (thresholdsNotYetResolved)", pick)
+		}
+		if !m.resolvedAfterReclaim(c.obs(12.5 * gi)) {
+			t.Fatal("12.5Gi available after reclaim: want resolved")
+		}
+		if pick := m.synchronize(sec(20), c.obs(12.5*gi)); pick != -1 {
+			t.Fatalf("12.5Gi available: pick %d, want resolved", pick)
+		}
+		// A threshold newly met is not held to its minimum reclaim.
+		if pick := m.synchronize(sec(30), c.obs(11*gi)); pick != -1 {
+			t.Fatalf("11Gi available, not met before: pick %d, want none", pick)
+		}
+	})
 }
 
 // TestImageGCThresholds: image garbage collection starts at

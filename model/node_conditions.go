@@ -11,6 +11,7 @@ type conditionStats struct {
 	transitions            int64                     // pressure condition changes posted by kubelets
 	evictions              int64                     // pods the eviction managers evicted
 	bySignal               [numSignals]int64         // evictions by the signal reclaimed (metrics.Evictions' label)
+	bestEffort             int64                     // evictions of BestEffort pods ([memory])
 	reclaims               int64                     // passes that attempted to reclaim ("EvictionThresholdMet")
 	staleNodes             int64
 	staleByType            [len(conditionNames)]int64
@@ -29,6 +30,7 @@ func (s *conditionStats) merge(o *conditionStats) {
 	for i, k := range o.bySignal {
 		s.bySignal[i] += k
 	}
+	s.bestEffort += o.bestEffort
 	s.pendingSecs += o.pendingSecs
 	s.transitions += o.transitions
 	s.evictions += o.evictions
@@ -79,6 +81,9 @@ type NodeConditions struct {
 	// KubeletEvictionsBySignal splits KubeletEvictions by the signal
 	// reclaimed (the kubelet's evictions_total{eviction_signal}).
 	KubeletEvictionsBySignal map[string]int64 `json:"kubelet_evictions_by_signal,omitempty"`
+	// KubeletEvictionsBestEffort is how many of them were BestEffort
+	// pods; present with [memory].
+	KubeletEvictionsBestEffort *int64 `json:"kubelet_evictions_best_effort,omitempty"`
 }
 
 // nodeConditions summarises merged stats over nodeDays, or nil when off.
@@ -103,6 +108,8 @@ func nodeConditions(s *conditionStats, nodeDays float64) *NodeConditions {
 	}
 	frac := func(x float64) *Num { v := ratio(x, secs); return &v }
 	if s.memory {
+		be := s.bestEffort
+		out.KubeletEvictionsBestEffort = &be
 		out.MemoryPressureTimeFraction, out.MemoryPressureTaintTimeFraction = frac(s.pressure(condMemoryPressure)), frac(s.taint(condMemoryPressure))
 	}
 	if s.pids {

@@ -30,6 +30,8 @@ type pressureRun struct {
 
 	onCondition func(n *node, t sim.Time, conds uint8) // tests: the kubelet's conditions changed
 	onSeen      func(n *node, t sim.Time, conds uint8) // tests: the controller's informer got a PATCH carrying conds
+	onEvict     func(n *node, t sim.Time, pod int)     // tests: the eviction manager evicted pod
+	onAdmit     func(n *node, t sim.Time, pod int)     // tests: a Pending pod was placed and admitted again
 }
 
 // validatePressure checks the eviction, disk and condition keys.
@@ -237,6 +239,9 @@ func (r *run) evictionSync(n *node, t sim.Time) {
 					if t >= p.warmup {
 						p.stats.evictions++
 						p.stats.bySignal[sig]++
+						if p.mp.memory && i >= p.mp.bestEffortFrom {
+							p.stats.bestEffort++
+						}
 					}
 					next = t + r.evictPod(n, i, dp.thresholds[pick].Hard, t)
 				}
@@ -255,6 +260,9 @@ func (r *run) evictionSync(n *node, t sim.Time) {
 // reclaimed, for at most podCleanupTimeout (30s).
 func (r *run) evictPod(n *node, i int, hard bool, t sim.Time) sim.Time {
 	p := r.pr
+	if p.onEvict != nil {
+		p.onEvict(n, t, i)
+	}
 	grace := sim.Time(0)
 	if !hard {
 		grace = sim.Time(p.dp.maxPodGrace) * 1e9
@@ -307,6 +315,9 @@ func (r *run) schedulePending(n *node, d *diskNode, t sim.Time) {
 		if q := &d.pods[i]; q.start == sim.Never && !q.critical && d.admits(&p.mp, i) {
 			r.pendingChange(n, d, t)
 			r.admitPod(d, i, t)
+			if p.onAdmit != nil {
+				p.onAdmit(n, t, i)
+			}
 		}
 	}
 }

@@ -68,3 +68,25 @@ func TestOutOfDiskUpgradeStory(t *testing.T) {
 		t.Errorf("no upgrade: %d stale nodes, want 0", fresh.NodeConditions.StaleUnknownNodes)
 	}
 }
+
+// TestMemoryLeakStory: with generous requests a leak makes MemoryPressure
+// flap and the kubelet evicts BestEffort pods, over and over; with tight
+// requests it evicts the leaker, once per leak, and no BestEffort pod.
+func TestMemoryLeakStory(t *testing.T) {
+	t.Parallel()
+	pts := runBuiltin(t, "memory-leak", "cluster.nodes=20")
+	generous, tight := pts[0].NodeConditions, pts[1].NodeConditions
+	nodeDays := pts[0].NodeDays
+	if generous.MemoryPressureTimeFraction == nil || *generous.MemoryPressureTimeFraction <= 0 || float64(generous.PressureTransitionsPerNodeDay) < 10 {
+		t.Errorf("4Gi requests: MemoryPressure %v of the time, %v flaps per node-day; want it to flap", generous.MemoryPressureTimeFraction, generous.PressureTransitionsPerNodeDay)
+	}
+	if be := *generous.KubeletEvictionsBestEffort; be < generous.KubeletEvictions*9/10 || float64(be)/nodeDays < 10 {
+		t.Errorf("4Gi requests: %d of %d evictions BestEffort, want nearly all and many", be, generous.KubeletEvictions)
+	}
+	if *tight.KubeletEvictionsBestEffort != 0 || tight.KubeletEvictions == 0 || float64(tight.KubeletEvictions) > 2*nodeDays {
+		t.Errorf("512Mi requests: %d evictions (%d BestEffort) over %v node-days, want about one per leak and no BestEffort", tight.KubeletEvictions, *tight.KubeletEvictionsBestEffort, nodeDays)
+	}
+	if tight.KubeletEvictionsBySignal["memory.available"] != tight.KubeletEvictions {
+		t.Errorf("512Mi requests: evictions by signal %v, want all memory.available", tight.KubeletEvictionsBySignal)
+	}
+}

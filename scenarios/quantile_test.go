@@ -80,8 +80,8 @@ func TestParametersHaveQuantilesForEveryDistribution(t *testing.T) {
 	// status-collection-delay, network-latency, status-change-every,
 	// write, read, watch-delay, endpoint-update-delay, crash.every,
 	// partition every and lasts, the incident's every and lasts,
-	// disk.runaway-every.
-	if seen != 13 {
-		t.Errorf("%d distributions with quantiles, want 13", seen)
+	// disk.runaway-every, memory.leak-every, pids.fork-bomb-every.
+	if seen != 15 {
+		t.Errorf("%d distributions with quantiles, want 15", seen)
 	}
 }

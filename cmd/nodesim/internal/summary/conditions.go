@@ -31,11 +31,27 @@ func textConditions(w io.Writer, res *model.Results) {
 
 // ConditionsSentence says what the node conditions came to.
 func ConditionsSentence(c *model.NodeConditions) string {
-	var parts []string
+	var parts, pressure []string
+	held := func(name string, f, taint model.Num) {
+		pressure = append(pressure, fmt.Sprintf("%s %s of node-time (tainted %s)", name, percent(float64(f)), percent(float64(taint))))
+	}
 	if c.DiskPressureTimeFraction.Defined() {
+		held("DiskPressure", c.DiskPressureTimeFraction, c.DiskPressureTaintTimeFraction)
+	}
+	if c.MemoryPressureTimeFraction != nil {
+		held("MemoryPressure", *c.MemoryPressureTimeFraction, *c.MemoryPressureTaintTimeFraction)
+	}
+	if c.PIDPressureTimeFraction != nil {
+		held("PIDPressure", *c.PIDPressureTimeFraction, *c.PIDPressureTaintTimeFraction)
+	}
+	if len(pressure) > 0 {
+		evictions := fmt.Sprintf("%d kubelet evictions (%s per node-day", c.KubeletEvictions, num(c.KubeletEvictionsPerNodeDay))
+		if c.KubeletEvictionsBestEffort != nil {
+			evictions += fmt.Sprintf(", %d of BestEffort pods", *c.KubeletEvictionsBestEffort)
+		}
 		parts = append(parts,
-			fmt.Sprintf("DiskPressure %s of node-time (tainted %s), %s flaps per node-day", percent(float64(c.DiskPressureTimeFraction)), percent(float64(c.DiskPressureTaintTimeFraction)), num(c.PressureTransitionsPerNodeDay)),
-			fmt.Sprintf("%d kubelet evictions (%s per node-day), %d reclaim attempts, %s pod-s Pending", c.KubeletEvictions, num(c.KubeletEvictionsPerNodeDay), c.ReclaimAttempts, Sig(float64(c.PodsPendingSeconds), 3)))
+			fmt.Sprintf("%s, %s flaps per node-day", strings.Join(pressure, ", "), num(c.PressureTransitionsPerNodeDay)),
+			fmt.Sprintf("%s), %d reclaim attempts, %s pod-s Pending", evictions, c.ReclaimAttempts, Sig(float64(c.PodsPendingSeconds), 3)))
 	}
 	stale := fmt.Sprintf("%d nodes with a condition stuck at Unknown", c.StaleUnknownNodes)
 	if len(c.StaleUnknownByCondition) > 0 {
