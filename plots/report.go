@@ -72,6 +72,7 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	resultsTable(&b, res, axes)
 	zonesTable(&b, res, axes)
 	kindsTable(&b, res, axes)
+	conditionsSection(&b, res, axes) // conditions_report.go
 
 	b.WriteString("## Charts\n\n")
 	have := map[string]bool{}
