@@ -30,7 +30,7 @@ func conditionsSection(b *bytes.Buffer, res *model.Results, axes []model.SweepAx
 	if evicts {
 		b.WriteString("Pressure conditions as the kubelets' eviction managers post them, with the share of node-time " +
 			"the Node carried the matching NoSchedule taint (the controller adds it when its informer sees the condition). " +
-			"Replacements of evicted pods wait Pending while the node has a pressure taint, and the kubelet admits them "+
+			"Replacements of evicted pods wait Pending while the node has a pressure taint, and the kubelet admits them " +
 			"only if its own conditions allow (under MemoryPressure alone, every pod but a BestEffort one).\n\n")
 	}
 	var head []string
