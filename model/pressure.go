@@ -247,6 +247,7 @@ func (r *run) evictionSync(n *node, t sim.Time) {
 				}
 			}
 		}
+		r.schedulePending(n, d, t)
 	}
 	if next <= r.env.end {
 		r.eng.At(next, p.kSync, n.id, 0)
@@ -300,9 +301,12 @@ func (r *run) podKilled(n *node, i int, t sim.Time) {
 // controller to remove it (doNoScheduleTaintingPass, once the informer
 // has the PATCH that cleared the condition), not for the kubelet's
 // condition to clear; then the kubelet's Admit takes each it accepts.
-// It runs whenever a taint, a condition or the Pending count changes.
+// It runs whenever a taint, a condition or the Pending count changes,
+// and at every pass of the eviction manager (a retry: the controller's
+// not-ready and unreachable taints, which keep the pods off too, go
+// without telling this model).
 func (r *run) schedulePending(n *node, d *diskNode, t sim.Time) {
-	if d.pending == 0 {
+	if d.pending == 0 || t >= n.crashAt || n.unknown || n.readyFalse {
 		return
 	}
 	for _, at := range d.taintAt {
