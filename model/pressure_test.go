@@ -125,11 +125,20 @@ func TestTimeToPressureClosedForm(t *testing.T) {
 // TestConditionChangeIsStatusPatch: in lease mode an unchanged status is
 // patched every nodeStatusReportFrequency (5m), but a pressure condition
 // change makes the next status tick (10s) PATCH, so the controller's
-// informer has it, and the disk-pressure taint follows, within a tick.
+// informer has it, and the pressure taint follows, within a tick: for
+// DiskPressure and MemoryPressure alike.
 func TestConditionChangeIsStatusPatch(t *testing.T) {
-	c := diskConfig(t, "v1.33", 5, 1)
+	disk := diskConfig(t, "v1.33", 5, 1)
+	disk.Disk.NodefsUsed, disk.Disk.PodEmptyDirRate = 0.85, "1200Mi/m"
+	memory := memConfig(t, 5, 1)
+	memory.Memory.PodGrowthRate = "1200Mi/m"
+	for _, c := range []*Config{disk, memory} {
+		conditionChangeIsStatusPatch(t, c)
+	}
+}
+
+func conditionChangeIsStatusPatch(t *testing.T, c *Config) {
 	c.Simulation.Duration = 3 * time.Hour
-	c.Disk.NodefsUsed, c.Disk.PodEmptyDirRate = 0.85, "1200Mi/m"
 	r := newRun(c, 0)
 	type change struct {
 		at    sim.Time
