@@ -113,8 +113,16 @@ type scalarKind struct {
 
 var (
 	rateKind     = scalarKind{"rate", "20Mi/h", ParseRate}
-	quantityKind = scalarKind{"quantity", "500Mi", ParseQuantity}
+	quantityKind = scalarKind{"quantity", "500Mi", func(s string) (float64, error) {
+		x, err := ParseQuantity(s)
+		return x / quantityUnit, err
+	}}
 )
+
+// quantityUnit is what one second of a quantity distribution stands for
+// (1Mi): Dist samples whole nanoseconds in an int64, which would
+// overflow past 9.2G of bytes and keep no more.
+const quantityUnit = 1 << 20
 
 // RateText writes a rate key's TOML value, a rate ("20Mi/h") or a table
 // { dist = "lognormal", median = "2Mi/h", p99 = "20Mi/h" } (also
@@ -166,7 +174,7 @@ func (k scalarKind) text(v any) (string, error) {
 func parseRateDist(s string) (Dist, error) { return rateKind.dist(s) }
 
 // parseQuantityDist reads QuantityText's form (Dist's seconds hold the
-// amount).
+// amount in quantityUnit).
 func parseQuantityDist(s string) (Dist, error) { return quantityKind.dist(s) }
 
 func (k scalarKind) dist(s string) (Dist, error) {

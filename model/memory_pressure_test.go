@@ -263,3 +263,31 @@ func TestMemoryKeysValidated(t *testing.T) {
 		require.Contains(t, err.Error(), c.key)
 	}
 }
+
+// TestLargeWorkingSets: a pod's working set draws hold amounts far past
+// the 9.2G an int64 of nanoseconds would allow, and process counts stay
+// whole.
+func TestLargeWorkingSets(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want float64
+	}{{"20Gi", 20 * gi}, {"constant value=1Ti", 1 << 40}, {"40", 40}} {
+		d, err := parseQuantityDist(c.text)
+		require.NoError(t, err)
+		mp := memParams{memory: true, pids: true, workingSet: d, podPIDs: d, growth: Const(0)}
+		var m podMem
+		rng := sim.NewRand(sim.StreamKey{Seed: 1})
+		m.start(&mp, rng, 0)
+		require.InDeltaf(t, c.want, m.ws, 0.01, "%s: working set, to a hundredth of a byte", c.text)
+		require.Equalf(t, math.Round(c.want), m.pids, "%s: processes", c.text)
+	}
+	d, err := parseQuantityDist("lognormal median=10Gi p99=40Gi")
+	require.NoError(t, err)
+	rng := sim.NewRand(sim.StreamKey{Seed: 2})
+	mp := memParams{memory: true, workingSet: d, growth: Const(0)}
+	var m podMem
+	for range 100 {
+		m.start(&mp, rng, 0)
+		require.Greater(t, m.ws, 0.0)
+	}
+}

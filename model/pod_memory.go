@@ -185,11 +185,11 @@ func (m *podMem) processes(t sim.Time) float64  { return m.pids + m.pidRate*(t-m
 func (m *podMem) start(mp *memParams, rng *sim.Rand, t sim.Time) {
 	*m = podMem{wsSince: t, pidSince: t}
 	if mp.memory {
-		m.ws = float64(mp.workingSet.SampleNs(rng)) / 1e9
+		m.ws = float64(mp.workingSet.SampleNs(rng)) / 1e9 * quantityUnit
 		m.wsRate = float64(mp.growth.SampleNs(rng)) / 1e9
 	}
 	if mp.pids {
-		m.pids = float64(mp.podPIDs.SampleNs(rng)) / 1e9
+		m.pids = math.Round(float64(mp.podPIDs.SampleNs(rng)) / 1e9 * quantityUnit)
 	}
 }
 
