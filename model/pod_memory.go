@@ -250,15 +250,36 @@ func (d *diskNode) rankFor(s Signal, dp *diskParams, mp *memParams, t sim.Time) 
 	return best
 }
 
-// admits is managerImpl.Admit for pod i under the kubelet's conditions:
-// anything with no condition, critical pods always, and under
-// MemoryPressure alone every pod but a BestEffort one.
-func (d *diskNode) admits(mp *memParams, i int) bool {
-	switch {
-	case d.conds == 0 || d.pods[i].critical:
-		return true
-	case d.conds == condMemoryPressure:
-		return i < mp.bestEffortFrom
+// leakStart makes the first running pod of n grow its working set at the
+// leak rate until it is evicted, and arms the next leak.
+func (r *run) leakStart(n *node, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	for i := range d.pods {
+		if d.pods[i].start != sim.Never {
+			m := &d.mem[i]
+			m.ws, m.wsSince, m.wsRate = m.workingSet(t), t, p.mp.leakRate
+			break
+		}
 	}
-	return false
+	if next := t + sim.Time(p.mp.leakEvery.SampleNs(&d.faults)); next <= r.env.end {
+		r.eng.At(next, p.kLeak, n.id, 0)
+	}
+}
+
+// forkBombStart makes the first running pod of n fork at the fork-bomb
+// rate until it is evicted, and arms the next one.
+func (r *run) forkBombStart(n *node, t sim.Time) {
+	p := r.pr
+	d := &p.nodes[n.id]
+	for i := range d.pods {
+		if d.pods[i].start != sim.Never {
+			m := &d.mem[i]
+			m.pids, m.pidSince, m.pidRate = m.processes(t), t, p.mp.forkBombRate
+			break
+		}
+	}
+	if next := t + sim.Time(p.mp.bombEvery.SampleNs(&d.faults)); next <= r.env.end {
+		r.eng.At(next, p.kForkBomb, n.id, 0)
+	}
 }

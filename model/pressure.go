@@ -295,46 +295,6 @@ func (r *run) podKilled(n *node, i int, t sim.Time) {
 	r.schedulePending(n, d, t)
 }
 
-// schedulePending places the Pending replacements of n's evicted pods at
-// t if nothing keeps them off: the scheduler's TaintToleration filter
-// skips a node with a pressure NoSchedule taint, so they wait for the
-// controller to remove it (doNoScheduleTaintingPass, once the informer
-// has the PATCH that cleared the condition), not for the kubelet's
-// condition to clear; then the kubelet's Admit takes each it accepts.
-// It runs whenever a taint, a condition or the Pending count changes,
-// and at every pass of the eviction manager (a retry: the controller's
-// not-ready and unreachable taints, which keep the pods off too, go
-// without telling this model).
-func (r *run) schedulePending(n *node, d *diskNode, t sim.Time) {
-	if d.pending == 0 || t >= n.crashAt || n.unknown || n.readyFalse {
-		return
-	}
-	for _, at := range d.taintAt {
-		if at != sim.Never {
-			return
-		}
-	}
-	p := r.pr
-	for i := range d.pods {
-		if q := &d.pods[i]; q.start == sim.Never && !q.critical && d.admits(&p.mp, i) {
-			r.pendingChange(n, d, t)
-			r.admitPod(d, i, t)
-			if p.onAdmit != nil {
-				p.onAdmit(n, t, i)
-			}
-		}
-	}
-}
-
-// admitPod starts pod i of d at t with fresh usage of every model.
-func (r *run) admitPod(d *diskNode, i int, t sim.Time) {
-	p := r.pr
-	d.admit(&p.dp, i, t)
-	if d.mem != nil {
-		d.mem[i].start(&p.mp, &d.memRates, t)
-	}
-}
-
 // recreateCritical is the DaemonSet controller's replacement of critical
 // pod i of n, which the kubelet admits whatever the pressure.
 func (r *run) recreateCritical(n *node, i int, t sim.Time) {
@@ -370,40 +330,6 @@ func (r *run) runawayStart(n *node, t sim.Time) {
 	}
 	if next := t + sim.Time(r.cfg.Disk.RunawayEvery.SampleNs(&d.rng)); next <= r.env.end {
 		r.eng.At(next, p.kRunaway, n.id, 0)
-	}
-}
-
-// leakStart makes the first running pod of n grow its working set at the
-// leak rate until it is evicted, and arms the next leak.
-func (r *run) leakStart(n *node, t sim.Time) {
-	p := r.pr
-	d := &p.nodes[n.id]
-	for i := range d.pods {
-		if d.pods[i].start != sim.Never {
-			m := &d.mem[i]
-			m.ws, m.wsSince, m.wsRate = m.workingSet(t), t, p.mp.leakRate
-			break
-		}
-	}
-	if next := t + sim.Time(p.mp.leakEvery.SampleNs(&d.faults)); next <= r.env.end {
-		r.eng.At(next, p.kLeak, n.id, 0)
-	}
-}
-
-// forkBombStart makes the first running pod of n fork at the fork-bomb
-// rate until it is evicted, and arms the next one.
-func (r *run) forkBombStart(n *node, t sim.Time) {
-	p := r.pr
-	d := &p.nodes[n.id]
-	for i := range d.pods {
-		if d.pods[i].start != sim.Never {
-			m := &d.mem[i]
-			m.pids, m.pidSince, m.pidRate = m.processes(t), t, p.mp.forkBombRate
-			break
-		}
-	}
-	if next := t + sim.Time(p.mp.bombEvery.SampleNs(&d.faults)); next <= r.env.end {
-		r.eng.At(next, p.kForkBomb, n.id, 0)
 	}
 }
 
