@@ -90,27 +90,38 @@ type painter func(dc draw.Canvas)
 // single paints one plot over the whole figure.
 func single(p *plot.Plot) painter { return func(dc draw.Canvas) { p.Draw(dc) } }
 
-// encode renders a figure as <base>.svg (fonts embedded, deterministic)
-// and <base>.png (PNGDPI).
+// svgFontFamily is the font list written into SVG text styles: the
+// chart font by family, then faces with the same metrics (Liberation
+// Sans is metric-compatible with Arial), so text lays out as in the PNG
+// without embedding the 550 KB font.
+const svgFontFamily = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
+
+// vgsvgFontStyle is what vgsvg writes for the chart font (its family
+// name, then CSS defaults, which need not be written).
+const vgsvgFontStyle = "font-family:Liberation Sans;font-variant:normal;font-weight:normal;font-style:normal;"
+
+// encode renders a figure as <base>.svg (fonts referenced by family,
+// deterministic) and <base>.png (PNGDPI, fonts rasterised).
 func encode(base string, paint painter) (files []File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("plots: drawing %s: %v", base, r)
 		}
 	}()
-	sc := vgsvg.NewWith(vgsvg.UseWH(FigWidth, FigHeight), vgsvg.EmbedFonts(true))
+	sc := vgsvg.NewWith(vgsvg.UseWH(FigWidth, FigHeight), vgsvg.EmbedFonts(false))
 	paintWhite(sc, paint)
 	var sb bytes.Buffer
 	if _, err := sc.WriteTo(&sb); err != nil {
 		return nil, fmt.Errorf("plots: writing %s.svg: %w", base, err)
 	}
+	svg := bytes.ReplaceAll(sb.Bytes(), []byte(vgsvgFontStyle), []byte(svgFontFamily))
 	ic := vgimg.NewWith(vgimg.UseWH(FigWidth, FigHeight), vgimg.UseDPI(PNGDPI))
 	paintWhite(ic, paint)
 	var pb bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: ic}).WriteTo(&pb); err != nil {
 		return nil, fmt.Errorf("plots: writing %s.png: %w", base, err)
 	}
-	return []File{{Name: base + ".svg", Data: sb.Bytes()}, {Name: base + ".png", Data: pb.Bytes()}}, nil
+	return []File{{Name: base + ".svg", Data: svg}, {Name: base + ".png", Data: pb.Bytes()}}, nil
 }
 
 func paintWhite(c vg.CanvasSizer, paint painter) {
