@@ -108,6 +108,7 @@ func twoKeySweep() *model.Results {
 		Command:     "nodesim run scenarios/grace-x-renew.toml --seed 7",
 		Sweep:       []model.SweepAxis{{Key: graceKey, Values: graces}, {Key: "node-lease-renew-interval", Values: renews}},
 		GraceS:      40,
+		Baseline:    map[string]string{graceKey: "40s", "node-lease-renew-interval": "10s"},
 	}
 	base := [3][3]int64{{60, 225, 900}, {8, 105, 520}, {0, 2, 160}}
 	for j, r := range renews {

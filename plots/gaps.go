@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,30 +133,97 @@ func gapsChart(res *model.Results) (painter, string) {
 	if header != "" {
 		p.Legend.Add(header + ":")
 	}
-	for i, c := range curves {
-		col := seriesColor(i)
-		l := line(c.xys, col, 2)
+	// Curves that are the same (common random numbers often make them
+	// so) are drawn once and labelled with every value they stand for;
+	// the others each have their own dash pattern, width (the first
+	// widest, drawn first) and marker, so each stays visible where they
+	// overlap.
+	groups := sameCurves(curves, func(i int) plotter.XYs { return curves[i].xys })
+	for gi, g := range groups {
+		c := curves[g[0]]
+		col := seriesColor(gi)
+		st := gapStyles[gi%len(gapStyles)]
+		l := line(c.xys, col, st.width, st.dashes...)
 		l.StepStyle = plotter.NoStep
 		p.Add(l)
-		if len(c.xys) == 1 {
-			p.Add(scatter(c.xys, col, draw.CircleGlyph{}, 3))
+		var sc *plotter.Scatter
+		if len(groups) > 1 || len(c.xys) == 1 {
+			sc = scatter(c.xys, col, st.glyph, 2.6)
+			p.Add(sc)
 		}
-		label := c.label
-		if len(axes) == 1 {
-			label = res.Points[idx[i]].Params[axes[0].Key]
+		var labels []string
+		for _, i := range g {
+			label := curves[i].label
+			if len(axes) == 1 {
+				label = res.Points[idx[i]].Params[axes[0].Key]
+			}
+			labels = append(labels, label)
+			if !shared && curves[i].grace > 0 {
+				p.Add(vline{x: fx(curves[i].grace), c: col, dashed: true, label: shortSeconds(curves[i].grace), small: true})
+			}
+		}
+		label := strings.Join(labels, ", ")
+		if len(g) > 1 {
+			label = strings.Join(labels, ", ") + " (the same gaps)"
+			if len(label) > 44 {
+				label = labels[0] + " … " + labels[len(labels)-1] + fmt.Sprintf(" (%d, the same gaps)", len(g))
+			}
 		}
 		if label == "" {
 			label = "all heartbeats"
 		}
-		p.Legend.Add(label, l)
-		if !shared && c.grace > 0 {
-			p.Add(vline{x: fx(c.grace), c: col, dashed: true})
+		if sc != nil {
+			p.Legend.Add(label, l, sc)
+		} else {
+			p.Legend.Add(label, l)
 		}
 	}
 	if !shared {
 		p.Legend.Add("grace period (dashed, per series)", line(nil, gray, 1.2, 4, 3))
 	}
 	return sideLegend(p), ""
+}
+
+// sameCurves groups the indices 0..len(curves)-1 whose curves are
+// equal, in first-appearance order.
+func sameCurves[T any](curves []T, xys func(int) plotter.XYs) [][]int {
+	var groups [][]int
+	for i := range curves {
+		found := false
+		for gi, g := range groups {
+			if closeCurves(xys(g[0]), xys(i)) {
+				groups[gi] = append(g, i)
+				found = true
+				break
+			}
+		}
+		if !found {
+			groups = append(groups, []int{i})
+		}
+	}
+	return groups
+}
+
+// closeCurves reports whether two curves (log y) share their x and
+// differ nowhere by more than 0.02 decades (5%): on the chart, one line.
+func closeCurves(a, b plotter.XYs) bool {
+	return slices.EqualFunc(a, b, func(p, q plotter.XY) bool {
+		return p.X == q.X && math.Abs(p.Y-q.Y) < 0.02
+	})
+}
+
+// gapStyles tell overlapping CCDF curves apart beyond their colour.
+var gapStyles = []struct {
+	width  vg.Length
+	dashes []vg.Length
+	glyph  draw.GlyphDrawer
+}{
+	{3.2, nil, draw.CircleGlyph{}},
+	{2.6, []vg.Length{7, 3}, draw.BoxGlyph{}},
+	{2.2, []vg.Length{2, 2}, draw.TriangleGlyph{}},
+	{1.9, []vg.Length{9, 3, 2, 3}, draw.PyramidGlyph{}},
+	{1.6, []vg.Length{4, 2}, draw.CrossGlyph{}},
+	{1.4, []vg.Length{1, 2}, draw.PlusGlyph{}},
 }
 
 // monitorPeriodS is node-monitor-period from the changed parameters, or
@@ -196,6 +264,15 @@ func fmtSeconds(s float64) string {
 	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()
 }
 
+// shortSeconds is fmtSeconds without a zero tail: "1m", not "1m0s".
+func shortSeconds(s float64) string {
+	d := fmtSeconds(s)
+	if strings.HasSuffix(d, "m0s") {
+		d = strings.TrimSuffix(d, "0s")
+	}
+	return d
+}
+
 // vline is a full-height vertical marker at x with an optional label
 // written rotated along its right side.
 type vline struct {
@@ -203,6 +280,7 @@ type vline struct {
 	c      color.Color
 	dashed bool
 	label  string
+	small  bool // label at the note size
 }
 
 // Plot implements plot.Plotter.
@@ -220,7 +298,9 @@ func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
 	c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
 	if v.label != "" {
 		ts := noteStyle(v.c)
-		ts.Font = fontAt(legendSize)
+		if !v.small {
+			ts.Font = fontAt(legendSize)
+		}
 		ts.Rotation = math.Pi / 2
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
 		c.FillText(ts, vg.Point{X: x - 3, Y: c.Min.Y + 6}, v.label)

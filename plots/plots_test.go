@@ -196,11 +196,11 @@ func TestPNGDimensions(t *testing.T) {
 func TestChartsPerFixture(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct{ drawn, skipped []string }{
-		"grace":  {[]string{"sweep", "tradeoff", "gaps", "failover"}, []string{"heatmap", "timeline", "response"}},
-		"twokey": {[]string{"sweep", "heatmap", "gaps", "failover"}, []string{"tradeoff", "timeline", "response"}},
-		"single": {[]string{"gaps", "timeline", "failover"}, []string{"sweep", "tradeoff", "heatmap", "response"}},
-		"sparse": {nil, []string{"sweep", "tradeoff", "heatmap", "gaps", "timeline", "response", "failover"}},
-		"named":  {[]string{"sweep", "tradeoff", "gaps", "failover"}, []string{"heatmap", "timeline", "response"}},
+		"grace":  {[]string{"sweep", "tradeoff", "gaps", "failover", "impact"}, []string{"heatmap", "timeline", "response"}},
+		"twokey": {[]string{"sweep", "heatmap", "gaps", "failover", "impact"}, []string{"tradeoff", "timeline", "response"}},
+		"single": {[]string{"gaps", "timeline", "failover"}, []string{"sweep", "tradeoff", "heatmap", "response", "impact"}},
+		"sparse": {nil, []string{"sweep", "tradeoff", "heatmap", "gaps", "timeline", "response", "failover", "impact"}},
+		"named":  {[]string{"sweep", "tradeoff", "gaps", "failover", "impact"}, []string{"heatmap", "timeline", "response"}},
 	}
 	for i, fx := range fixtures {
 		files, skipped, err := render(i)

@@ -124,6 +124,20 @@ func encode(base string, paint painter) (files []File, err error) {
 	return []File{{Name: base + ".svg", Data: svg}, {Name: base + ".png", Data: pb.Bytes()}}, nil
 }
 
+// headerHeight is the strip above every chart naming the run.
+const headerHeight = 15
+
+// withHeader paints text in a strip along the top left, in grey, and the
+// figure below it.
+func withHeader(text string, paint painter) painter {
+	return func(dc draw.Canvas) {
+		sty := noteStyle(gray)
+		sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
+		dc.FillText(sty, vg.Point{X: dc.Min.X + 6, Y: dc.Max.Y - 3}, text)
+		paint(draw.Crop(dc, 0, 0, 0, -headerHeight))
+	}
+}
+
 func paintWhite(c vg.CanvasSizer, paint painter) {
 	dc := draw.New(c)
 	dc.SetColor(color.White)
@@ -156,15 +170,18 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	if !(max > min) {
 		return nil
 	}
+	// Over many decades, label every k-th and drop the minor ticks, so
+	// labels never pile up.
+	every := math.Max(1, math.Ceil((max-min)/8))
 	var ts []plot.Tick
 	for e := math.Floor(min); e <= math.Ceil(max); e++ {
 		for m := 1.0; m < 10; m++ {
 			v := e + lg(m)
-			if v < min-1e-9 || v > max+1e-9 {
+			if v < min-1e-9 || v > max+1e-9 || (m > 1 && every > 1) {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if m == 1 {
+			if m == 1 && math.Mod(e, every) == 0 {
 				t.Label = fmtSig(math.Pow(10, e), 1)
 			}
 			ts = append(ts, t)
