@@ -294,6 +294,7 @@ func line(xys plotter.XYs, c color.Color, width vg.Length, dashes ...vg.Length) 
 type rect struct {
 	x0, x1, y0, y1 float64
 	fill           color.Color
+	minW           vg.Length // drawn at least this wide, about its middle
 }
 
 // Plot implements plot.Plotter.
@@ -309,6 +310,9 @@ func (r rect) Plot(c draw.Canvas, p *plot.Plot) {
 	x1 := trX(edge(r.x1, p.X.Min, p.X.Max, p.X.Max))
 	y0 := trY(edge(r.y0, p.Y.Min, p.Y.Max, p.Y.Min))
 	y1 := trY(edge(r.y1, p.Y.Min, p.Y.Max, p.Y.Max))
+	if w := x1 - x0; w < r.minW {
+		x0, x1 = x0-(r.minW-w)/2, x1+(r.minW-w)/2
+	}
 	c.FillPolygon(r.fill, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
 }
 
