@@ -143,6 +143,9 @@ func gapsChart(res *model.Results) (painter, string) {
 		c := curves[g[0]]
 		col := seriesColor(gi)
 		st := gapStyles[gi%len(gapStyles)]
+		if len(groups) == 1 {
+			st.width = 2
+		}
 		l := line(c.xys, col, st.width, st.dashes...)
 		l.StepStyle = plotter.NoStep
 		p.Add(l)

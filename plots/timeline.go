@@ -107,8 +107,10 @@ func timelineChart(res *model.Results) (painter, string) {
 	case !split:
 		p.Legend.Add("nodes Unknown"+of, swatch{falseFill})
 	default:
-		if anyFalse || !anyFailed {
+		if anyFalse {
 			p.Legend.Add("false NotReady: healthy nodes Unknown"+of, swatch{falseFill})
+		} else {
+			p.Legend.Add("false NotReady: none in this replication", swatch{falseFill})
 		}
 		if anyFailed {
 			p.Legend.Add("nodes with an injected failure (crash, partition, gray)", swatch{failedFill})
@@ -151,12 +153,11 @@ func timelineChart(res *model.Results) (painter, string) {
 func legendRows(tl *model.Timeline, split bool) int {
 	rows := 1
 	if split {
-		anyFailed, anyFalse := false, false
-		for i, u := range tl.Unknown {
-			anyFailed, anyFalse = anyFailed || tl.Failed[i] > 0, anyFalse || u > tl.Failed[i]
-		}
-		if anyFailed && anyFalse {
-			rows = 2
+		for _, f := range tl.Failed {
+			if f > 0 {
+				rows = 2
+				break
+			}
 		}
 	}
 	for _, ss := range [][]model.Span{tl.Incidents, tl.Partial, tl.Full} {
