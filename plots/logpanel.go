@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -64,11 +65,7 @@ func (lp logPanel) build(res *model.Results, axes []model.SweepAxis) (p *plot.Pl
 	}
 	// Series side by side at one x are spread a little, so equal figures
 	// (often the same upper bound) do not hide one another.
-	dodge := 0.0
-	if len(series) > 1 {
-		lo, hi := p.X.Min, p.X.Max
-		dodge = math.Min(0.02*(hi-lo), 0.5/float64(len(series)))
-	}
+	dodge := dodgeWidth(p, xa, len(series))
 	for si, s := range series {
 		var d drawn
 		var run plotter.XYs
@@ -195,6 +192,23 @@ func (lp logPanel) build(res *model.Results, axes []model.SweepAxis) (p *plot.Pl
 		p.Legend.Add("baseline", scatter(nil, gray, ringGlyph{}, 5))
 	}
 	return p, true
+}
+
+// dodgeWidth is how far apart, in x, the marks of n series at one sweep
+// value are spread on p (0 for one series): all of them within 4% of the
+// axis and 40% of the closest two sweep values.
+func dodgeWidth(p *plot.Plot, xa xAxis, n int) float64 {
+	if n < 2 {
+		return 0
+	}
+	spread := 0.04 * (p.X.Max - p.X.Min)
+	pos := slices.Sorted(slices.Values(xa.pos))
+	for i := 1; i < len(pos); i++ {
+		if d := pos[i] - pos[i-1]; d > 0 {
+			spread = math.Min(spread, 0.4*d)
+		}
+	}
+	return spread / float64(n-1)
 }
 
 // ringGlyph is an open circle drawn around a point: the baseline.

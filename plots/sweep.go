@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"math"
 	"sort"
 
 	"gonum.org/v1/plot"
@@ -62,18 +63,23 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 	det = newPlot("Detection latency of injected failures", "", "detection latency (s)")
 	xa.apply(&det.X)
 	joined := xa.key != "name" // named points are categories, not a curve
-	anyDet := false
-	for si, s := range seriesOf(res, axes) {
+	anyDet, ymax := false, 0.0
+	series := seriesOf(res, axes)
+	dodge := dodgeWidth(det, xa, len(series))
+	for si, s := range series {
 		c := seriesColor(si)
 		var p50, p99 plotter.XYs
 		for _, p := range sortedByX(s.pts, xa) {
 			x, _ := xa.at(p.Params[xa.key])
+			x += dodge * (float64(si) - float64(len(series)-1)/2)
 			d := p.Detection
 			if def(d.P50S) {
 				p50 = append(p50, plotter.XY{X: x, Y: float64(d.P50S)})
+				ymax = max(ymax, float64(d.P50S))
 			}
 			if def(d.P99S) {
 				p99 = append(p99, plotter.XY{X: x, Y: float64(d.P99S)})
+				ymax = max(ymax, float64(d.P99S))
 				if isBaseline(res, p) {
 					det.Add(scatter(plotter.XYs{p99[len(p99)-1]}, gray, ringGlyph{}, 7))
 				}
@@ -91,7 +97,9 @@ func sweepPlots(res *model.Results) (rate, det *plot.Plot, why string) {
 	if !anyDet {
 		return rate, nil, ""
 	}
-	det.Y.Min = 0
+	// Room over the highest p99 for the two legend rows (about 36 pt of
+	// a data area about 230 pt high).
+	det.Y.Min, det.Y.Max = 0, math.Max(ymax, 1)/(1-36.0/230)
 	det.Y.Tick.Marker = plainTicks{}
 	det.Legend.Add("p99", line(nil, gray, 1.8), scatter(nil, gray, draw.CircleGlyph{}, 3))
 	det.Legend.Add("p50", line(nil, gray, 1.5, 5, 3), scatter(nil, gray, draw.BoxGlyph{}, 2.6))
