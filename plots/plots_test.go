@@ -124,7 +124,8 @@ func roundWidth(s string) string {
 }
 
 // TestSVGSmall: SVGs reference the font by family instead of embedding
-// it, so a chart is tens of kilobytes, not 560.
+// it, so a chart is tens of kilobytes, not 560, and each text carries its
+// width so a fallback face keeps the layout.
 func TestSVGSmall(t *testing.T) {
 	t.Parallel()
 	for i, fx := range fixtures {
@@ -137,6 +138,8 @@ func TestSVGSmall(t *testing.T) {
 			assert.NotContains(t, string(f.Data), "@font-face", "%s/%s", fx.name, f.Name)
 			assert.NotContains(t, string(f.Data), vgsvgFontStyle, "%s/%s", fx.name, f.Name)
 			assert.Less(t, len(f.Data), 150_000, "%s/%s", fx.name, f.Name)
+			assert.Equal(t, strings.Count(string(f.Data), "<text "), strings.Count(string(f.Data), `<text textLength="`),
+				"%s/%s: every text has its width in the chart font", fx.name, f.Name)
 			for _, m := range svgText.FindAllSubmatch(f.Data, -1) {
 				assert.Contains(t, string(m[1]), svgFontFamily, "%s/%s: %s", fx.name, f.Name, m[2])
 			}

@@ -3,8 +3,10 @@ package plots
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"image/color"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -114,7 +116,7 @@ func encode(base string, paint painter) (files []File, err error) {
 	if _, err := sc.WriteTo(&sb); err != nil {
 		return nil, fmt.Errorf("plots: writing %s.svg: %w", base, err)
 	}
-	svg := bytes.ReplaceAll(sb.Bytes(), []byte(vgsvgFontStyle), []byte(svgFontFamily))
+	svg := fitText(bytes.ReplaceAll(sb.Bytes(), []byte(vgsvgFontStyle), []byte(svgFontFamily)))
 	ic := vgimg.NewWith(vgimg.UseWH(FigWidth, FigHeight), vgimg.UseDPI(PNGDPI))
 	paintWhite(ic, paint)
 	var pb bytes.Buffer
@@ -136,6 +138,28 @@ func withHeader(text string, paint painter) painter {
 		dc.FillText(sty, vg.Point{X: dc.Min.X + 6, Y: dc.Max.Y - 3}, text)
 		paint(draw.Crop(dc, 0, 0, 0, -headerHeight))
 	}
+}
+
+// svgText is one <text> element as vgsvg writes it: its font size and
+// its (escaped) string.
+var svgTextElem = regexp.MustCompile(`<text ([^>]*font-size:([0-9.]+)px[^>]*)>([^<]*)</text>`)
+
+// fitText gives every <text> the width it has in the chart font
+// (textLength, glyphs and spacing adjusted): a viewer without Liberation
+// Sans or a metric-compatible face draws a wider or narrower fallback
+// squeezed to the same width, so right-aligned labels still end where
+// they should and nothing runs into its neighbour.
+func fitText(svg []byte) []byte {
+	return svgTextElem.ReplaceAllFunc(svg, func(el []byte) []byte {
+		m := svgTextElem.FindSubmatch(el)
+		size, err := strconv.ParseFloat(string(m[2]), 64)
+		if err != nil {
+			return el
+		}
+		sty := draw.TextStyle{Font: fontAt(vg.Length(size)), Handler: plot.DefaultTextHandler}
+		w := sty.Width(html.UnescapeString(string(m[3])))
+		return []byte(fmt.Sprintf(`<text textLength="%.5g" lengthAdjust="spacingAndGlyphs" %s>%s</text>`, w.Points(), m[1], m[3]))
+	})
 }
 
 func paintWhite(c vg.CanvasSizer, paint painter) {
