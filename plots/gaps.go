@@ -65,7 +65,7 @@ func gapsChart(res *model.Results) (painter, string) {
 		if len(xys) == 0 {
 			continue
 		}
-		g := graceOf(pt, res.GraceS)
+		g := pointGrace(res, pt)
 		curves = append(curves, curve{paramLabel(pt, axes), xys, g})
 		for _, xy := range xys {
 			xmin, xmax, ymin = math.Min(xmin, xy.X), math.Max(xmax, xy.X), math.Min(ymin, xy.Y)
@@ -308,6 +308,29 @@ func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
 		c.FillText(ts, vg.Point{X: x - 3, Y: c.Min.Y + 6}, v.label)
 	}
+}
+
+// pointGrace is a point's grace period in seconds: its own value, else,
+// for a point that changes the profile (a named point "upstream v1.31")
+// while the scenario leaves the grace period at its default, that
+// profile's default (40s before v1.32, 50s after), else the scenario's.
+func pointGrace(res *model.Results, pt model.Point) float64 {
+	if g := graceOf(pt, math.NaN()); !math.IsNaN(g) {
+		return g
+	}
+	prof, ok := pt.Params["profile"]
+	if !ok || prof == res.Profile {
+		return res.GraceS
+	}
+	for _, c := range res.Changed {
+		if c.Key == graceKey || strings.HasSuffix(c.Key, "."+graceKey) {
+			return res.GraceS // set by the scenario: every profile keeps it
+		}
+	}
+	if c, err := model.Default(prof); err == nil {
+		return c.Controller.NodeMonitorGracePeriod.Seconds()
+	}
+	return res.GraceS
 }
 
 // graceOf is the grace period of a point in seconds: its swept value

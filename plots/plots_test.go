@@ -335,6 +335,17 @@ func TestGraceOfSweptPoint(t *testing.T) {
 	if got := graceOf(model.Point{Params: map[string]string{"kubelet.nodeLeaseDurationSeconds": "40"}}, 50); got != 50 {
 		t.Fatalf("graceOf(other key) = %v, want the default 50", got)
 	}
+	// A named point that changes the profile takes that profile's default
+	// unless the scenario set the grace period itself.
+	res := &model.Results{Profile: "v1.37", GraceS: 50}
+	v131 := model.Point{Params: map[string]string{"name": "upstream v1.31", "profile": "v1.31"}}
+	if got := pointGrace(res, v131); got != 40 {
+		t.Fatalf("pointGrace(profile v1.31) = %v, want v1.31's 40", got)
+	}
+	res.Changed = []model.ParamChange{{Key: "controller.node-monitor-grace-period", Value: "50s", Default: "50s", Source: "file"}}
+	if got := pointGrace(res, v131); got != 50 {
+		t.Fatalf("pointGrace(profile v1.31, grace set by the file) = %v, want the file's 50", got)
+	}
 }
 
 // The response chart is drawn for a rare-event result with an incident
