@@ -125,16 +125,20 @@ func timelineChart(res *model.Results) (painter, string) {
 	if len(tl.Full) > 0 {
 		p.Legend.Add("zone full disruption", swatch{fullFill})
 	}
-	p.Legend.YOffs = -18
-	// Headroom over the peak for the zone bands (12%) and the legend rows
-	// (about 13 pt each of a data area about 240 pt high), so the legend
-	// covers no data.
-	frac := 0.12 + (18+13*float64(legendRows(tl, split)))/240
-	top := math.Max(1, math.Ceil(peak/(1-frac)))
+	// From the top: the zone-state bands (6% each of a data area about
+	// 240 pt high), the legend's rows (about 13 pt each), then room down
+	// to the peak; incidents are shaded up to the legend's foot. Nothing
+	// is drawn under the legend.
+	const dataH, rowH = 240.0, 13.0
+	rows := float64(legendRows(tl, split))
+	p.Legend.YOffs = -vg.Length(0.12*dataH + 3)
+	legendFoot := 0.12 + (3+rowH*rows+4)/dataH              // fraction of the height from the top
+	top := math.Max(1, math.Ceil(peak/(1-legendFoot-0.07))) // 7%: an incident label above the peak
 	p.Y.Min, p.Y.Max = 0, top
 	band := top * 0.06 // zone-state band height
+	incidentTop := top * (1 - legendFoot)
 	for _, s := range tl.Incidents {
-		p.Add(rect{x0: s.StartS / div, x1: s.EndS / div, y0: 0, y1: top - 2*band, fill: incidentFill, minW: minMark})
+		p.Add(rect{x0: s.StartS / div, x1: s.EndS / div, y0: 0, y1: incidentTop, fill: incidentFill, minW: minMark})
 	}
 	for _, s := range tl.Partial {
 		p.Add(rect{x0: s.StartS / div, x1: s.EndS / div, y0: top - 2*band, y1: top - band, fill: partialFill, minW: minMark})
@@ -145,7 +149,7 @@ func timelineChart(res *model.Results) (painter, string) {
 	p.Add(unknownSteps{tl: tl, div: div, split: split})
 	p.Y.Tick.Marker = intTicks{}
 	p.X.Tick.Marker = timeTicks{unit: unit}
-	p.Add(incidentLabels{spans: tl.Incidents, div: div, y: top - 2*band})
+	p.Add(incidentLabels{spans: tl.Incidents, div: div, y: incidentTop})
 	return single(p), ""
 }
 
@@ -290,16 +294,19 @@ func (l incidentLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	sty := noteStyle(gray)
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
 	right := vg.Length(math.Inf(-1)) // where the last label written ends
-	// The legend's box, top right (Legend.Rectangle mirrors Left).
+	// The legend's box (Legend.Rectangle mirrors Left).
 	r := p.Legend.Rectangle(c)
-	legLeft := c.Max.X - (r.Max.X - r.Min.X) - p.Legend.XOffs
+	legLeft, legRight := c.Max.X-(r.Max.X-r.Min.X)-p.Legend.XOffs, c.Max.X
+	if p.Legend.Left {
+		legLeft, legRight = c.Min.X+p.Legend.XOffs, c.Min.X+p.Legend.XOffs+(r.Max.X-r.Min.X)
+	}
 	legBottom := c.Max.Y + p.Legend.YOffs - (r.Max.Y - r.Min.Y)
 	y := trY(l.y) - 2
 	for _, s := range l.spans {
 		x := trX(s.StartS/l.div) + 2
 		w, h := sty.Width(s.Label), sty.Height(s.Label)
-		underLegend := x+w > legLeft-4 && y > legBottom-4 && y-h < c.Max.Y
-		if s.Label == "" || x < right+4 || underLegend {
+		underLegend := x+w > legLeft-4 && x < legRight+4 && y > legBottom-4 && y-h < c.Max.Y
+		if s.Label == "" || x < right+4 || underLegend || x+w > c.Max.X {
 			continue // no room: the shading and the legend say it
 		}
 		c.FillText(sty, vg.Point{X: x, Y: y}, s.Label)
