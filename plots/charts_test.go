@@ -151,6 +151,12 @@ func TestTimelineChart(t *testing.T) {
 	assert.Contains(t, svg, ">nodes with an injected failure (crash, partition, gray)<")
 	assert.Contains(t, svg, "fill:"+strings.ToUpper(hexColor(failedFill)))
 
+	old := singleRun() // a results.json from before timeline.failed
+	old.Points[0].Timeline.Failed = nil
+	svg = svgOf(t, old, "timeline")
+	assert.Contains(t, svg, ">nodes Unknown (of 1000)<")
+	assert.NotContains(t, svg, "injected failure")
+
 	sweep := graceSweep()
 	for i := range sweep.Points {
 		tl := *res.Points[0].Timeline
