@@ -130,7 +130,18 @@ func gapsChart(res *model.Results) (painter, string) {
 		p.Legend.Add(fmt.Sprintf("alarms: gap > grace + %s monitor period", fmtSeconds(period)), swatch{color.RGBA{0xf8, 0xc8, 0xc0, 0xff}})
 		p.Add(vline{x: fx(g), c: color.Black, label: "grace " + fmtSeconds(g)})
 	}
-	if header != "" {
+	if header != "" && len(axes) > 1 {
+		// Several keys: the header names them, one a row, and each curve
+		// is labelled by its values in that order ("30s / 5s").
+		p.Legend.Add(header + ", values of:")
+		for i, ax := range axes {
+			sep := " /"
+			if i == len(axes)-1 {
+				sep = ""
+			}
+			p.Legend.Add("  " + ax.Key + sep)
+		}
+	} else if header != "" {
 		p.Legend.Add(header + ":")
 	}
 	// Curves that are the same (common random numbers often make them
@@ -156,10 +167,11 @@ func gapsChart(res *model.Results) (painter, string) {
 		}
 		var labels []string
 		for _, i := range g {
-			label := curves[i].label
-			if len(axes) == 1 {
-				label = res.Points[idx[i]].Params[axes[0].Key]
+			var vals []string
+			for _, ax := range axes {
+				vals = append(vals, res.Points[idx[i]].Params[ax.Key])
 			}
+			label := strings.Join(vals, " / ")
 			labels = append(labels, label)
 			if !shared && curves[i].grace > 0 {
 				p.Add(vline{x: fx(curves[i].grace), c: col, dashed: true, label: shortSeconds(curves[i].grace), small: true})
@@ -170,6 +182,12 @@ func gapsChart(res *model.Results) (painter, string) {
 			label = strings.Join(labels, ", ") + " (the same gaps)"
 			if len(label) > 44 {
 				label = labels[0] + " … " + labels[len(labels)-1] + fmt.Sprintf(" (%d, the same gaps)", len(g))
+			}
+			if len(label) > 44 {
+				label = fmt.Sprintf("%d points (the same gaps)", len(g))
+				if len(g) == len(curves) {
+					label = "all " + label
+				}
 			}
 		}
 		if label == "" {
