@@ -150,6 +150,7 @@ func gapsChart(res *model.Results) (painter, string) {
 	// widest, drawn first) and marker, so each stays visible where they
 	// overlap.
 	groups := sameCurves(curves, func(i int) plotter.XYs { return curves[i].xys })
+	marked := map[float64]bool{}
 	for gi, g := range groups {
 		c := curves[g[0]]
 		col := seriesColor(gi)
@@ -173,8 +174,11 @@ func gapsChart(res *model.Results) (painter, string) {
 			}
 			label := strings.Join(vals, " / ")
 			labels = append(labels, label)
-			if !shared && curves[i].grace > 0 {
-				p.Add(vline{x: fx(curves[i].grace), c: col, dashed: true, label: shortSeconds(curves[i].grace), small: true})
+			if g := curves[i].grace; !shared && g > 0 && !marked[g] {
+				// One grey marker per grace period, labelled with it: a
+				// period several curves share is one line.
+				marked[g] = true
+				p.Add(vline{x: fx(g), c: gray, dashed: true, label: shortSeconds(g), small: true})
 			}
 		}
 		label := strings.Join(labels, ", ")
@@ -200,7 +204,7 @@ func gapsChart(res *model.Results) (painter, string) {
 		}
 	}
 	if !shared {
-		p.Legend.Add("grace period (dashed, per series)", line(nil, gray, 1.2, 4, 3))
+		p.Legend.Add("grace period of the points (dashed)", line(nil, gray, 1.2, 4, 3))
 	}
 	return sideLegend(p), ""
 }
@@ -324,7 +328,7 @@ func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		ts.Rotation = math.Pi / 2
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
-		c.FillText(ts, vg.Point{X: x - 3, Y: c.Min.Y + 6}, v.label)
+		c.FillText(ts, vg.Point{X: x + 2, Y: c.Min.Y + 6}, v.label) // right of the line, clear of it
 	}
 }
 
