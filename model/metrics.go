@@ -242,12 +242,15 @@ func overlap(a, b, lo, hi sim.Time) float64 {
 
 // unknownCount is called when n, of zone z, enters or leaves not-ready.
 func (m *metrics) unknownCount(r *run, n *node, z *zone, t sim.Time) {
-	if m.timeline != nil {
-		m.timeline.failed(n) // before after(t): the count must hold from the start
-	}
 	m.unknownNow = 0
 	for i := range r.ctl.zones {
 		m.unknownNow += r.ctl.zones[i].unknown
+	}
+	if m.timeline != nil {
+		m.timeline.failed(n) // during warmup too: the counts must hold from the start
+		if !m.after(t) {
+			m.timeline.warmup(m.unknownNow)
+		}
 	}
 	if !m.after(t) {
 		return

@@ -19,6 +19,7 @@ type timeline struct {
 	open        []sim.Time // per zone: start of its current partial/full state
 	failedNode  []bool     // Unknown with an injected failure when it went Unknown
 	failedNow   int32
+	atStart     [2]int32 // nodes Unknown, and failed among them, as warmup ends
 }
 
 const (
@@ -60,6 +61,10 @@ func (tl *timeline) index(t sim.Time) int {
 }
 
 func (tl *timeline) secs(t sim.Time) float64 { return max(t-tl.start, 0).Seconds() }
+
+// warmup records now nodes Unknown during warmup: the timeline starts
+// from the count warmup ends with, not from zero.
+func (tl *timeline) warmup(now int) { tl.atStart = [2]int32{int32(now), tl.failedNow} }
 
 func (tl *timeline) unknown(t sim.Time, now int) {
 	i := tl.index(t)
@@ -105,7 +110,7 @@ func (tl *timeline) finish(r *run, now int) {
 	tl.out.Nodes = r.cfg.Cluster.Nodes
 	tl.out.Unknown = make([]int32, timelineSteps)
 	tl.out.Failed = make([]int32, timelineSteps)
-	carry, carryF := int32(0), int32(0)
+	carry, carryF := tl.atStart[0], tl.atStart[1]
 	for i := range tl.maxU {
 		switch {
 		case tl.touched[i] && tl.maxU[i] >= carry:

@@ -54,3 +54,20 @@ func TestTimelineReplication(t *testing.T) {
 	j0, j1 := must(json.Marshal(p0)), must(json.Marshal(p1)) // NaN figures compare as null
 	assert.JSONEq(t, string(j0), string(j1))
 }
+
+// A node that went Unknown during warmup and stays so is on the timeline
+// from its first step, not left out until its next transition.
+func TestTimelineCarriesWarmup(t *testing.T) {
+	t.Parallel()
+	c := failoverConfig(t, "v1.33", 10)
+	c.Simulation.Warmup = 10 * time.Minute
+	require.NoError(t, c.Validate())
+	r, _ := manual(t, c) // node 0 never posts: Unknown after the startup grace, within warmup
+	_, err := r.simulate(context.Background())
+	require.NoError(t, err)
+	tl := r.met.timeline.out
+	for _, i := range []int{0, len(tl.Unknown) / 2, len(tl.Unknown) - 1} {
+		assert.EqualValues(t, 1, tl.Unknown[i], "step %d", i)
+		assert.EqualValues(t, 0, tl.Failed[i], "step %d: a healthy node", i)
+	}
+}
