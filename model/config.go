@@ -46,6 +46,10 @@ type SimulationConfig struct {
 	TargetRelativeError float64
 	MaxWorkNodeDays     float64
 	RateFloor           float64
+
+	// TimelineReplication is the replication whose timeline is sampled
+	// (nodesim run --timeline-replication); it changes no other figure.
+	TimelineReplication int
 }
 
 // Estimation methods.

@@ -314,7 +314,7 @@ func (r *run) setUnknown(n *node, v bool, t sim.Time) {
 		z.unknown--
 	}
 	r.countNotReady(n)
-	r.met.unknownCount(r, z, t)
+	r.met.unknownCount(r, n, z, t)
 }
 
 // countNotReady keeps the zone's not-ready count in step with n:

@@ -78,8 +78,8 @@ func (m *metrics) init(r *run) {
 	m.incidents = make([]int64, len(r.cfg.APIServer.Incidents))
 	m.zones = make([]zoneStats, r.cfg.Cluster.Zones)
 	m.initReplays(r)
-	if r.rep == 0 && r.spec.branch == 0 && r.spec.positions == nil {
-		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones)
+	if r.rep == r.cfg.Simulation.TimelineReplication && r.spec.branch == 0 && r.spec.positions == nil {
+		m.timeline = newTimeline(m.warmup, m.end, r.cfg.Cluster.Zones, len(r.nodes), r.rep)
 	}
 }
 
@@ -240,11 +240,17 @@ func overlap(a, b, lo, hi sim.Time) float64 {
 	return b.Sub(a).Seconds()
 }
 
-// unknownCount is called when a node of zone z enters or leaves not-ready.
-func (m *metrics) unknownCount(r *run, z *zone, t sim.Time) {
+// unknownCount is called when n, of zone z, enters or leaves not-ready.
+func (m *metrics) unknownCount(r *run, n *node, z *zone, t sim.Time) {
 	m.unknownNow = 0
 	for i := range r.ctl.zones {
 		m.unknownNow += r.ctl.zones[i].unknown
+	}
+	if m.timeline != nil {
+		m.timeline.failed(n) // during warmup too: the counts must hold from the start
+		if !m.after(t) {
+			m.timeline.warmup(m.unknownNow)
+		}
 	}
 	if !m.after(t) {
 		return

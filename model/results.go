@@ -26,6 +26,9 @@ type Results struct {
 	// Baseline is the swept values of the point findings compare against
 	// (--baseline; by default the scenario's own values, when swept).
 	Baseline map[string]string `json:"baseline,omitempty"`
+	// TimelinePoint is the params of the point whose timeline is charted
+	// (--timeline-point; none: the first point).
+	TimelinePoint map[string]string `json:"timeline_point,omitempty"`
 }
 
 // SweepAxis is one swept key with its values in sweep order.
@@ -236,7 +239,8 @@ type GapBucket struct {
 	Count uint64  `json:"count"`
 }
 
-// Timeline is replication 0 seen over time, for the timeline chart.
+// Timeline is one replication (0 unless --timeline-replication) seen
+// over time, for the timeline chart.
 type Timeline struct {
 	StepS     float64 `json:"step_s"`    // sample spacing
 	Unknown   []int32 `json:"unknown"`   // most nodes Unknown within each step
@@ -244,6 +248,11 @@ type Timeline struct {
 	Partial   []Span  `json:"partial_disruption"`
 	Full      []Span  `json:"full_disruption"`
 	Nodes     int     `json:"nodes"`
+	// Failed is, at each step's peak of Unknown, how many of those nodes
+	// had an injected failure (crash, partition, gray failure): Unknown
+	// minus Failed were false NotReady.
+	Failed      []int32 `json:"failed,omitempty"`
+	Replication int     `json:"replication"`
 }
 
 // Span is an interval in seconds since the end of warmup.

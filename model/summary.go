@@ -41,9 +41,12 @@ func Summarize(cfg *Config, reps []*Replication) Point {
 	healthySecs := nodeDays * 86400
 	p.QoS = QoS{TMRS: ratio(healthySecs, float64(m.falseEvents)), TMS: Num(m.falseDur.Mean()), PA: Num(1 - m.unknownSecs/healthySecs)}
 	p.GapHistogram = gapHistogram(&m.gaps)
-	if len(reps) > 0 && reps[0].timeline != nil {
-		tl := reps[0].timeline.out
-		p.Timeline = &tl
+	for _, r := range reps {
+		if r.timeline != nil {
+			tl := r.timeline.out
+			p.Timeline = &tl
+			break
+		}
 	}
 	p.FalseNotReady.Estimator = crudeEstimator(cfg, &m, &p.FalseNotReady, len(reps))
 	p.IncidentCounts = incidentCounts(cfg, m.incidents)

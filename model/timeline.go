@@ -6,15 +6,20 @@ import (
 	"github.com/nodesim/nodesim/sim"
 )
 
-// timeline samples replication 0 for the timeline chart, in fixed memory:
-// timelineSteps buckets of "most nodes Unknown" plus at most maxSpans
-// incident and disruption spans.
+// timeline samples one replication for the timeline chart, in fixed
+// memory: timelineSteps buckets of "most nodes Unknown" (and how many of
+// them had an injected failure), at most maxSpans incident and
+// disruption spans, and a flag per node.
 type timeline struct {
 	start, step sim.Time
 	maxU, lastU []int32
+	maxF, lastF []int32 // failed nodes among maxU, lastU
 	touched     []bool
 	out         Timeline
 	open        []sim.Time // per zone: start of its current partial/full state
+	failedNode  []bool     // Unknown with an injected failure when it went Unknown
+	failedNow   int32
+	atStart     [2]int32 // nodes Unknown, and failed among them, as warmup ends
 }
 
 const (
@@ -22,15 +27,32 @@ const (
 	maxSpans      = 500
 )
 
-func newTimeline(start, end sim.Time, zones int) *timeline {
+func newTimeline(start, end sim.Time, zones, nodes, rep int) *timeline {
 	step := (end - start) / timelineSteps
 	if step < 1 {
 		step = 1
 	}
 	tl := &timeline{start: start, step: step, maxU: make([]int32, timelineSteps),
-		lastU: make([]int32, timelineSteps), touched: make([]bool, timelineSteps), open: make([]sim.Time, zones)}
+		lastU: make([]int32, timelineSteps), maxF: make([]int32, timelineSteps), lastF: make([]int32, timelineSteps),
+		touched: make([]bool, timelineSteps), open: make([]sim.Time, zones), failedNode: make([]bool, nodes)}
 	tl.out.StepS = step.Seconds()
+	tl.out.Replication = rep
 	return tl
+}
+
+// failed keeps the count of Unknown nodes that had an injected failure
+// when they went Unknown, as n enters (n.unknown) or leaves Unknown: the
+// same node is counted out as it was counted in, whatever its failure
+// state meanwhile (a repair, or a crash while falsely Unknown).
+func (tl *timeline) failed(n *node) {
+	switch {
+	case n.unknown && n.fail != noFailure && !tl.failedNode[n.id]:
+		tl.failedNode[n.id] = true
+		tl.failedNow++
+	case !n.unknown && tl.failedNode[n.id]:
+		tl.failedNode[n.id] = false
+		tl.failedNow--
+	}
 }
 
 func (tl *timeline) index(t sim.Time) int {
@@ -40,11 +62,17 @@ func (tl *timeline) index(t sim.Time) int {
 
 func (tl *timeline) secs(t sim.Time) float64 { return max(t-tl.start, 0).Seconds() }
 
+// warmup records now nodes Unknown during warmup: the timeline starts
+// from the count warmup ends with, not from zero.
+func (tl *timeline) warmup(now int) { tl.atStart = [2]int32{int32(now), tl.failedNow} }
+
 func (tl *timeline) unknown(t sim.Time, now int) {
 	i := tl.index(t)
+	if !tl.touched[i] || int32(now) > tl.maxU[i] {
+		tl.maxU[i], tl.maxF[i] = int32(now), tl.failedNow
+	}
 	tl.touched[i] = true
-	tl.maxU[i] = max(tl.maxU[i], int32(now))
-	tl.lastU[i] = int32(now)
+	tl.lastU[i], tl.lastF[i] = int32(now), tl.failedNow
 }
 
 func (tl *timeline) incident(spec *Incident, s, e sim.Time) {
@@ -81,13 +109,17 @@ func (tl *timeline) zoneID(z *zone) int { return int(z.id) }
 func (tl *timeline) finish(r *run, now int) {
 	tl.out.Nodes = r.cfg.Cluster.Nodes
 	tl.out.Unknown = make([]int32, timelineSteps)
-	carry := int32(0)
+	tl.out.Failed = make([]int32, timelineSteps)
+	carry, carryF := tl.atStart[0], tl.atStart[1]
 	for i := range tl.maxU {
+		switch {
+		case tl.touched[i] && tl.maxU[i] >= carry:
+			tl.out.Unknown[i], tl.out.Failed[i] = tl.maxU[i], tl.maxF[i]
+		default: // the step's peak is what it started with
+			tl.out.Unknown[i], tl.out.Failed[i] = carry, carryF
+		}
 		if tl.touched[i] {
-			tl.out.Unknown[i] = max(tl.maxU[i], carry)
-			carry = tl.lastU[i]
-		} else {
-			tl.out.Unknown[i] = carry
+			carry, carryF = tl.lastU[i], tl.lastF[i]
 		}
 	}
 	if tl.out.Incidents == nil {

@@ -69,7 +69,17 @@ func failoverChart(res *model.Results) (painter, string) {
 		sc := scatter(xys, c, seriesGlyph(k), 3.5)
 		p.Add(sc)
 		if len(pts) > 1 {
-			p.Legend.Add(paramLabel(*pt, axes), sc)
+			if k == 0 && len(axes) == 1 && axes[0].Key != "name" {
+				p.Legend.Add(axes[0].Key + ":")
+			}
+			label := paramLabel(*pt, axes)
+			if len(axes) == 1 {
+				label = pt.Params[axes[0].Key] // under its key's header, or a named point's name
+			}
+			if isBaseline(res, *pt) {
+				label += " (baseline)"
+			}
+			p.Legend.Add(label, sc)
 		}
 	}
 	p.X.Min, p.X.Max = 0, math.Max(xmax*1.08, 1)

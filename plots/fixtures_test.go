@@ -108,6 +108,7 @@ func twoKeySweep() *model.Results {
 		Command:     "nodesim run scenarios/grace-x-renew.toml --seed 7",
 		Sweep:       []model.SweepAxis{{Key: graceKey, Values: graces}, {Key: "node-lease-renew-interval", Values: renews}},
 		GraceS:      40,
+		Baseline:    map[string]string{graceKey: "40s", "node-lease-renew-interval": "10s"},
 	}
 	base := [3][3]int64{{60, 225, 900}, {8, 105, 520}, {0, 2, 160}}
 	for j, r := range renews {
@@ -132,16 +133,20 @@ func singleRun() *model.Results {
 	p.MassNotReady = model.MassNotReady{MaxFraction: n(0.31), Episodes: 1, PartialDisruptionTimeFraction: n(0.014), FullDisruptionTimeFraction: n(0.0035)}
 	tl := &model.Timeline{StepS: 60, Nodes: 1000}
 	for i := 0; i < 1440; i++ {
-		var u int32
+		var u, f int32 // f: crashed nodes among u
 		switch {
 		case i >= 360 && i < 380:
-			u = int32(310 - 12*absInt(i-370))
+			u, f = int32(310-12*absInt(i-370)), 1
 		case i%97 == 0 || i%211 == 0:
 			u = int32(1 + i%3)
+			f = u % 2
 		}
 		tl.Unknown = append(tl.Unknown, u)
+		tl.Failed = append(tl.Failed, f)
 	}
-	tl.Incidents = []model.Span{{StartS: 358 * 60, EndS: 382 * 60, Label: "apiserver brownout"}}
+	// A 40-second incident: 1/36th of a step, drawn minMark wide.
+	tl.Incidents = append(tl.Incidents, model.Span{StartS: 1000 * 60, EndS: 1000*60 + 40, Label: "etcd leader election"})
+	tl.Incidents = append([]model.Span{{StartS: 358 * 60, EndS: 382 * 60, Label: "apiserver brownout"}}, tl.Incidents...)
 	tl.Partial = []model.Span{{StartS: 362 * 60, EndS: 366 * 60}, {StartS: 373 * 60, EndS: 379 * 60}}
 	tl.Full = []model.Span{{StartS: 366 * 60, EndS: 373 * 60}}
 	p.Timeline = tl

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func gapsChart(res *model.Results) (painter, string) {
 		if len(xys) == 0 {
 			continue
 		}
-		g := graceOf(pt, res.GraceS)
+		g := pointGrace(res, pt)
 		curves = append(curves, curve{paramLabel(pt, axes), xys, g})
 		for _, xy := range xys {
 			xmin, xmax, ymin = math.Min(xmin, xy.X), math.Max(xmax, xy.X), math.Min(ymin, xy.Y)
@@ -129,33 +130,125 @@ func gapsChart(res *model.Results) (painter, string) {
 		p.Legend.Add(fmt.Sprintf("alarms: gap > grace + %s monitor period", fmtSeconds(period)), swatch{color.RGBA{0xf8, 0xc8, 0xc0, 0xff}})
 		p.Add(vline{x: fx(g), c: color.Black, label: "grace " + fmtSeconds(g)})
 	}
-	if header != "" {
+	if header != "" && len(axes) > 1 {
+		// Several keys: the header names them, one a row, and each curve
+		// is labelled by its values in that order ("30s / 5s").
+		p.Legend.Add(header + ", values of:")
+		for i, ax := range axes {
+			sep := " /"
+			if i == len(axes)-1 {
+				sep = ""
+			}
+			p.Legend.Add("  " + ax.Key + sep)
+		}
+	} else if header != "" {
 		p.Legend.Add(header + ":")
 	}
-	for i, c := range curves {
-		col := seriesColor(i)
-		l := line(c.xys, col, 2)
+	// Curves that are the same (common random numbers often make them
+	// so) are drawn once and labelled with every value they stand for;
+	// the others each have their own dash pattern, width (the first
+	// widest, drawn first) and marker, so each stays visible where they
+	// overlap.
+	groups := sameCurves(curves, func(i int) plotter.XYs { return curves[i].xys })
+	marked := map[float64]bool{}
+	for gi, g := range groups {
+		c := curves[g[0]]
+		col := seriesColor(gi)
+		st := gapStyles[gi%len(gapStyles)]
+		if len(groups) == 1 {
+			st.width = 2
+		}
+		l := line(c.xys, col, st.width, st.dashes...)
 		l.StepStyle = plotter.NoStep
 		p.Add(l)
-		if len(c.xys) == 1 {
-			p.Add(scatter(c.xys, col, draw.CircleGlyph{}, 3))
+		var sc *plotter.Scatter
+		if len(groups) > 1 || len(c.xys) == 1 {
+			sc = scatter(c.xys, col, st.glyph, 2.6)
+			p.Add(sc)
 		}
-		label := c.label
-		if len(axes) == 1 {
-			label = res.Points[idx[i]].Params[axes[0].Key]
+		var labels []string
+		for _, i := range g {
+			var vals []string
+			for _, ax := range axes {
+				vals = append(vals, res.Points[idx[i]].Params[ax.Key])
+			}
+			label := strings.Join(vals, " / ")
+			labels = append(labels, label)
+			if g := curves[i].grace; !shared && g > 0 && !marked[g] {
+				// One grey marker per grace period, labelled with it: a
+				// period several curves share is one line.
+				marked[g] = true
+				p.Add(vline{x: fx(g), c: gray, dashed: true, label: shortSeconds(g), small: true})
+			}
+		}
+		label := strings.Join(labels, ", ")
+		if len(g) > 1 {
+			label = strings.Join(labels, ", ") + " (the same gaps)"
+			if len(label) > 44 {
+				label = labels[0] + " … " + labels[len(labels)-1] + fmt.Sprintf(" (%d, the same gaps)", len(g))
+			}
+			if len(label) > 44 {
+				label = fmt.Sprintf("%d points (the same gaps)", len(g))
+				if len(g) == len(curves) {
+					label = "all " + label
+				}
+			}
 		}
 		if label == "" {
 			label = "all heartbeats"
 		}
-		p.Legend.Add(label, l)
-		if !shared && c.grace > 0 {
-			p.Add(vline{x: fx(c.grace), c: col, dashed: true})
+		if sc != nil {
+			p.Legend.Add(label, l, sc)
+		} else {
+			p.Legend.Add(label, l)
 		}
 	}
 	if !shared {
-		p.Legend.Add("grace period (dashed, per series)", line(nil, gray, 1.2, 4, 3))
+		p.Legend.Add("grace period of the points (dashed)", line(nil, gray, 1.2, 4, 3))
 	}
 	return sideLegend(p), ""
+}
+
+// sameCurves groups the indices 0..len(curves)-1 whose curves are
+// equal, in first-appearance order.
+func sameCurves[T any](curves []T, xys func(int) plotter.XYs) [][]int {
+	var groups [][]int
+	for i := range curves {
+		found := false
+		for gi, g := range groups {
+			if closeCurves(xys(g[0]), xys(i)) {
+				groups[gi] = append(g, i)
+				found = true
+				break
+			}
+		}
+		if !found {
+			groups = append(groups, []int{i})
+		}
+	}
+	return groups
+}
+
+// closeCurves reports whether two curves (log y) share their x and
+// differ nowhere by more than 0.02 decades (5%): on the chart, one line.
+func closeCurves(a, b plotter.XYs) bool {
+	return slices.EqualFunc(a, b, func(p, q plotter.XY) bool {
+		return p.X == q.X && math.Abs(p.Y-q.Y) < 0.02
+	})
+}
+
+// gapStyles tell overlapping CCDF curves apart beyond their colour.
+var gapStyles = []struct {
+	width  vg.Length
+	dashes []vg.Length
+	glyph  draw.GlyphDrawer
+}{
+	{3.2, nil, draw.CircleGlyph{}},
+	{2.6, []vg.Length{7, 3}, draw.BoxGlyph{}},
+	{2.2, []vg.Length{2, 2}, draw.TriangleGlyph{}},
+	{1.9, []vg.Length{9, 3, 2, 3}, draw.PyramidGlyph{}},
+	{1.6, []vg.Length{4, 2}, draw.CrossGlyph{}},
+	{1.4, []vg.Length{1, 2}, draw.PlusGlyph{}},
 }
 
 // monitorPeriodS is node-monitor-period from the changed parameters, or
@@ -196,6 +289,15 @@ func fmtSeconds(s float64) string {
 	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()
 }
 
+// shortSeconds is fmtSeconds without a zero tail: "1m", not "1m0s".
+func shortSeconds(s float64) string {
+	d := fmtSeconds(s)
+	if strings.HasSuffix(d, "m0s") {
+		d = strings.TrimSuffix(d, "0s")
+	}
+	return d
+}
+
 // vline is a full-height vertical marker at x with an optional label
 // written rotated along its right side.
 type vline struct {
@@ -203,6 +305,7 @@ type vline struct {
 	c      color.Color
 	dashed bool
 	label  string
+	small  bool // label at the note size
 }
 
 // Plot implements plot.Plotter.
@@ -220,11 +323,36 @@ func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
 	c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
 	if v.label != "" {
 		ts := noteStyle(v.c)
-		ts.Font = fontAt(legendSize)
+		if !v.small {
+			ts.Font = fontAt(legendSize)
+		}
 		ts.Rotation = math.Pi / 2
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
-		c.FillText(ts, vg.Point{X: x - 3, Y: c.Min.Y + 6}, v.label)
+		c.FillText(ts, vg.Point{X: x + 2, Y: c.Min.Y + 6}, v.label) // right of the line, clear of it
 	}
+}
+
+// pointGrace is a point's grace period in seconds: its own value, else,
+// for a point that changes the profile (a named point "upstream v1.31")
+// while the scenario leaves the grace period at its default, that
+// profile's default (40s before v1.32, 50s after), else the scenario's.
+func pointGrace(res *model.Results, pt model.Point) float64 {
+	if g := graceOf(pt, math.NaN()); !math.IsNaN(g) {
+		return g
+	}
+	prof, ok := pt.Params["profile"]
+	if !ok || prof == res.Profile {
+		return res.GraceS
+	}
+	for _, c := range res.Changed {
+		if c.Key == graceKey || strings.HasSuffix(c.Key, "."+graceKey) {
+			return res.GraceS // set by the scenario: every profile keeps it
+		}
+	}
+	if c, err := model.Default(prof); err == nil {
+		return c.Controller.NodeMonitorGracePeriod.Seconds()
+	}
+	return res.GraceS
 }
 
 // graceOf is the grace period of a point in seconds: its swept value

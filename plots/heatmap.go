@@ -26,6 +26,7 @@ type heatCell struct {
 	rate, lo, hi float64
 	zero         bool // zero events: hi is an upper bound
 	known        bool
+	baseline     bool
 }
 
 // heatmapChart is chart 5: with two swept keys, the false NotReady rate
@@ -43,7 +44,7 @@ func heatmapChart(res *model.Results) (painter, string) {
 	var cells []heatCell
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range res.Points {
-		c := heatCell{col: index(ax.Values, p.Params[ax.Key]), row: index(ay.Values, p.Params[ay.Key])}
+		c := heatCell{col: index(ax.Values, p.Params[ax.Key]), row: index(ay.Values, p.Params[ay.Key]), baseline: isBaseline(res, p)}
 		if c.col < 0 || c.row < 0 {
 			continue
 		}
@@ -69,7 +70,11 @@ func heatmapChart(res *model.Results) (painter, string) {
 	cmap.SetMin(math.Log10(cmin))
 	cmap.SetMax(math.Log10(cmax))
 
-	p := newPlot("False NotReady per node-day", ax.Key, ay.Key)
+	title := "False NotReady per node-day"
+	if baselineOf(res) >= 0 {
+		title += " (outlined: baseline)"
+	}
+	p := newPlot(title, ax.Key, ay.Key)
 	p.NominalX(ax.Values...)
 	p.NominalY(ay.Values...)
 	p.X.Min, p.X.Max = -0.5, float64(len(ax.Values))-0.5
@@ -158,6 +163,10 @@ func (h heatCells) Plot(c draw.Canvas, p *plot.Plot) {
 		c.FillPolygon(fill, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
 		c.StrokeLines(draw.LineStyle{Color: color.White, Width: 1.5},
 			[]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}})
+		if cell.baseline {
+			c.StrokeLines(draw.LineStyle{Color: color.Black, Width: 2.5},
+				[]vg.Point{{X: x0 + 2, Y: y0 + 2}, {X: x1 - 2, Y: y0 + 2}, {X: x1 - 2, Y: y1 - 2}, {X: x0 + 2, Y: y1 - 2}, {X: x0 + 2, Y: y0 + 2}})
+		}
 		if cw < 0.45*vg.Inch {
 			continue
 		}

@@ -4,6 +4,7 @@
 package plots
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -41,6 +42,7 @@ var charts = []chart{
 	{"timeline", "Timeline of one replication", timelineChart},
 	{"response", "Incident response: how long an outage the cluster absorbs", responseChart},
 	{"failover", "Failover: from an injected failure to endpoints removed, taint and eviction", failoverChart},
+	{"impact", "What false NotReady costs: endpoint loss and evictions of healthy nodes", impactChart},
 }
 
 // rateChart are the charts of per-day false NotReady rates.
@@ -82,13 +84,79 @@ func Render(res *model.Results) (files []File, skipped []Skip, err error) {
 			skipped = append(skipped, Skip{Chart: c.base, Reason: why})
 			continue
 		}
-		fs, err := encode(c.base, paint)
+		fs, err := encode(c.base, withHeader(header(res), paint))
 		if err != nil {
 			return nil, nil, err
 		}
 		files = append(files, fs...)
 	}
 	return files, skipped, nil
+}
+
+// header names the run a chart comes from: the scenario and its cluster
+// size, so a chart copied on its own still says what it shows.
+func header(res *model.Results) string {
+	name := res.Scenario
+	if name == "" {
+		name = "nodesim"
+	}
+	sizes := map[int]bool{}
+	size := 0
+	for i := range res.Points {
+		n := pointNodes(&res.Points[i])
+		if n > 0 {
+			sizes[n], size = true, n
+		}
+	}
+	switch {
+	case len(sizes) == 1:
+		name += fmt.Sprintf(" · %d nodes", size)
+	case len(sizes) > 1:
+		name += " · cluster size swept"
+	}
+	if res.Profile != "" {
+		name += " · " + res.Profile
+	}
+	return name
+}
+
+// pointNodes is a point's cluster size: its zones' nodes, or its timeline's.
+func pointNodes(p *model.Point) int {
+	n := 0
+	for _, z := range p.Zones {
+		n += z.Nodes
+	}
+	if n == 0 && p.Timeline != nil {
+		n = p.Timeline.Nodes
+	}
+	return n
+}
+
+// baselineOf returns the index of the baseline point (res.Baseline), or -1.
+func baselineOf(res *model.Results) int {
+	if len(res.Baseline) == 0 {
+		return -1
+	}
+	for i := range res.Points {
+		if isBaseline(res, res.Points[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isBaseline reports whether p is the baseline point: it has every value
+// res.Baseline names (a named point's params carry more keys).
+func isBaseline(res *model.Results, p model.Point) bool {
+	if len(res.Baseline) == 0 {
+		return false
+	}
+	for k, v := range res.Baseline {
+		if w, ok := p.Params[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // axesOf returns the swept keys: res.Sweep, or, when absent, the keys of

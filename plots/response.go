@@ -88,7 +88,7 @@ func responseChart(res *model.Results) (painter, string) {
 		}
 		p.Legend.Add(s.label, sc)
 	}
-	if g := graceOf(*pt, res.GraceS); g > 0 && fx(g) >= p.X.Min && fx(g) <= p.X.Max {
+	if g := pointGrace(res, *pt); g > 0 && fx(g) >= p.X.Min && fx(g) <= p.X.Max {
 		p.Add(vline{x: fx(g), c: color.Black, label: "grace " + fmtSeconds(g)})
 	}
 	p.Legend.Top = true

@@ -3,8 +3,10 @@ package plots
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"image/color"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -90,27 +92,74 @@ type painter func(dc draw.Canvas)
 // single paints one plot over the whole figure.
 func single(p *plot.Plot) painter { return func(dc draw.Canvas) { p.Draw(dc) } }
 
-// encode renders a figure as <base>.svg (fonts embedded, deterministic)
-// and <base>.png (PNGDPI).
+// svgFontFamily is the font list written into SVG text styles: the
+// chart font by family, then faces with the same metrics (Liberation
+// Sans is metric-compatible with Arial), so text lays out as in the PNG
+// without embedding the 550 KB font.
+const svgFontFamily = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
+
+// vgsvgFontStyle is what vgsvg writes for the chart font (its family
+// name, then CSS defaults, which need not be written).
+const vgsvgFontStyle = "font-family:Liberation Sans;font-variant:normal;font-weight:normal;font-style:normal;"
+
+// encode renders a figure as <base>.svg (fonts referenced by family,
+// deterministic) and <base>.png (PNGDPI, fonts rasterised).
 func encode(base string, paint painter) (files []File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("plots: drawing %s: %v", base, r)
 		}
 	}()
-	sc := vgsvg.NewWith(vgsvg.UseWH(FigWidth, FigHeight), vgsvg.EmbedFonts(true))
+	sc := vgsvg.NewWith(vgsvg.UseWH(FigWidth, FigHeight), vgsvg.EmbedFonts(false))
 	paintWhite(sc, paint)
 	var sb bytes.Buffer
 	if _, err := sc.WriteTo(&sb); err != nil {
 		return nil, fmt.Errorf("plots: writing %s.svg: %w", base, err)
 	}
+	svg := fitText(bytes.ReplaceAll(sb.Bytes(), []byte(vgsvgFontStyle), []byte(svgFontFamily)))
 	ic := vgimg.NewWith(vgimg.UseWH(FigWidth, FigHeight), vgimg.UseDPI(PNGDPI))
 	paintWhite(ic, paint)
 	var pb bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: ic}).WriteTo(&pb); err != nil {
 		return nil, fmt.Errorf("plots: writing %s.png: %w", base, err)
 	}
-	return []File{{Name: base + ".svg", Data: sb.Bytes()}, {Name: base + ".png", Data: pb.Bytes()}}, nil
+	return []File{{Name: base + ".svg", Data: svg}, {Name: base + ".png", Data: pb.Bytes()}}, nil
+}
+
+// headerHeight is the strip above every chart naming the run.
+const headerHeight = 15
+
+// withHeader paints text in a strip along the top left, in grey, and the
+// figure below it.
+func withHeader(text string, paint painter) painter {
+	return func(dc draw.Canvas) {
+		sty := noteStyle(gray)
+		sty.XAlign, sty.YAlign = draw.XLeft, draw.YTop
+		dc.FillText(sty, vg.Point{X: dc.Min.X + 6, Y: dc.Max.Y - 3}, text)
+		paint(draw.Crop(dc, 0, 0, 0, -headerHeight))
+	}
+}
+
+// svgText is one <text> element as vgsvg writes it: its font size and
+// its (escaped) string.
+var svgTextElem = regexp.MustCompile(`<text ([^>]*font-size:([0-9.]+)px[^>]*)>([^<]*)</text>`)
+
+// fitText gives every <text> the width it has in the chart font
+// (textLength, glyphs and spacing adjusted): a viewer without Liberation
+// Sans or a metric-compatible face draws a wider or narrower fallback
+// squeezed to the same width, so right-aligned labels still end where
+// they should and nothing runs into its neighbour.
+func fitText(svg []byte) []byte {
+	return svgTextElem.ReplaceAllFunc(svg, func(el []byte) []byte {
+		m := svgTextElem.FindSubmatch(el)
+		size, err := strconv.ParseFloat(string(m[2]), 64)
+		if err != nil {
+			return el
+		}
+		sty := draw.TextStyle{Font: fontAt(vg.Length(size)), Handler: plot.DefaultTextHandler}
+		w := sty.Width(html.UnescapeString(string(m[3])))
+		return []byte(fmt.Sprintf(`<text textLength="%.5g" lengthAdjust="spacingAndGlyphs" %s>%s</text>`, w.Points(), m[1], m[3]))
+	})
 }
 
 func paintWhite(c vg.CanvasSizer, paint painter) {
@@ -145,15 +194,18 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	if !(max > min) {
 		return nil
 	}
+	// Over many decades, label every k-th and drop the minor ticks, so
+	// labels never pile up.
+	every := math.Max(1, math.Ceil((max-min)/8))
 	var ts []plot.Tick
 	for e := math.Floor(min); e <= math.Ceil(max); e++ {
 		for m := 1.0; m < 10; m++ {
 			v := e + lg(m)
-			if v < min-1e-9 || v > max+1e-9 {
+			if v < min-1e-9 || v > max+1e-9 || (m > 1 && every > 1) {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if m == 1 {
+			if m == 1 && math.Mod(e, every) == 0 {
 				t.Label = fmtSig(math.Pow(10, e), 1)
 			}
 			ts = append(ts, t)
@@ -266,6 +318,7 @@ func line(xys plotter.XYs, c color.Color, width vg.Length, dashes ...vg.Length) 
 type rect struct {
 	x0, x1, y0, y1 float64
 	fill           color.Color
+	minW           vg.Length // drawn at least this wide, about its middle
 }
 
 // Plot implements plot.Plotter.
@@ -281,6 +334,9 @@ func (r rect) Plot(c draw.Canvas, p *plot.Plot) {
 	x1 := trX(edge(r.x1, p.X.Min, p.X.Max, p.X.Max))
 	y0 := trY(edge(r.y0, p.Y.Min, p.Y.Max, p.Y.Min))
 	y1 := trY(edge(r.y1, p.Y.Min, p.Y.Max, p.Y.Max))
+	if w := x1 - x0; w < r.minW {
+		x0, x1 = x0-(r.minW-w)/2, x1+(r.minW-w)/2
+	}
 	c.FillPolygon(r.fill, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
 }
 

@@ -14,19 +14,29 @@ import (
 )
 
 func newPlotCmd() *cobra.Command {
-	var out string
+	var out, tlPoint string
 	cmd := &cobra.Command{
 		Use:   "plot RESULTS.json",
 		Short: "Draw the charts and report.md of a results.json",
 		Long: `Plot reads a results.json written by 'nodesim run --out' or '--format json'
 and writes its charts (SVG and PNG) and report.md into --out (default: the
 directory of RESULTS.json). Nothing is simulated.`,
-		Example: `  nodesim plot review/results.json --out review/`,
-		Args:    argsBetween(1, 1),
+		Example: `  nodesim plot review/results.json --out review/
+  nodesim plot review/results.json --timeline-point 40s`,
+		Args: argsBetween(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := readResults(args[0])
 			if err != nil {
 				return badInput(err)
+			}
+			if cmd.Flags().Changed(timelinePointFlag) {
+				params := make([]map[string]string, len(res.Points))
+				for i, p := range res.Points {
+					params[i] = p.Params
+				}
+				if res.TimelinePoint, err = pickPoint(timelinePointFlag, tlPoint, res.Sweep, params); err != nil {
+					return err
+				}
 			}
 			if out == "" {
 				out = filepath.Dir(args[0])
@@ -45,6 +55,7 @@ directory of RESULTS.json). Nothing is simulated.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write charts and report.md into `DIR`")
+	addTimelinePointFlag(cmd, &tlPoint)
 	return cmd
 }
 

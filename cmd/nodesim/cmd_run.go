@@ -34,6 +34,8 @@ type runOptions struct {
 	traceRep     int
 	baseline     string
 	shard        string
+	tlPoint      string
+	tlRep        int
 }
 
 var formats = []string{"text", "json", "csv", "markdown"}
@@ -73,6 +75,8 @@ seed (common random numbers), so points differ only by their parameters.`,
 	f.StringVar(&o.trace, "trace", "", "write what the node lifecycle controller observed in one replication to `FILE` (JSON lines, docs/trace.md)")
 	f.IntVar(&o.traceRep, "trace-replication", 0, "the replication --trace records, from 0")
 	f.StringVar(&o.baseline, "baseline", "", "state findings against the sweep point `POINT`: a value of the swept key, or key=value,... (default: the scenario's own values, when swept)")
+	addTimelinePointFlag(cmd, &o.tlPoint)
+	f.IntVar(&o.tlRep, timelineRepFlag, 0, "chart the timeline of replication `N`, from 0")
 	f.StringVar(&o.shard, "shard", "", "run only shard `I/N` of the work (I from 0 to N-1) and write partial-I-of-N.json into --out, for 'nodesim merge'")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -117,6 +121,10 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	tlPoint, err := timelineRun(cmd, sc, o.tlPoint, o.tlRep)
+	if err != nil {
+		return err
+	}
 	for _, w := range sc.Warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "nodesim: warning: %v\n", w)
 	}
@@ -139,7 +147,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 		defer prof.stop()
 	}
 	if sh != nil {
-		if err := runShard(cmd, o, sc, *sh, command, baseline); err != nil {
+		if err := runShard(cmd, o, sc, *sh, command, baseline, tlPoint); err != nil {
 			return err
 		}
 		return prof.write()
@@ -153,6 +161,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	}
 	res.Command = command
 	res.Baseline = baseline
+	res.TimelinePoint = tlPoint
 	if o.out != "" {
 		if err := writeOut(o.out, res); err != nil {
 			return err
@@ -215,6 +224,12 @@ func reproduce(name string, o *runOptions, reps bool, seed uint64) string {
 	}
 	if o.baseline != "" {
 		parts = append(parts, "--baseline", shellQuote(o.baseline))
+	}
+	if o.tlPoint != "" {
+		parts = append(parts, "--"+timelinePointFlag, shellQuote(o.tlPoint))
+	}
+	if o.tlRep != 0 {
+		parts = append(parts, "--"+timelineRepFlag, strconv.Itoa(o.tlRep))
 	}
 	return strings.Join(append(parts, "--seed", strconv.FormatUint(seed, 10)), " ")
 }

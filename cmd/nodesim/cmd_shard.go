@@ -37,9 +37,10 @@ func shardFlag(cmd *cobra.Command, o *runOptions) (*shard.Spec, error) {
 // runShard runs shard sp's units of sc and writes its partial result into
 // --out, replacing a previous attempt's whole (a retried pod is harmless).
 // command is what the unsharded run would record.
-func runShard(cmd *cobra.Command, o *runOptions, sc *scenarios.Scenario, sp shard.Spec, command string, baseline map[string]string) error {
+func runShard(cmd *cobra.Command, o *runOptions, sc *scenarios.Scenario, sp shard.Spec, command string, baseline, tlPoint map[string]string) error {
 	run := &shard.Run{Header: *resultsHeader(sc)}
 	run.Header.Baseline = baseline
+	run.Header.TimelinePoint = tlPoint
 	for _, p := range sc.Points {
 		run.Points = append(run.Points, shard.RunPoint{Config: p.Config, Params: p.Params})
 	}
