@@ -34,8 +34,8 @@ func ConditionsSentence(c *model.NodeConditions) string {
 	var parts []string
 	if c.DiskPressureTimeFraction.Defined() {
 		parts = append(parts,
-			fmt.Sprintf("DiskPressure %s of node-time (tainted %s), %s flaps per node-day", percent(float64(c.DiskPressureTimeFraction)), percent(float64(c.DiskPressureTaintTimeFraction)), num(c.PressureTransitionsPerNodeDay)),
-			fmt.Sprintf("%d kubelet evictions (%s per node-day), %d reclaim attempts, %s pod-s Pending", c.KubeletEvictions, num(c.KubeletEvictionsPerNodeDay), c.ReclaimAttempts, Sig(float64(c.PodsPendingSeconds), 3)))
+			fmt.Sprintf("DiskPressure %s of node-time (tainted %s), %s flaps per node-day", percent(c.DiskPressureTimeFraction), percent(c.DiskPressureTaintTimeFraction), num(c.PressureTransitionsPerNodeDay)),
+			fmt.Sprintf("%d kubelet evictions (%s per node-day), %d reclaim attempts, %s pod-s Pending", c.KubeletEvictions, num(c.KubeletEvictionsPerNodeDay), c.ReclaimAttempts, num(c.PodsPendingSeconds)))
 	}
 	stale := fmt.Sprintf("%d nodes with a condition stuck at Unknown", c.StaleUnknownNodes)
 	if len(c.StaleUnknownByCondition) > 0 {
