@@ -60,14 +60,63 @@ func Findings(res *model.Results, axes []model.SweepAxis) []string {
 			if len(ps) == 0 {
 				continue
 			}
-			var opts []string
-			for _, p := range ps {
-				opts = append(opts, "to "+p.Params[ax.Key]+", "+Versus(p, base, ax.Key, kinds))
-			}
-			out = append(out, verbs[i]+" `"+ax.Key+"` from "+base.Params[ax.Key]+": "+strings.Join(opts, "; ")+".")
+			out = append(out, verbs[i]+" `"+ax.Key+"` from "+base.Params[ax.Key]+": "+options(ps, base, ax.Key, kinds)+".")
 		}
 	}
 	return out
+}
+
+// options states each option against the baseline, in order; options
+// whose false NotReady read the same share one statement: "to 60s or
+// 90s, no false NotReady seen either; crashes detected 10 s, 40 s later".
+func options(ps []*model.Point, base *model.Point, key, kinds string) string {
+	var out []string
+	for i := 0; i < len(ps); {
+		fnr := versusFalse(ps[i], base, key)
+		j := i + 1
+		for j < len(ps) && versusFalse(ps[j], base, key) == fnr {
+			j++
+		}
+		var vals, det []string
+		for _, p := range ps[i:j] {
+			vals = append(vals, p.Params[key])
+			if d := versusDetection(p, base, kinds); d != "" {
+				det = append(det, d)
+			}
+		}
+		s := "to " + joinOr(vals) + ", " + fnr
+		if len(det) > 0 {
+			s += ", " + joinDetection(det)
+		}
+		out = append(out, s)
+		i = j
+	}
+	return strings.Join(out, "; ")
+}
+
+// joinDetection says several options' detection at once when they move
+// the same way: "crashes detected 10 s and 40 s later".
+func joinDetection(det []string) string {
+	lead, spans, way := "", []string(nil), ""
+	for _, d := range det {
+		i, j := strings.Index(d, " detected "), strings.LastIndexByte(d, ' ')
+		if i < 0 || j <= i+len(" detected ") || (lead != "" && (d[:i] != lead || d[j:] != way)) {
+			return strings.Join(det, ", ")
+		}
+		lead, way = d[:i], d[j:]
+		spans = append(spans, d[i+len(" detected "):j])
+	}
+	if len(spans) < 2 {
+		return strings.Join(det, ", ")
+	}
+	return lead + " detected " + strings.Join(spans[:len(spans)-1], ", ") + " and " + spans[len(spans)-1] + way
+}
+
+func joinOr(vs []string) string {
+	if len(vs) < 2 {
+		return strings.Join(vs, "")
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
 }
 
 // BaselinePoint is the point res.Baseline names, or nil.
@@ -107,43 +156,53 @@ func Label(p *model.Point, axes []model.SweepAxis) string {
 // as a count a cluster sees, then detection: "160× more false NotReady
 // (23 a day instead of 1 a week), crashes detected 20 s sooner".
 func Versus(p, b *model.Point, key, failures string) string {
-	fp, fb := &p.FalseNotReady, &b.FalseNotReady
-	var s string
-	switch pz, bz := fp.Bounded(), fb.Bounded(); {
-	case p.RatesNotApplicable || b.RatesNotApplicable:
-		s = "per-day rates not applicable"
-	case pz && bz:
-		s = "no false NotReady seen either"
-	case pz:
-		s = "no false NotReady seen (" + clusterBound(p) + ") instead of " + human.PerDay(float64(fb.PerClusterDay), "")
-	case bz:
-		s = human.PerDay(float64(fp.PerClusterDay), "false NotReady") + " where " + b.Params[key] + " had none"
-	default:
-		r := float64(fp.RatePerNodeDay / fb.RatePerNodeDay)
-		switch {
-		case r >= 1.05:
-			s = human.Times(r) + " more false NotReady"
-		case r <= 1/1.05:
-			s = human.Times(1/r) + " fewer false NotReady"
-		default:
-			s = "as many false NotReady"
-		}
-		s += " (" + human.PerDay(float64(fp.PerClusterDay), "") + " instead of " + human.PerDay(float64(fb.PerClusterDay), "") + ")"
-	}
-	what := strings.TrimPrefix(failures, "real ")
-	dp, db := &p.Detection, &b.Detection
-	if dp.Detected > 0 && db.Detected > 0 && dp.P50S.Defined() && db.P50S.Defined() {
-		d := float64(dp.P50S - db.P50S)
-		switch {
-		case math.Abs(d) < 0.5:
-			s += ", " + what + " detected as fast"
-		case d < 0:
-			s += ", " + what + " detected " + human.Duration(-d) + " sooner"
-		default:
-			s += ", " + what + " detected " + human.Duration(d) + " later"
-		}
+	s := versusFalse(p, b, key)
+	if d := versusDetection(p, b, failures); d != "" {
+		s += ", " + d
 	}
 	return s
+}
+
+// versusFalse is p's false NotReady against b's.
+func versusFalse(p, b *model.Point, key string) string {
+	fp, fb := &p.FalseNotReady, &b.FalseNotReady
+	switch pz, bz := fp.Bounded(), fb.Bounded(); {
+	case p.RatesNotApplicable || b.RatesNotApplicable:
+		return "per-day rates not applicable"
+	case pz && bz:
+		return "no false NotReady seen either"
+	case pz:
+		return "no false NotReady seen (" + clusterBound(p) + ") instead of " + human.PerDay(float64(fb.PerClusterDay), "")
+	case bz:
+		return human.PerDay(float64(fp.PerClusterDay), "false NotReady") + " where " + b.Params[key] + " had none"
+	}
+	r := float64(fp.RatePerNodeDay / fb.RatePerNodeDay)
+	now, was := human.PerDay(float64(fp.PerClusterDay), ""), human.PerDay(float64(fb.PerClusterDay), "")
+	switch {
+	case r >= 1.05:
+		return human.Times(r) + " more false NotReady (" + now + " instead of " + was + ")"
+	case r <= 1/1.05:
+		return human.Times(1/r) + " fewer false NotReady (" + now + " instead of " + was + ")"
+	}
+	return "as many false NotReady (" + now + ")"
+}
+
+// versusDetection is p's detection against b's: "crashes detected 20 s
+// sooner"; "" when either detected nothing.
+func versusDetection(p, b *model.Point, failures string) string {
+	what := strings.TrimPrefix(failures, "real ")
+	dp, db := &p.Detection, &b.Detection
+	if dp.Detected == 0 || db.Detected == 0 || !dp.P50S.Defined() || !db.P50S.Defined() {
+		return ""
+	}
+	d := float64(dp.P50S - db.P50S)
+	switch {
+	case math.Abs(d) < 0.5:
+		return what + " detected as fast"
+	case d < 0:
+		return what + " detected " + human.Duration(-d) + " sooner"
+	}
+	return what + " detected " + human.Duration(d) + " later"
 }
 
 // clusterBound is a point's bound when it saw no false NotReady, per
