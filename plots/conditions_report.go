@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -42,20 +43,20 @@ func conditionsSection(b *bytes.Buffer, res *model.Results, axes []model.SweepAx
 		name string
 		f    func(c *model.NodeConditions) string
 	}
-	held := func(f, taint model.Num) string { return pct(float64(f)) + " (tainted " + pct(float64(taint)) + ")" }
+	held := func(f, taint model.Num) string { return pct(f) + " (tainted " + pct(taint) + ")" }
 	cols := []col{
 		{disk, "DiskPressure", func(c *model.NodeConditions) string {
 			return held(c.DiskPressureTimeFraction, c.DiskPressureTaintTimeFraction)
 		}},
 		{memory, "MemoryPressure", func(c *model.NodeConditions) string {
 			if c.MemoryPressureTimeFraction == nil {
-				return "–"
+				return human.Undefined
 			}
 			return held(*c.MemoryPressureTimeFraction, *c.MemoryPressureTaintTimeFraction)
 		}},
 		{pids, "PIDPressure", func(c *model.NodeConditions) string {
 			if c.PIDPressureTimeFraction == nil {
-				return "–"
+				return human.Undefined
 			}
 			return held(*c.PIDPressureTimeFraction, *c.PIDPressureTaintTimeFraction)
 		}},
@@ -66,12 +67,12 @@ func conditionsSection(b *bytes.Buffer, res *model.Results, axes []model.SweepAx
 		{evicts, "by signal", func(c *model.NodeConditions) string { return countsCell(c.KubeletEvictionsBySignal) }},
 		{memory, "of BestEffort pods", func(c *model.NodeConditions) string {
 			if c.KubeletEvictionsBestEffort == nil {
-				return "–"
+				return human.Undefined
 			}
 			return fmt.Sprint(*c.KubeletEvictionsBestEffort)
 		}},
 		{evicts, "reclaim attempts", func(c *model.NodeConditions) string { return fmt.Sprint(c.ReclaimAttempts) }},
-		{evicts, "pod-s Pending", func(c *model.NodeConditions) string { return fmtSig(float64(c.PodsPendingSeconds), 3) }},
+		{evicts, "pod-s Pending", func(c *model.NodeConditions) string { return num(c.PodsPendingSeconds) }},
 		{true, "stuck at Unknown", func(c *model.NodeConditions) string {
 			s := fmt.Sprint(c.StaleUnknownNodes)
 			if len(c.StaleUnknownByCondition) > 0 {
@@ -113,10 +114,10 @@ func hasConditions(res *model.Results) bool {
 	return false
 }
 
-// countsCell writes a map of counts as "a 3, b 1", keys sorted; "–" when empty.
+// countsCell writes a map of counts as "a 3, b 1", keys sorted; human.Undefined when empty.
 func countsCell(m map[string]int64) string {
 	if len(m) == 0 {
-		return "–"
+		return human.Undefined
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {

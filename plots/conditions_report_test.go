@@ -30,7 +30,7 @@ func TestConditionsSection(t *testing.T) {
 	for _, want := range []string{
 		"## Node conditions",
 		"| point | MemoryPressure | flaps /node-day | kubelet evictions (/node-day) | by signal | of BestEffort pods | reclaim attempts | pod-s Pending | stuck at Unknown |",
-		"| memory.pod-request=4Gi | 8.8% (tainted 4.4%) | 48 | 100 (48) | memory.available 100 | 90 | 100 | 9.08e+06 | 0 |",
+		"| memory.pod-request=4Gi | 8.8% (tainted 4.4%) | 48 | 100 (48) | memory.available 100 | 90 | 100 | 9.1e+06 | 0 |",
 		"| memory.pod-request=512Mi | 0.24% (tainted 0.12%) |",
 	} {
 		assert.Contains(t, md, want)

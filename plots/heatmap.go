@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -147,17 +148,17 @@ func (h heatCells) Plot(c draw.Canvas, p *plot.Plot) {
 		var txt string
 		switch {
 		case !cell.known:
-			txt = "–"
+			txt = human.Undefined
 		case cell.zero:
-			txt = "0 events\n< " + fmtSig(cell.hi, 2)
+			txt = "0 events\n≤ " + human.Figure(cell.hi)
 		default:
 			v := math.Max(h.cmap.Min(), math.Min(h.cmap.Max(), math.Log10(cell.rate)))
 			if col, err := h.cmap.At(v); err == nil {
 				fill = col
 			}
-			txt = fmtSig(cell.rate, 2)
+			txt = human.Estimate(cell.rate, cell.lo, cell.hi)
 			if cw > 0.9*vg.Inch {
-				txt += "\n[" + fmtSig(cell.lo, 2) + "–" + fmtSig(cell.hi, 2) + "]"
+				txt += "\n" + human.Interval(cell.lo, cell.hi)
 			}
 		}
 		c.FillPolygon(fill, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})

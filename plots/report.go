@@ -3,11 +3,12 @@ package plots
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
+	"github.com/nodesim/nodesim/results"
 )
 
 // Report returns report.md for res, embedding the chart files by name
@@ -43,13 +44,14 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	if len(res.Points) == 0 {
 		b.WriteString("- The results contain no points.\n")
 	}
-	for _, f := range findings(res, axes) {
+	for _, f := range results.Findings(res, axes) {
 		fmt.Fprintf(&b, "- %s\n", f)
 	}
-	for _, p := range res.Points {
-		for _, line := range p.Explanations() {
+	for i := range res.Points {
+		p := &res.Points[i]
+		for _, line := range results.Explanations(p) {
 			if len(axes) > 0 {
-				line = "At " + paramLabel(p, axes) + ": " + line
+				line = "At " + paramLabel(*p, axes) + ": " + line
 			}
 			fmt.Fprintf(&b, "- %s\n", line)
 		}
@@ -132,94 +134,22 @@ func Report(res *model.Results, files []File, skipped []Skip) []byte {
 	return b.Bytes()
 }
 
-// byRare notes a rare-event estimate and its relative error.
-func byRare(e *model.Estimator) string {
-	if e.Method != model.MethodRare || !def(e.RelativeError) {
-		return ""
-	}
-	return fmt.Sprintf(", rare-event estimate ±%s%%", fmtSig(100*float64(e.RelativeError), 2))
+// num, secs and pct format a figure, a span and a fraction as every
+// output does; interval and pctIv their intervals.
+func num(n model.Num) string  { return human.Figure(float64(n)) }
+func secs(n model.Num) string { return human.Duration(float64(n)) }
+func pct(n model.Num) string  { return human.Percent(float64(n)) }
+func interval(i model.Interval) string {
+	return human.Interval(float64(i.Lo), float64(i.Hi))
 }
-
-// finding is one plain-language bullet for point p.
-func finding(p model.Point, axes []model.SweepAxis) string {
-	where := "At the scenario's parameters"
-	if l := paramLabel(p, axes); l != "" {
-		where = "At " + l
-	}
-	f := p.FalseNotReady
-	var s string
-	switch {
-	case p.RatesNotApplicable:
-		s = where + ": per-day rates " + model.NotApplicable
-	case f.Bounded() && def(f.RatePerNodeDayCI95.Hi):
-		s = fmt.Sprintf("%s: no false NotReady in %s node-days; the rate is below %s per node-day (95%% upper bound), %s",
-			where, fmtSig(p.NodeDays, 3), fmtSig(float64(f.RatePerNodeDayCI95.Hi), 2), every(float64(f.RatePerNodeDayCI95.Hi), "at most"))
-	case def(f.RatePerNodeDay):
-		r := float64(f.RatePerNodeDay)
-		s = fmt.Sprintf("%s: %s false NotReady per node-day (95%% CI %s%s), %s",
-			where, fmtSig(r, 2), ci(f.RatePerNodeDayCI95), byRare(&f.Estimator), every(r, "about"))
-		if def(f.PerClusterDay) && r > 0 {
-			pc := float64(f.PerClusterDay)
-			s += fmt.Sprintf(", %s per day across %s nodes", fmtSig(pc, 2), fmtSig(math.Round(pc/r), 6))
-		}
-	default:
-		s = where + ": false NotReady rate undefined (no healthy node-time)"
-	}
-	d := p.Detection
-	switch {
-	case d.Failures == 0:
-		s += "; no failures injected"
-	case def(d.P50S):
-		s += fmt.Sprintf("; injected failures detected in %s s median, %s s p99 (%d of %d detected)",
-			fmtSig(float64(d.P50S), 2), fmtSig(float64(d.P99S), 2), d.Detected, d.Failures)
-	default:
-		s += fmt.Sprintf("; none of %d injected failures detected", d.Failures)
-	}
-	if fo := p.Failover; fo.EndpointsRemoved > 0 || fo.Evicted > 0 {
-		s += fmt.Sprintf("; endpoints removed %s s, NoExecute taint %s s, pods evicted %s s after the failure (median; p99 %s s)",
-			num(fo.EndpointsRemovedP50S), num(fo.TaintedP50S), num(fo.EvictedP50S), num(fo.EvictedP99S))
-		if fo.NotEvicted > 0 {
-			s += fmt.Sprintf(", %d never evicted", fo.NotEvicted)
-		}
-	}
-	if m := p.MassNotReady.MaxFraction; def(m) && m > 0 {
-		s += fmt.Sprintf("; at worst %s of nodes Unknown at once", pct(float64(m)))
-	}
-	return s + "."
+func pctIv(i model.Interval) string {
+	return human.PercentInterval(float64(i.Lo), float64(i.Hi))
 }
-
-// every turns a rate per node-day into "about 1 every 48 days per node".
-func every(r float64, qual string) string {
-	if !(r > 0) {
-		return "never observed"
-	}
-	days := 1 / r
-	if days >= 1 {
-		return fmt.Sprintf("%s 1 every %s days per node", qual, fmtSig(days, 2))
-	}
-	return fmt.Sprintf("%s 1 every %s hours per node", qual, fmtSig(days*24, 2))
-}
-
-// ci formats an interval as "lo–hi".
-func ci(iv model.Interval) string {
-	return fmtSig(float64(iv.Lo), 2) + "–" + fmtSig(float64(iv.Hi), 2)
-}
-
-// pct formats a fraction as a percentage.
-func pct(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return fmtSig(100*x, 2) + "%"
-}
-
-// num formats a Num with 2 significant figures, "–" when undefined.
-func num(n model.Num) string { return fmtSig(float64(n), 2) }
 
 // cell escapes a value for a Markdown table cell.
 func cell(s string) string {
 	if s == "" {
-		return "–"
+		return human.Undefined
 	}
 	return strings.ReplaceAll(s, "|", `\|`)
 }
@@ -234,31 +164,32 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 	for _, ax := range axes {
 		head = append(head, "`"+ax.Key+"`")
 	}
-	head = append(head, "node-days", "false NotReady", "rate /node-day (95% CI)", "P(≥1) /node-day",
-		"mean duration (s)", "endpoint loss (s/node-day)", "false evictions", "detection p50 / p99 (s)", "max Unknown",
-		"endpoints removed p50 / p99 (s)", "evicted p50 / p99 (s)", "not evicted")
+	head = append(head, "node-days", "false NotReady", "rate /node-day [95% CI]", "P(≥1) /node-day [95% CI]",
+		"mean duration", "endpoint loss (pod-s/node-day)", "false evictions", "detection p50 / p99", "max Unknown",
+		"endpoints removed p50 / p99", "evicted p50 / p99", "not evicted")
 	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	two := func(a, c model.Num) string { return secs(a) + " / " + secs(c) }
 	for _, p := range res.Points {
 		var row []string
 		for _, ax := range axes {
 			row = append(row, cell(p.Params[ax.Key]))
 		}
 		f := p.FalseNotReady
-		rate := num(f.RatePerNodeDay) + " (" + ci(f.RatePerNodeDayCI95) + ")"
-		prob := pct(float64(f.ProbabilityPerNodeDay))
+		rate := human.Estimate(float64(f.RatePerNodeDay), float64(f.RatePerNodeDayCI95.Lo), float64(f.RatePerNodeDayCI95.Hi)) + " " + interval(f.RatePerNodeDayCI95)
+		prob := pct(f.ProbabilityPerNodeDay)
 		if def(f.ProbabilityPerNodeDayCI95.Hi) {
-			prob += " (" + pct(float64(f.ProbabilityPerNodeDayCI95.Lo)) + "–" + pct(float64(f.ProbabilityPerNodeDayCI95.Hi)) + ")"
+			prob += " " + pctIv(f.ProbabilityPerNodeDayCI95)
 		}
-		det := num(p.Detection.P50S) + " / " + num(p.Detection.P99S)
-		endpoint := num(p.EndpointLoss.SecondsPerNodeDay)
+		el := p.EndpointLoss
+		endpoint := human.Estimate(float64(el.SecondsPerNodeDay), float64(el.SecondsPerNodeDayCI95.Lo), float64(el.SecondsPerNodeDayCI95.Hi))
 		if p.RatesNotApplicable { // a replay's figures are absolute: Key findings has them
 			rate, prob, endpoint = "n/a (replays only)", "n/a", "n/a"
 		}
-		row = append(row, fmtSig(p.NodeDays, 3), fmt.Sprint(f.Events), rate, prob,
-			num(f.MeanDurationS), endpoint,
-			fmt.Sprint(p.FalseEvictions.Count), det, pct(float64(p.MassNotReady.MaxFraction)),
-			num(p.Failover.EndpointsRemovedP50S)+" / "+num(p.Failover.EndpointsRemovedP99S),
-			num(p.Failover.EvictedP50S)+" / "+num(p.Failover.EvictedP99S), fmt.Sprint(p.Failover.NotEvicted))
+		row = append(row, human.NodeDays(p.NodeDays), fmt.Sprint(f.Events), rate, prob,
+			secs(f.MeanDurationS), endpoint,
+			fmt.Sprint(p.FalseEvictions.Count), two(p.Detection.P50S, p.Detection.P99S), pct(p.MassNotReady.MaxFraction),
+			two(p.Failover.EndpointsRemovedP50S, p.Failover.EndpointsRemovedP99S),
+			two(p.Failover.EvictedP50S, p.Failover.EvictedP99S), fmt.Sprint(p.Failover.NotEvicted))
 		fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
 	}
 	b.WriteString("\n")
@@ -316,7 +247,7 @@ func zonesTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 				row = append(row, cell(paramLabel(p, axes)))
 			}
 			row = append(row, fmt.Sprint(z.Zone), fmt.Sprint(z.Nodes), fmt.Sprint(z.FalseNotReady), num(z.FalseNotReadyRatePerNodeDay),
-				pct(float64(z.PartialDisruptionTimeFraction)), pct(float64(z.FullDisruptionTimeFraction)), fmt.Sprint(z.Evictions), fmt.Sprint(z.FalseEvictions))
+				pct(z.PartialDisruptionTimeFraction), pct(z.FullDisruptionTimeFraction), fmt.Sprint(z.Evictions), fmt.Sprint(z.FalseEvictions))
 			fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
 		}
 	}
@@ -362,14 +293,14 @@ func kindsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 	if !many {
 		return
 	}
-	b.WriteString("Failover by failure kind (seconds after the failure, p50 / p99):\n\n")
+	b.WriteString("Failover by failure kind (time after the failure, p50 / p99):\n\n")
 	var head []string
 	if len(axes) > 0 {
 		head = append(head, "point")
 	}
 	head = append(head, "kind", "failures", "detected", "endpoints removed", "NoExecute taint", "pods evicted", "not evicted")
 	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
-	two := func(a, c model.Num) string { return num(a) + " / " + num(c) }
+	two := func(a, c model.Num) string { return secs(a) + " / " + secs(c) }
 	for _, p := range res.Points {
 		for _, k := range p.Failover.ByKind {
 			var row []string

@@ -8,8 +8,8 @@ import (
 	"math"
 	"regexp"
 	"strconv"
-	"strings"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -251,27 +251,8 @@ type fixedTicks []plot.Tick
 // Ticks implements plot.Ticker.
 func (t fixedTicks) Ticks(min, max float64) []plot.Tick { return t }
 
-// fmtSig formats x with sig significant figures without exponents for
-// everyday magnitudes; NaN and ±Inf are shown as "–".
-func fmtSig(x float64, sig int) string {
-	switch {
-	case math.IsNaN(x) || math.IsInf(x, 0):
-		return "–"
-	case x == 0:
-		return "0"
-	case math.Abs(x) >= 1e6 || math.Abs(x) < 1e-4:
-		return strconv.FormatFloat(x, 'e', sig-1, 64)
-	}
-	mag := int(math.Floor(math.Log10(math.Abs(x))))
-	dec := sig - 1 - mag
-	if dec <= 0 {
-		p := math.Pow(10, float64(-dec))
-		return strconv.FormatFloat(math.Round(x/p)*p, 'f', 0, 64)
-	}
-	s := strconv.FormatFloat(x, 'f', dec, 64)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
-}
+// fmtSig formats x with sig significant figures, as every output does.
+func fmtSig(x float64, sig int) string { return human.Sig(x, sig) }
 
 // glyph shapes for upper bounds: a triangle pointing down (y bound) or
 // left (x bound) with a short stem, so it reads as "at most this".

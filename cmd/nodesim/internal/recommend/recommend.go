@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
 	"github.com/nodesim/nodesim/scenarios"
 )
@@ -354,7 +354,7 @@ func direction(ctx context.Context, k Key, xs []float64, eval func(context.Conte
 	case hi.RatePerNodeDay > lo.RatePerNodeDay:
 		return "largest", nil
 	}
-	return "", fmt.Errorf("%s: false NotReady is the same at %s and %s (%s per node-day), so neither end is safer; narrow or move the range", k.Name, lo.Value, hi.Value, strings.TrimSpace(strconv.FormatFloat(float64(lo.RatePerNodeDay), 'g', 3, 64)))
+	return "", fmt.Errorf("%s: false NotReady is the same at %s and %s (%s per node-day), so neither end is safer; narrow or move the range", k.Name, lo.Value, hi.Value, human.Figure(float64(lo.RatePerNodeDay)))
 }
 
 // step is the run of grace values equivalent to x: the controller marks a

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nodesim/nodesim/cmd/nodesim/internal/summary"
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -38,7 +39,7 @@ func Text(w io.Writer, a *Answer) error {
 			}
 			rec, up := "none", "-"
 			if s.Recommended != nil {
-				rec, up = *s.Recommended, summary.Sig(float64(s.UpperBound), 2)
+				rec, up = *s.Recommended, human.Figure(float64(s.UpperBound))
 			}
 			p50, p99 := detectionCells(s.Detection)
 			rows = append(rows, append(row, rec, up, p50, p99))
@@ -53,8 +54,8 @@ func Text(w io.Writer, a *Answer) error {
 	b.WriteString(":\n")
 	rows := [][]string{{shortKey(a.Key), "verdict", "false NR/node-day", "95% CI", "method", "node-days", "tolerates"}}
 	for _, c := range a.Points {
-		rows = append(rows, []string{c.Value, string(c.Verdict), summary.Sig(float64(c.RatePerNodeDay), 3), ci(c.RateCI95), c.Method,
-			summary.Sig(float64(c.WorkNodeDays), 3), toleranceCell(c.OutageTolerance)})
+		rows = append(rows, []string{c.Value, string(c.Verdict), human.Estimate(float64(c.RatePerNodeDay), float64(c.RateCI95.Lo), float64(c.RateCI95.Hi)), ci(c.RateCI95), c.Method,
+			human.NodeDays(float64(c.WorkNodeDays)), toleranceCell(c.OutageTolerance)})
 	}
 	summary.Table(&b, rows)
 	_, err := io.WriteString(w, b.String())
@@ -81,7 +82,7 @@ func Paragraph(a *Answer, s *Search) string {
 			worst = s.Points[0]
 		}
 		out = append(out, fmt.Sprintf("no value of %s from %s to %s has %s (%s): even %s has up to %s per node-day; widen the range or the budget.",
-			key, a.Min, a.Max, budget, conf, worst.Value, summary.Sig(float64(worst.UpperBound), 2)))
+			key, a.Min, a.Max, budget, conf, worst.Value, human.Figure(float64(worst.UpperBound))))
 	default:
 		rec := *s.Recommended
 		bound := rateWords(s.UpperBound) + " per node-day"
@@ -96,11 +97,11 @@ func Paragraph(a *Answer, s *Search) string {
 		out = append(out, what+";", detectionWords(s.Detection, s.Baseline, rec)+evictionWords(s.Eviction)+".")
 		if st := s.Step; st != nil && st.To != st.From {
 			out = append(out, fmt.Sprintf("Every value from %s to %s behaves the same: alarms wait for the first monitor pass (every %s) after the grace period.",
-				st.From, st.To, summary.Seconds(st.PeriodS)))
+				st.From, st.To, human.Duration(st.PeriodS)))
 		}
 	}
 	if bl := s.Baseline; bl != nil {
-		out = append(out, fmt.Sprintf("Today's %s: %s false NotReady per node-day %s, %s the budget.", bl.Value, rateWords(bl.RatePerNodeDay), ci(bl.RateCI95),
+		out = append(out, fmt.Sprintf("Today's %s: %s false NotReady per node-day %s, %s the budget.", bl.Value, human.Estimate(float64(bl.RatePerNodeDay), float64(bl.RateCI95.Lo), float64(bl.RateCI95.Hi)), ci(bl.RateCI95),
 			map[verdict]string{below: "under", above: "over", undecided: "not clearly under"}[bl.Verdict]))
 	}
 	if s.Recommended != nil {
@@ -113,7 +114,7 @@ func Paragraph(a *Answer, s *Search) string {
 		grid = fmt.Sprintf(" at each of %d grid points", len(a.Frontier))
 	}
 	out = append(out, fmt.Sprintf("Searched %s to %s at %s resolution: %d values%s, %s node-days simulated in all.", a.Min, a.Max, a.Resolution, len(s.Points), grid,
-		summary.Sig(float64(a.WorkNodeDays), 3)))
+		human.NodeDays(float64(a.WorkNodeDays))))
 	return strings.Join(out, " ")
 }
 
@@ -121,7 +122,7 @@ func Paragraph(a *Answer, s *Search) string {
 func budgetWords(a *Answer) string {
 	unit := a.BudgetPer
 	if a.Budget >= 1 {
-		return "fewer than " + summary.Sig(a.Budget, 3) + " false NotReady per " + unit
+		return "fewer than " + human.Sig(a.Budget, 3) + " false NotReady per " + unit
 	}
 	n := 1 / a.Budget
 	var per string
@@ -129,21 +130,19 @@ func budgetWords(a *Answer) string {
 	case n >= 1e12:
 		per = strconv.FormatFloat(n, 'e', 1, 64)
 	case n >= 1e9:
-		per = summary.Sig(n/1e9, 3) + " billion"
+		per = human.Sig(n/1e9, 3) + " billion"
 	case n >= 1e6:
-		per = summary.Sig(n/1e6, 3) + " million"
+		per = human.Sig(n/1e6, 3) + " million"
 	default:
-		per = summary.Sig(n, 3)
+		per = human.Sig(n, 3)
 	}
 	return "fewer than 1 false NotReady per " + per + " " + unit + "s"
 }
 
-// rateWords is a rate with the notation people read.
-func rateWords(r model.Num) string { return summary.Sig(float64(r), 2) }
+// rateWords and ci are a rate and its interval, as every output has them.
+func rateWords(r model.Num) string { return human.Figure(float64(r)) }
 
-func ci(iv model.Interval) string {
-	return "[" + summary.Sig(float64(iv.Lo), 2) + ", " + summary.Sig(float64(iv.Hi), 2) + "]"
-}
+func ci(iv model.Interval) string { return human.Interval(float64(iv.Lo), float64(iv.Hi)) }
 
 // detectionWords: "it detects crashes in 53 s median, 55 s p99, 5 s
 // slower than today's 50s".
@@ -151,7 +150,7 @@ func detectionWords(d *Detection, bl *Baseline, rec string) string {
 	if d == nil || d.Detected == 0 {
 		return "detection was not measured (no crash detected)"
 	}
-	out := "it detects crashes in " + summary.Seconds(float64(d.P50S)) + " median, " + summary.Seconds(float64(d.P99S)) + " p99"
+	out := "it detects crashes in " + human.Duration(float64(d.P50S)) + " median, " + human.Duration(float64(d.P99S)) + " p99"
 	if d.CrashesInjected {
 		out += " (crashes injected to measure it)"
 	}
@@ -159,14 +158,14 @@ func detectionWords(d *Detection, bl *Baseline, rec string) string {
 		return out
 	}
 	diff := float64(d.P50S - bl.Detection.P50S)
-	today := "today's " + bl.Value + " (" + summary.Seconds(float64(bl.Detection.P50S)) + " median)"
+	today := "today's " + bl.Value + " (" + human.Duration(float64(bl.Detection.P50S)) + " median)"
 	switch {
 	case math.Abs(diff) < 0.5:
 		return out + ", as fast as " + today
 	case diff < 0:
-		return out + ", " + summary.Seconds(-diff) + " faster than " + today
+		return out + ", " + human.Duration(-diff) + " faster than " + today
 	}
-	return out + ", " + summary.Seconds(diff) + " slower than " + today
+	return out + ", " + human.Duration(diff) + " slower than " + today
 }
 
 // evictionWords: "; its pods are evicted 5.8 min after a crash median
@@ -175,14 +174,14 @@ func evictionWords(e *Eviction) string {
 	if e == nil {
 		return ""
 	}
-	return "; a crashed node's pods are evicted in " + summary.Seconds(float64(e.EvictedP50S)) + " median (" + summary.Seconds(float64(e.EvictedP99S)) + " p99)"
+	return "; a crashed node's pods are evicted in " + human.Duration(float64(e.EvictedP50S)) + " median (" + human.Duration(float64(e.EvictedP99S)) + " p99)"
 }
 
 func detectionCells(d *Detection) (string, string) {
 	if d == nil || d.Detected == 0 {
 		return "-", "-"
 	}
-	return summary.Seconds(float64(d.P50S)), summary.Seconds(float64(d.P99S))
+	return human.Duration(float64(d.P50S)), human.Duration(float64(d.P99S))
 }
 
 func toleranceCell(ts []Tolerance) string {
@@ -201,11 +200,11 @@ func toleranceSpan(t Tolerance) string {
 	case !t.LongestS.Defined():
 		return "-"
 	case t.AtLeast:
-		return "≥" + summary.Seconds(float64(t.LongestS))
+		return "≥" + human.Duration(float64(t.LongestS))
 	case t.LongestS == 0:
 		return "none"
 	}
-	return summary.Seconds(float64(t.LongestS))
+	return human.Duration(float64(t.LongestS))
 }
 
 // toleranceWords: "it absorbs an etcd outage of up to 45 s and a watch
@@ -224,7 +223,7 @@ func toleranceWords(points []Candidate, value string) string {
 			if t.AtLeast {
 				up = "at least "
 			}
-			parts = append(parts, article(t.Incident)+" of "+up+summary.Seconds(float64(t.LongestS)))
+			parts = append(parts, article(t.Incident)+" of "+up+human.Duration(float64(t.LongestS)))
 		}
 		if len(parts) == 0 {
 			return ""

@@ -33,7 +33,7 @@ func textConditions(w io.Writer, res *model.Results) {
 func ConditionsSentence(c *model.NodeConditions) string {
 	var parts, pressure []string
 	held := func(name string, f, taint model.Num) {
-		pressure = append(pressure, fmt.Sprintf("%s %s of node-time (tainted %s)", name, percent(float64(f)), percent(float64(taint))))
+		pressure = append(pressure, fmt.Sprintf("%s %s of node-time (tainted %s)", name, percent(f), percent(taint)))
 	}
 	if c.DiskPressureTimeFraction.Defined() {
 		held("DiskPressure", c.DiskPressureTimeFraction, c.DiskPressureTaintTimeFraction)
@@ -51,7 +51,7 @@ func ConditionsSentence(c *model.NodeConditions) string {
 		}
 		parts = append(parts,
 			fmt.Sprintf("%s, %s flaps per node-day", strings.Join(pressure, ", "), num(c.PressureTransitionsPerNodeDay)),
-			fmt.Sprintf("%s), %d reclaim attempts, %s pod-s Pending", evictions, c.ReclaimAttempts, Sig(float64(c.PodsPendingSeconds), 3)))
+			fmt.Sprintf("%s), %d reclaim attempts, %s pod-s Pending", evictions, c.ReclaimAttempts, num(c.PodsPendingSeconds)))
 	}
 	stale := fmt.Sprintf("%d nodes with a condition stuck at Unknown", c.StaleUnknownNodes)
 	if len(c.StaleUnknownByCondition) > 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
 )
 
@@ -20,15 +21,15 @@ func LoadLine(p *model.Point) string {
 	for _, c := range p.APIServerLoad {
 		after429 += c.FalseNotReadyAfter429
 		if c.Class == "etcd-writes" {
-			parts = append(parts, fmt.Sprintf("etcd %s busy, writes wait %ss", percent(float64(c.OfferedErlangs)), Sig(float64(c.MeanQueueWaitS), 2)))
+			parts = append(parts, fmt.Sprintf("etcd %s busy, writes wait %s", percent(c.OfferedErlangs), secs(c.MeanQueueWaitS)))
 			continue
 		}
-		s := fmt.Sprintf("%s (%d seats) %s erlangs, %s refused", c.Class, c.Seats, Sig(float64(c.OfferedErlangs), 3), share(float64(c.RejectedFraction)))
+		s := fmt.Sprintf("%s (%d seats) %s erlangs, %s refused", c.Class, c.Seats, num(c.OfferedErlangs), share(float64(c.RejectedFraction)))
 		if c.HeartbeatAttempts > 0 {
 			s += fmt.Sprintf(" (heartbeats: %s)", share(float64(c.HeartbeatRejectedFraction)))
 		}
 		if c.MeanQueueWaitS > 0 {
-			s += fmt.Sprintf(", queued %ss", Sig(float64(c.MeanQueueWaitS), 2))
+			s += fmt.Sprintf(", queued %s", secs(c.MeanQueueWaitS))
 		}
 		parts = append(parts, s)
 	}
@@ -40,5 +41,5 @@ func share(x float64) string {
 	if x > 0 && x < 1e-6 {
 		return "<0.0001%"
 	}
-	return percent(x)
+	return human.Percent(x)
 }

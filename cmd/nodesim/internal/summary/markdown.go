@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nodesim/nodesim/model"
+	"github.com/nodesim/nodesim/results"
 )
 
 // Markdown writes the summary as Markdown: the plain-language reading, a
@@ -18,12 +19,12 @@ func Markdown(w io.Writer, res *model.Results) error {
 	if res.Description != "" {
 		fmt.Fprintf(bw, "%s\n\n", strings.Join(strings.Fields(res.Description), " "))
 	}
-	fmt.Fprintf(bw, "%s.\n\n", capitalize(header(res)))
+	fmt.Fprintf(bw, "%s.\n\n", results.Capitalize(header(res)))
 	var notes footnotes
 	if len(res.Sweep) == 0 && len(res.Points) == 1 {
 		p := &res.Points[0]
-		fmt.Fprintf(bw, "%s.%s\n\n", capitalize(Sentence(p, FailureKinds(res))), notes.marks(p.Warnings, "[^%d]"))
-		for _, s := range p.Explanations() {
+		fmt.Fprintf(bw, "%s.%s\n\n", results.Capitalize(results.Sentence(p, results.FailureKinds(res))), notes.marks(p.Warnings, "[^%d]"))
+		for _, s := range results.Explanations(p) {
 			fmt.Fprintf(bw, "%s\n\n", s)
 		}
 		fmt.Fprintln(bw, "| metric | value | 95% interval |")
@@ -86,11 +87,11 @@ func markdownSweep(w io.Writer, res *model.Results, notes *footnotes) {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	}
 	fmt.Fprintln(w)
-	kinds := FailureKinds(res)
+	kinds := results.FailureKinds(res)
 	for i := range res.Points {
 		p := &res.Points[i]
-		fmt.Fprintf(w, "- %s: %s.\n", mdCell(paramsLabel(res, p)), Sentence(p, kinds))
-		for _, s := range p.Explanations() {
+		fmt.Fprintf(w, "- %s: %s.\n", mdCell(paramsLabel(res, p)), results.Sentence(p, kinds))
+		for _, s := range results.Explanations(p) {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/nodesim/nodesim/internal/human"
 	"github.com/nodesim/nodesim/model"
+	"github.com/nodesim/nodesim/results"
 )
 
 // Text writes the summary for a terminal: one block for a single point,
@@ -36,8 +38,8 @@ func Text(w io.Writer, res *model.Results) error {
 }
 
 func textPoint(w io.Writer, res *model.Results, p *model.Point, notes *footnotes) {
-	fmt.Fprintf(w, "\n%s%s.\n\n", capitalize(Sentence(p, FailureKinds(res))), notes.marks(p.Warnings, " [%d]"))
-	for _, s := range p.Explanations() {
+	fmt.Fprintf(w, "\n%s%s.\n\n", results.Capitalize(results.Sentence(p, results.FailureKinds(res))), notes.marks(p.Warnings, " [%d]"))
+	for _, s := range results.Explanations(p) {
 		fmt.Fprintf(w, "%s\n\n", s)
 	}
 	var rows [][]string
@@ -87,26 +89,26 @@ var perDay = map[string]bool{
 func metricRows(p *model.Point) [][3]string {
 	f, d, m, q, g := &p.FalseNotReady, &p.Detection, &p.MassNotReady, &p.QoS, &p.GapHistogram
 	rows := [][3]string{
-		{"false NotReady per node-day", num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95)},
+		{"false NotReady per node-day", estimate(f.RatePerNodeDay, f.RatePerNodeDayCI95), interval(f.RatePerNodeDayCI95)},
 		{"  estimated by", EstimatorLine(&f.Estimator), ""},
 		{eventsLabel(f), fmt.Sprint(f.Events), ""},
 		{"  episodes, largest", fmt.Sprintf("%d, %d", f.Episodes, f.LargestEpisode), ""},
 		{"  per cluster-day", num(f.PerClusterDay), ""},
-		{"  P(a node-day has one)", num(f.ProbabilityPerNodeDay), interval(f.ProbabilityPerNodeDayCI95)},
+		{"  P(a node-day has one)", percent(f.ProbabilityPerNodeDay), percentInterval(f.ProbabilityPerNodeDayCI95)},
 		{"  P(per heartbeat)", num(f.ProbabilityPerHeartbeat), ""},
 		{"  duration mean, p99", secs(f.MeanDurationS) + ", " + secs(f.P99DurationS), ""},
-		{"endpoint loss, pod-s per node-day", num(p.EndpointLoss.SecondsPerNodeDay), boundedInterval(p.EndpointLoss.SecondsPerNodeDayCI95)},
-		{"false evictions per node-day", num(p.FalseEvictions.RatePerNodeDay), interval(p.FalseEvictions.RatePerNodeDayCI95)},
-		{"mass NotReady: max fraction, episodes", num(m.MaxFraction) + ", " + fmt.Sprint(m.Episodes), ""},
-		{"  time in partial, full disruption", num(m.PartialDisruptionTimeFraction) + ", " + num(m.FullDisruptionTimeFraction), ""},
+		{"endpoint loss, pod-s per node-day", estimate(p.EndpointLoss.SecondsPerNodeDay, p.EndpointLoss.SecondsPerNodeDayCI95), boundedInterval(p.EndpointLoss.SecondsPerNodeDayCI95)},
+		{"false evictions per node-day", estimate(p.FalseEvictions.RatePerNodeDay, p.FalseEvictions.RatePerNodeDayCI95), interval(p.FalseEvictions.RatePerNodeDayCI95)},
+		{"mass NotReady: max fraction, episodes", percent(m.MaxFraction) + ", " + fmt.Sprint(m.Episodes), ""},
+		{"  time in partial, full disruption", percent(m.PartialDisruptionTimeFraction) + ", " + percent(m.FullDisruptionTimeFraction), ""},
 		{"detection: failures, detected", fmt.Sprintf("%d, %d", d.Failures, d.Detected), ""},
 		{"  latency p50, p99, max", secs(d.P50S) + ", " + secs(d.P99S) + ", " + secs(d.MaxS), ""},
 	}
 	rows = append(rows, failoverRows(p)...)
 	rows = append(rows, [][3]string{
-		{"QoS: T_MR, T_M, P_A", secs(q.TMRS) + ", " + secs(q.TMS) + ", " + Sig(float64(q.PA), 7), ""},
+		{"QoS: T_MR, T_M, P_A", secs(q.TMRS) + ", " + secs(q.TMS) + ", " + human.Sig(float64(q.PA), 7), ""},
 		{"heartbeat gaps p50, p99, max", secs(g.P50S) + ", " + secs(g.P99S) + ", " + secs(g.MaxS), ""},
-		{"node-days simulated", Sig(p.NodeDays, 4), ""},
+		{"node-days simulated", human.NodeDays(p.NodeDays), ""},
 		{"incidents after warmup", IncidentCountsLine(p.IncidentCounts), ""},
 	}...)
 	return append(rows, zoneRows(p)...)
@@ -148,7 +150,7 @@ func zoneRows(p *model.Point) [][3]string {
 	rows := [][3]string{{"zones: false NR, part, full, evicted", note, ""}}
 	for _, z := range p.Zones {
 		rows = append(rows, [3]string{fmt.Sprintf("  zone %d (%d nodes)", z.Zone, z.Nodes),
-			fmt.Sprintf("%d, %s, %s, %d", z.FalseNotReady, num(z.PartialDisruptionTimeFraction), num(z.FullDisruptionTimeFraction), z.Evictions), ""})
+			fmt.Sprintf("%d, %s, %s, %d", z.FalseNotReady, percent(z.PartialDisruptionTimeFraction), percent(z.FullDisruptionTimeFraction), z.Evictions), ""})
 	}
 	return rows
 }
@@ -173,13 +175,13 @@ func eventsLabel(f *model.FalseNotReady) string {
 func EstimatorLine(e *model.Estimator) string {
 	s := e.Method
 	if e.RelativeError.Defined() {
-		s += ", ±" + percent(float64(e.RelativeError))
+		s += ", ±" + percent(e.RelativeError)
 	}
 	if e.Method == model.MethodRare {
 		if e.TargetRelativeError.Defined() {
-			s += " (target ±" + percent(float64(e.TargetRelativeError)) + ")"
+			s += " (target ±" + percent(e.TargetRelativeError) + ")"
 		}
-		s += ", " + Sig(float64(e.WorkNodeDays), 3) + " node-days of work"
+		s += ", " + human.NodeDays(float64(e.WorkNodeDays)) + " node-days of work"
 		switch e.StoppedBy {
 		case "work-cap":
 			s += ", stopped by the work cap"
@@ -189,8 +191,6 @@ func EstimatorLine(e *model.Estimator) string {
 	}
 	return s
 }
-
-func percent(x float64) string { return Sig(100*x, 2) + "%" }
 
 // IncidentCountsLine lists incidents by spec: "etcd leader election 1".
 func IncidentCountsLine(c map[string]int64) string {
@@ -219,16 +219,16 @@ func sweepRow(p *model.Point) []string {
 	f, d := &p.FalseNotReady, &p.Detection
 	rel := "-"
 	if f.Estimator.RelativeError.Defined() {
-		rel = percent(float64(f.Estimator.RelativeError))
+		rel = percent(f.Estimator.RelativeError)
 	}
-	rate, ci, prob, endpoint, evict := num(f.RatePerNodeDay), interval(f.RatePerNodeDayCI95), num(f.ProbabilityPerNodeDay),
-		num(p.EndpointLoss.SecondsPerNodeDay), num(p.FalseEvictions.RatePerNodeDay)
+	rate, ci, prob, endpoint, evict := estimate(f.RatePerNodeDay, f.RatePerNodeDayCI95), interval(f.RatePerNodeDayCI95), percent(f.ProbabilityPerNodeDay),
+		estimate(p.EndpointLoss.SecondsPerNodeDay, p.EndpointLoss.SecondsPerNodeDayCI95), estimate(p.FalseEvictions.RatePerNodeDay, p.FalseEvictions.RatePerNodeDayCI95)
 	if p.RatesNotApplicable { // a replay's figures are absolute: its sentence has them
 		rate, ci, rel, prob, endpoint, evict = "n/a", "", "", "n/a", "n/a", "n/a"
 	}
 	return []string{
 		rate, ci, rel, prob, endpoint, evict,
-		secs(d.P50S), secs(d.P99S), fmt.Sprintf("%d/%d", d.Failures-d.Detected, d.Failures), num(p.MassNotReady.MaxFraction),
+		secs(d.P50S), secs(d.P99S), fmt.Sprintf("%d/%d", d.Failures-d.Detected, d.Failures), percent(p.MassNotReady.MaxFraction),
 	}
 }
 
@@ -250,22 +250,15 @@ func textSweep(w io.Writer, res *model.Results, notes *footnotes) {
 	}
 	Table(w, rows)
 	fmt.Fprintln(w)
-	kinds := FailureKinds(res)
+	kinds := results.FailureKinds(res)
 	for i := range res.Points {
 		p := &res.Points[i]
-		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), Sentence(p, kinds))
-		for _, s := range p.Explanations() {
+		fmt.Fprintf(w, "%s: %s.\n", paramsLabel(res, p), results.Sentence(p, kinds))
+		for _, s := range results.Explanations(p) {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 		if l := LoadLine(p); l != "" {
 			fmt.Fprintf(w, "  %s.\n", l)
 		}
 	}
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
