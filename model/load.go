@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 
 	"github.com/nodesim/nodesim/sim"
 )
@@ -47,6 +48,8 @@ type apiLoad struct {
 	kubelet  [2]int // class of a kubelet's read and write
 	ctlClass [2]int // class of the controller's (-1: a level with no load)
 
+	borrow *borrowPlan // v1.26+ APF: current limits from demand (borrow.go)
+
 	cache []regimeState // recently used regimes
 	stats loadStats
 }
@@ -71,7 +74,11 @@ type regime struct {
 
 // classState is a seat class in a regime.
 type classState struct {
+	seats         int     // current limit: nominal, or after borrowing
 	offered, busy float64 // erlangs offered (attempts), seats in use
+	demand        float64 // mean seats executing and waiting, and its sd
+	demandSD      float64
+	highWater     float64 // the demand a 10s window reaches (borrow.go)
 	block         float64 // P(429) per attempt
 	waitP, meanW  float64 // P(an admitted request queues), its mean wait given it does (s)
 }
@@ -125,6 +132,14 @@ func newAPILoad(cfg *Config) *apiLoad {
 			}
 		}
 		l.etcdK = total
+		l.borrow = newBorrowPlan(b, total, func(name string) int {
+			for i := range l.classes {
+				if l.classes[i].name == name {
+					return i
+				}
+			}
+			return -1
+		})
 	}
 	l.stats.init(l)
 	return l
@@ -182,9 +197,33 @@ func (l *apiLoad) state(g regime) *regimeState {
 	return &l.cache[len(l.cache)-1]
 }
 
-// solve finds the regime's fixed point: per class the 429 probability p
-// with the attempts it causes, and etcd's wait with the writes admitted.
+// solve finds the regime's fixed point; with borrowing, also the current
+// limits the levels' demand earns them, round by round until they settle.
 func (l *apiLoad) solve(g regime) regimeState {
+	seats := make([]int, len(l.classes))
+	for i := range l.classes {
+		seats[i] = l.classes[i].seats
+	}
+	s := l.solveSeats(g, seats)
+	if l.borrow == nil {
+		return s
+	}
+	next := make([]int, len(seats))
+	for round := 0; round < 50; round++ {
+		l.borrow.allocate(s.cls, next)
+		if slices.Equal(next, seats) {
+			break
+		}
+		copy(seats, next)
+		s = l.solveSeats(g, seats)
+	}
+	return s
+}
+
+// solveSeats finds the regime's fixed point at the given limits: per
+// class the 429 probability p with the attempts it causes, and etcd's wait
+// with the writes admitted.
+func (l *apiLoad) solveSeats(g regime, seats []int) regimeState {
 	s := regimeState{key: g, cls: make([]classState, len(l.classes))}
 	latW, latR := l.meanW*g.mult+g.add, l.meanR*g.mult+g.add
 	if g.fail > 0 {
@@ -201,17 +240,21 @@ func (l *apiLoad) solve(g regime) regimeState {
 			c := &l.classes[i]
 			lw, lr := c.rates(l, bgW, bgR)
 			if lw+lr == 0 {
+				s.cls[i].seats = seats[i]
 				continue
 			}
 			hold := (lw*(latW+we) + lr*latR) / (lw + lr)
 			amp := l.amplification(p[i])
 			a := (lw + lr) * amp * hold
-			cs := classState{offered: a}
-			if c.seats > 0 {
-				q := mmcK(c.seats, c.waiting, a)
+			cs := classState{offered: a, seats: seats[i]}
+			if cs.seats > 0 {
+				q := mmcK(cs.seats, c.waiting, a)
 				cs.block, cs.busy = q.block, q.busy
 				if q.waitP > 0 {
 					cs.waitP, cs.meanW = q.waitP, q.meanW*hold/q.waitP
+				}
+				if l.borrow != nil {
+					cs.demand, cs.demandSD, cs.highWater = demandStats(cs.seats, c.waiting, a, math.Min(hold/borrowPeriod, 0.5))
 				}
 			} else {
 				cs.busy = a
