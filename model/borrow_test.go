@@ -70,7 +70,7 @@ func busyNodeHigh(t *testing.T, profile string) (*apiLoad, *regimeState) {
 	c.APIServer.EtcdWriteCapacity = 1e6 // load on, etcd never the bottleneck
 	require.True(t, c.APIServer.LoadOn())
 	l := newAPILoad(c)
-	st := l.state(regime{mult: 1})
+	st := l.state(regime{bg: 1, mult: 1})
 	return l, st
 }
 
@@ -91,7 +91,7 @@ func TestBorrowingLendsIdleSeats(t *testing.T) {
 	for _, profile := range []string{"v1.25", "v1.33"} {
 		l, _ := busyNodeHigh(t, profile)
 		l.borrow, l.cache = nil, nil // v1.25 has none; v1.33 with borrowing turned off
-		st := l.state(regime{mult: 1})
+		st := l.state(regime{bg: 1, mult: 1})
 		hb := &st.cls[l.kubelet[write]]
 		assert.Equal(t, 98, hb.seats, profile)
 		assert.Greater(t, hb.waitP, 0.9, "%s: %.1f erlangs on 98 seats queue", profile, hb.offered)

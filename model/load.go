@@ -50,6 +50,7 @@ type apiLoad struct {
 
 	borrow *borrowPlan // v1.26+ APF: current limits from demand (borrow.go)
 
+	prof  *bgProfile    // nil: constant background
 	cache []regimeState // recently used regimes
 	stats loadStats
 }
@@ -67,6 +68,7 @@ type seatClass struct {
 
 // regime is what load depends on at an instant.
 type regime struct {
+	bg             float64 // the background's profile factor (profile.go)
 	mult, add      float64 // slow: latency × mult + add (s)
 	fail           float64 // unavailable: requests fail after this (s), 0: no
 	extraW, extraR float64 // load incidents
@@ -99,7 +101,7 @@ func newAPILoad(cfg *Config) *apiLoad {
 		etcdTO: int64(a.EtcdRequestTimeout),
 		meanR:  a.ReadLatency.Mean(), meanW: a.WriteLatency.Mean(),
 		bgW: a.BackgroundLoad.WritesPerSecond, bgR: a.BackgroundLoad.ReadsPerSecond,
-		etcdMu: a.EtcdWriteCapacity,
+		etcdMu: a.EtcdWriteCapacity, prof: newBGProfile(&a.BackgroundLoad.Diurnal),
 	}
 	l.ownW, l.ownR = ownRates(cfg)
 	if !l.apf {
@@ -160,8 +162,8 @@ func ownRates(cfg *Config) (w, r float64) {
 }
 
 // regimeAt is the regime at t under the incidents in force.
-func regimeAt(t sim.Time, incs []incident) regime {
-	g := regime{mult: 1}
+func (l *apiLoad) regimeAt(t sim.Time, incs []incident) regime {
+	g := regime{bg: l.prof.at(t), mult: 1}
 	for i := range incs {
 		in := &incs[i]
 		if !in.covers(t) {
@@ -229,7 +231,7 @@ func (l *apiLoad) solveSeats(g regime, seats []int) regimeState {
 	if g.fail > 0 {
 		latW, latR = g.fail, g.fail // a request holds its seat until etcd's timeout
 	}
-	bgW, bgR := l.bgW+g.extraW, l.bgR+g.extraR
+	bgW, bgR := l.bgW*g.bg+g.extraW, l.bgR*g.bg+g.extraR
 	mu := l.etcdMu / g.mult // a slow etcd commits fewer writes per second
 	var we float64          // etcd wait (s)
 	p := make([]float64, len(l.classes))
@@ -324,7 +326,7 @@ func (l *apiLoad) serve(d *draws, k reqKind, controller bool, arrive sim.Time, n
 	if ci < 0 {
 		return plainOutcome(net, lat, ok, timeout)
 	}
-	st := l.state(regimeAt(arrive, incs))
+	st := l.state(l.regimeAt(arrive, incs))
 	cs := &st.cls[ci]
 	hb := !controller
 	var sent int64 // when this attempt was sent, after the request's start
@@ -345,7 +347,7 @@ func (l *apiLoad) serve(d *draws, k reqKind, controller bool, arrive sim.Time, n
 		if sent = back + l.retryAfter; sent >= timeout {
 			return outcome{dur: timeout, throttled: int8(ci + 1)} // the context's deadline ends the sleep's retry
 		}
-		st = l.state(regimeAt(arrive+sim.Time(sent), incs))
+		st = l.state(l.regimeAt(arrive+sim.Time(sent), incs))
 		cs = &st.cls[ci]
 	}
 	var queued, etcd int64

@@ -48,12 +48,15 @@ func (s *loadStats) attribute(n *node, t, grace sim.Time) {
 func (s *loadStats) attempt(ci int) { s.cls[ci].attempts++ }
 func (s *loadStats) refused(ci int) { s.cls[ci].refused++ }
 
-// mark closes the regime in force until t and opens the one at t.
+// mark closes the regime in force until t and opens the one at t. The
+// incidents do not change between marks, the profile's steps may: each
+// step is integrated on its own.
 func (l *apiLoad) mark(t sim.Time, incs []incident) {
 	s := &l.stats
-	if s.cur != nil && t > s.since {
+	for s.cur != nil && t > s.since {
+		end := min(t, l.prof.next(s.since))
 		from := max(s.since, s.warmup)
-		if dt := t.Sub(from).Seconds(); t > from {
+		if dt := end.Sub(from).Seconds(); end > from {
 			for i := range s.cls {
 				c, st := &s.cls[i], &s.cur.cls[i]
 				c.secs += dt
@@ -70,8 +73,12 @@ func (l *apiLoad) mark(t sim.Time, incs []incident) {
 			e.busy += s.cur.etcdL * dt
 			e.wait += s.cur.etcdP * s.cur.etcdMean * dt
 		}
+		if s.since = end; end < t {
+			st := *l.state(l.regimeAt(end, incs))
+			s.cur = &st
+		}
 	}
-	st := *l.state(regimeAt(t, incs))
+	st := *l.state(l.regimeAt(t, incs))
 	s.cur, s.since = &st, t
 }
 

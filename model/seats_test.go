@@ -149,7 +149,7 @@ func (s *seatSim) meanField() (*apiLoad, *regimeState) {
 		classes: []seatClass{{name: "mutating", seats: s.c, ownW: true, bgW: true, heartbeat: true}},
 	}
 	l.stats.init(l)
-	st := l.solve(regime{mult: 1})
+	st := l.solve(regime{bg: 1, mult: 1})
 	return l, &st
 }
 
