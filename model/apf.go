@@ -13,6 +13,7 @@ type priorityLevel struct {
 	shares           int // AssuredConcurrencyShares (NominalConcurrencyShares from v1.26)
 	queues, handSize int // Queuing; 0 queues: LimitResponse Reject
 	queueLengthLimit int
+	lendablePercent  int // v1.26+: LendablePercent (0 before: nothing to lend)
 }
 
 // apfBootstrap is one release's bootstrap configuration.
@@ -20,6 +21,7 @@ type apfBootstrap struct {
 	levels    []priorityLevel
 	heartbeat string // the level kubelets' leases and nodes/status land in
 	source    string
+	borrowing bool // v1.26+: levels borrow unused seats (borrow.go)
 }
 
 // The two generations read upstream. v1.20-v1.21 (flowcontrol v1beta1):
@@ -55,16 +57,32 @@ var (
 	}
 )
 
+// apfBorrowing is v1.26+ (flowcontrol v1beta3, KEP-1040): the same
+// levels and shares (NominalConcurrencyShares), each with a
+// LendablePercent, and no BorrowingLimitPercent (unbounded borrowing).
+// Unchanged through v0.36 of k8s.io/apiserver; the exempt level, which
+// gets NominalConcurrencyShares 0 from v1.28, adds no seats.
+var apfBorrowing = func() apfBootstrap {
+	b := apfNodeHigh
+	b.source = "bootstrap/default.go at k8s.io/apiserver v0.26.0-v0.36.0 (v1.26+): LendablePercent per SuggestedPriorityLevelConfiguration*"
+	b.borrowing = true
+	lend := map[string]int{"system": 33, "node-high": 25, "leader-election": 0, "workload-high": 50, "workload-low": 90, "global-default": 50, "catch-all": 0}
+	b.levels = append([]priorityLevel(nil), apfNodeHigh.levels...)
+	for i := range b.levels {
+		b.levels[i].lendablePercent = lend[b.levels[i].name]
+	}
+	return b
+}()
+
 // bootstrapFor is the bootstrap configuration of release v1.minor.
 func bootstrapFor(minor int) *apfBootstrap {
 	switch {
 	case minor < 22:
 		return &apfSystem
+	case minor < 26:
+		return &apfNodeHigh
 	}
-	// NB: v1.26+ renames the shares NominalConcurrencyShares and adds
-	// LendablePercent (borrowing between levels), which this mean-field
-	// does not model: a level keeps its nominal seats.
-	return &apfNodeHigh
+	return &apfBorrowing
 }
 
 // level returns the named level, or nil.

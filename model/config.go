@@ -132,9 +132,20 @@ type APIServerConfig struct {
 // BackgroundLoad is the request rate of every other client of the
 // apiserver (controllers, operators, kubectl), as Poisson streams.
 type BackgroundLoad struct {
-	WritesPerSecond float64
+	WritesPerSecond float64 // the mean over a day with Diurnal
 	ReadsPerSecond  float64
 	PriorityLevel   string // with APF: the level it lands in
+	Diurnal         Diurnal
+}
+
+// Diurnal makes the background rates vary over time (profile.go):
+// mean × (1 + Amplitude·cos(2π(t − PeakAt)/Period)), held constant over
+// each Step at that step's average. Amplitude 0: constant.
+type Diurnal struct {
+	Amplitude float64       // in [0, 1): peak (1+A)×mean, trough (1−A)×mean
+	Period    time.Duration // the cycle (1d)
+	PeakAt    time.Duration // the peak's offset from the simulation's start (warmup included)
+	Step      time.Duration // resolution; divides Period
 }
 
 // minor is the profile's minor release.

@@ -96,6 +96,10 @@ const (
 	KeyBackgroundWrites                    = "apiserver.background-load.writes-per-second"
 	KeyBackgroundReads                     = "apiserver.background-load.reads-per-second"
 	KeyBackgroundLevel                     = "apiserver.background-load.priority-level"
+	KeyDiurnalAmplitude                    = "apiserver.background-load.diurnal.amplitude"
+	KeyDiurnalPeriod                       = "apiserver.background-load.diurnal.period"
+	KeyDiurnalPeakAt                       = "apiserver.background-load.diurnal.peak-at"
+	KeyDiurnalStep                         = "apiserver.background-load.diurnal.step"
 	KeyEtcdWriteCapacity                   = "apiserver.etcd-write-capacity"
 
 	KeyWatchDelay = "informer.watch-delay"

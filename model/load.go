@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 
 	"github.com/nodesim/nodesim/sim"
 )
@@ -47,6 +48,9 @@ type apiLoad struct {
 	kubelet  [2]int // class of a kubelet's read and write
 	ctlClass [2]int // class of the controller's (-1: a level with no load)
 
+	borrow *borrowPlan // v1.26+ APF: current limits from demand (borrow.go)
+
+	prof  *bgProfile    // nil: constant background
 	cache []regimeState // recently used regimes
 	stats loadStats
 }
@@ -64,6 +68,7 @@ type seatClass struct {
 
 // regime is what load depends on at an instant.
 type regime struct {
+	bg             float64 // the background's profile factor (profile.go)
 	mult, add      float64 // slow: latency × mult + add (s)
 	fail           float64 // unavailable: requests fail after this (s), 0: no
 	extraW, extraR float64 // load incidents
@@ -71,7 +76,11 @@ type regime struct {
 
 // classState is a seat class in a regime.
 type classState struct {
+	seats         int     // current limit: nominal, or after borrowing
 	offered, busy float64 // erlangs offered (attempts), seats in use
+	demand        float64 // mean seats executing and waiting, and its sd
+	demandSD      float64
+	highWater     float64 // the demand a 10s window reaches (borrow.go)
 	block         float64 // P(429) per attempt
 	waitP, meanW  float64 // P(an admitted request queues), its mean wait given it does (s)
 }
@@ -92,7 +101,7 @@ func newAPILoad(cfg *Config) *apiLoad {
 		etcdTO: int64(a.EtcdRequestTimeout),
 		meanR:  a.ReadLatency.Mean(), meanW: a.WriteLatency.Mean(),
 		bgW: a.BackgroundLoad.WritesPerSecond, bgR: a.BackgroundLoad.ReadsPerSecond,
-		etcdMu: a.EtcdWriteCapacity,
+		etcdMu: a.EtcdWriteCapacity, prof: newBGProfile(&a.BackgroundLoad.Diurnal),
 	}
 	l.ownW, l.ownR = ownRates(cfg)
 	if !l.apf {
@@ -125,6 +134,14 @@ func newAPILoad(cfg *Config) *apiLoad {
 			}
 		}
 		l.etcdK = total
+		l.borrow = newBorrowPlan(b, total, func(name string) int {
+			for i := range l.classes {
+				if l.classes[i].name == name {
+					return i
+				}
+			}
+			return -1
+		})
 	}
 	l.stats.init(l)
 	return l
@@ -145,8 +162,8 @@ func ownRates(cfg *Config) (w, r float64) {
 }
 
 // regimeAt is the regime at t under the incidents in force.
-func regimeAt(t sim.Time, incs []incident) regime {
-	g := regime{mult: 1}
+func (l *apiLoad) regimeAt(t sim.Time, incs []incident) regime {
+	g := regime{bg: l.prof.at(t), mult: 1}
 	for i := range incs {
 		in := &incs[i]
 		if !in.covers(t) {
@@ -182,15 +199,39 @@ func (l *apiLoad) state(g regime) *regimeState {
 	return &l.cache[len(l.cache)-1]
 }
 
-// solve finds the regime's fixed point: per class the 429 probability p
-// with the attempts it causes, and etcd's wait with the writes admitted.
+// solve finds the regime's fixed point; with borrowing, also the current
+// limits the levels' demand earns them, round by round until they settle.
 func (l *apiLoad) solve(g regime) regimeState {
+	seats := make([]int, len(l.classes))
+	for i := range l.classes {
+		seats[i] = l.classes[i].seats
+	}
+	s := l.solveSeats(g, seats)
+	if l.borrow == nil {
+		return s
+	}
+	next := make([]int, len(seats))
+	for round := 0; round < 50; round++ {
+		l.borrow.allocate(s.cls, next)
+		if slices.Equal(next, seats) {
+			break
+		}
+		copy(seats, next)
+		s = l.solveSeats(g, seats)
+	}
+	return s
+}
+
+// solveSeats finds the regime's fixed point at the given limits: per
+// class the 429 probability p with the attempts it causes, and etcd's wait
+// with the writes admitted.
+func (l *apiLoad) solveSeats(g regime, seats []int) regimeState {
 	s := regimeState{key: g, cls: make([]classState, len(l.classes))}
 	latW, latR := l.meanW*g.mult+g.add, l.meanR*g.mult+g.add
 	if g.fail > 0 {
 		latW, latR = g.fail, g.fail // a request holds its seat until etcd's timeout
 	}
-	bgW, bgR := l.bgW+g.extraW, l.bgR+g.extraR
+	bgW, bgR := l.bgW*g.bg+g.extraW, l.bgR*g.bg+g.extraR
 	mu := l.etcdMu / g.mult // a slow etcd commits fewer writes per second
 	var we float64          // etcd wait (s)
 	p := make([]float64, len(l.classes))
@@ -201,17 +242,21 @@ func (l *apiLoad) solve(g regime) regimeState {
 			c := &l.classes[i]
 			lw, lr := c.rates(l, bgW, bgR)
 			if lw+lr == 0 {
+				s.cls[i].seats = seats[i]
 				continue
 			}
 			hold := (lw*(latW+we) + lr*latR) / (lw + lr)
 			amp := l.amplification(p[i])
 			a := (lw + lr) * amp * hold
-			cs := classState{offered: a}
-			if c.seats > 0 {
-				q := mmcK(c.seats, c.waiting, a)
+			cs := classState{offered: a, seats: seats[i]}
+			if cs.seats > 0 {
+				q := mmcK(cs.seats, c.waiting, a)
 				cs.block, cs.busy = q.block, q.busy
 				if q.waitP > 0 {
 					cs.waitP, cs.meanW = q.waitP, q.meanW*hold/q.waitP
+				}
+				if l.borrow != nil {
+					cs.demand, cs.demandSD, cs.highWater = demandStats(cs.seats, c.waiting, a, math.Min(hold/borrowPeriod, 0.5))
 				}
 			} else {
 				cs.busy = a
@@ -281,7 +326,7 @@ func (l *apiLoad) serve(d *draws, k reqKind, controller bool, arrive sim.Time, n
 	if ci < 0 {
 		return plainOutcome(net, lat, ok, timeout)
 	}
-	st := l.state(regimeAt(arrive, incs))
+	st := l.state(l.regimeAt(arrive, incs))
 	cs := &st.cls[ci]
 	hb := !controller
 	var sent int64 // when this attempt was sent, after the request's start
@@ -302,7 +347,7 @@ func (l *apiLoad) serve(d *draws, k reqKind, controller bool, arrive sim.Time, n
 		if sent = back + l.retryAfter; sent >= timeout {
 			return outcome{dur: timeout, throttled: int8(ci + 1)} // the context's deadline ends the sleep's retry
 		}
-		st = l.state(regimeAt(arrive+sim.Time(sent), incs))
+		st = l.state(l.regimeAt(arrive+sim.Time(sent), incs))
 		cs = &st.cls[ci]
 	}
 	var queued, etcd int64

@@ -34,6 +34,7 @@ func (c *Config) validateLoad() []error {
 	rate(KeyBackgroundWrites, a.BackgroundLoad.WritesPerSecond)
 	rate(KeyBackgroundReads, a.BackgroundLoad.ReadsPerSecond)
 	rate(KeyEtcdWriteCapacity, a.EtcdWriteCapacity)
+	c.validateDiurnal(bad)
 	if a.EnablePriorityAndFairness && a.LoadOn() {
 		if a.MaxRequestsInflight+a.MaxMutatingRequestsInflight == 0 {
 			bad(KeyEnablePriorityAndFairness, "needs %s + %s > 0: they are the priority levels' total seats", KeyMaxRequestsInflight, KeyMaxMutatingRequestsInflight)

@@ -22,6 +22,7 @@ type classStats struct {
 	seats                      int
 	secs                       float64 // time integrated
 	offered, busy, block, wait float64 // ∫ dt
+	current                    float64 // ∫ current limit dt
 	attempts, refused          int64   // kubelets' attempts
 	falseNotReady              int64   // false NotReady of a node refused within the grace period
 }
@@ -47,12 +48,15 @@ func (s *loadStats) attribute(n *node, t, grace sim.Time) {
 func (s *loadStats) attempt(ci int) { s.cls[ci].attempts++ }
 func (s *loadStats) refused(ci int) { s.cls[ci].refused++ }
 
-// mark closes the regime in force until t and opens the one at t.
+// mark closes the regime in force until t and opens the one at t. The
+// incidents do not change between marks, the profile's steps may: each
+// step is integrated on its own.
 func (l *apiLoad) mark(t sim.Time, incs []incident) {
 	s := &l.stats
-	if s.cur != nil && t > s.since {
+	for s.cur != nil && t > s.since {
+		end := min(t, l.prof.next(s.since))
 		from := max(s.since, s.warmup)
-		if dt := t.Sub(from).Seconds(); t > from {
+		if dt := end.Sub(from).Seconds(); end > from {
 			for i := range s.cls {
 				c, st := &s.cls[i], &s.cur.cls[i]
 				c.secs += dt
@@ -60,15 +64,21 @@ func (l *apiLoad) mark(t sim.Time, incs []incident) {
 				c.busy += st.busy * dt
 				c.block += st.block * dt
 				c.wait += st.waitP * st.meanW * dt
+				c.current += float64(st.seats) * dt
 			}
 			e := &s.etcd
 			e.secs += dt
+			e.current += dt // one etcd
 			e.offered += s.cur.etcdRho * dt
 			e.busy += s.cur.etcdL * dt
 			e.wait += s.cur.etcdP * s.cur.etcdMean * dt
 		}
+		if s.since = end; end < t {
+			st := *l.state(l.regimeAt(end, incs))
+			s.cur = &st
+		}
 	}
-	st := *l.state(regimeAt(t, incs))
+	st := *l.state(l.regimeAt(t, incs))
 	s.cur, s.since = &st, t
 }
 
@@ -78,12 +88,13 @@ func (l *apiLoad) mark(t sim.Time, incs []incident) {
 // seats_in_use the mean writes in it).
 type LoadClass struct {
 	Class string `json:"class"`
-	Seats int    `json:"seats"` // 0: no limit
+	Seats int    `json:"seats"` // nominal; 0: no limit
 	// Time averages after warmup of the mean-field state.
 	OfferedErlangs   Num `json:"offered_erlangs"` // attempts × holding time, retries included
 	SeatsInUse       Num `json:"seats_in_use"`
 	RejectedFraction Num `json:"rejected_fraction"` // of attempts, 429
 	MeanQueueWaitS   Num `json:"mean_queue_wait_s"`
+	CurrentSeats     Num `json:"current_seats"` // after borrowing (v1.26+ APF); else seats
 	// What nodesim's kubelets met in this class.
 	HeartbeatAttempts         int64 `json:"heartbeat_attempts"`
 	HeartbeatRejectedFraction Num   `json:"heartbeat_rejected_fraction"`
@@ -111,6 +122,7 @@ func (c *classStats) add(o *classStats) {
 	c.busy += o.busy
 	c.block += o.block
 	c.wait += o.wait
+	c.current += o.current
 	c.attempts += o.attempts
 	c.refused += o.refused
 	c.falseNotReady += o.falseNotReady
@@ -120,7 +132,7 @@ func (c *classStats) out() LoadClass {
 	return LoadClass{
 		Class: c.name, Seats: c.seats,
 		OfferedErlangs: ratio(c.offered, c.secs), SeatsInUse: ratio(c.busy, c.secs),
-		RejectedFraction: ratio(c.block, c.secs), MeanQueueWaitS: ratio(c.wait, c.secs),
+		RejectedFraction: ratio(c.block, c.secs), MeanQueueWaitS: ratio(c.wait, c.secs), CurrentSeats: ratio(c.current, c.secs),
 		HeartbeatAttempts: c.attempts, HeartbeatRejectedFraction: ratio(float64(c.refused), float64(c.attempts)),
 		FalseNotReadyAfter429: c.falseNotReady,
 	}

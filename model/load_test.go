@@ -56,7 +56,7 @@ func loadRun(t *testing.T, profile string) (*run, *[]request) {
 	r := newRun(c, 0)
 	l := r.env.api.load
 	require.NotNil(t, l)
-	st := l.state(regime{mult: 1})
+	st := l.state(regime{bg: 1, mult: 1})
 	for i := range st.cls {
 		st.cls[i].block = 1
 	}
@@ -154,12 +154,12 @@ func TestEtcdWaitGrowsWithUtilisation(t *testing.T) {
 		classes: []seatClass{{name: "mutating", ownW: true}}}
 	for _, lw := range []float64{100, 250, 400, 475} {
 		l.ownW = lw
-		s := l.solve(regime{mult: 1})
+		s := l.solve(regime{bg: 1, mult: 1})
 		rho := lw / 500
 		assert.InEpsilon(t, rho/(500-lw), s.etcdP*s.etcdMean, 1e-6, "λ=%v: Wq = ρ/(μ−λ)", lw)
 		assert.InEpsilon(t, rho, s.etcdP, 1e-6, "P(wait) = ρ")
 	}
 	l.ownW, l.etcdK = 450, 600
-	s := l.solve(regime{mult: 5}) // capacity 100/s
+	s := l.solve(regime{bg: 1, mult: 5}) // capacity 100/s
 	assert.InEpsilon(t, 600.0/100, s.etcdP*s.etcdMean, 0.01, "saturated: the seats' worth of writes ahead")
 }

@@ -224,7 +224,8 @@ func DefaultAPIServerConfig() APIServerConfig {
 		DefaultNotReadyTolerationSeconds:    300,                                                     // kube-apiserver --default-not-ready-toleration-seconds (plugin/pkg/admission/defaulttolerationseconds)
 		MaxRequestsInflight:                 400,                                                     // kube-apiserver --max-requests-inflight (server/config.go NewConfig)
 		MaxMutatingRequestsInflight:         200,                                                     // kube-apiserver --max-mutating-requests-inflight
-		BackgroundLoad:                      BackgroundLoad{PriorityLevel: "workload-low"},           // nodesim knob: off; with APF, service accounts' level
+		BackgroundLoad: BackgroundLoad{PriorityLevel: "workload-low", // nodesim knob: off; with APF, service accounts' level
+			Diurnal: Diurnal{Period: 24 * time.Hour, PeakAt: 14 * time.Hour, Step: 15 * time.Minute}}, // nodesim knob: amplitude 0, constant
 	}
 }
 

@@ -149,7 +149,7 @@ func (s *seatSim) meanField() (*apiLoad, *regimeState) {
 		classes: []seatClass{{name: "mutating", seats: s.c, ownW: true, bgW: true, heartbeat: true}},
 	}
 	l.stats.init(l)
-	st := l.solve(regime{mult: 1})
+	st := l.solve(regime{bg: 1, mult: 1})
 	return l, &st
 }
 
@@ -280,4 +280,65 @@ func meanSE(x []float64) (mean, se float64) {
 		ss += (v - mean) * (v - mean)
 	}
 	return mean, math.Sqrt(ss / float64(len(x)-1) / float64(len(x)))
+}
+
+// TestHybridStormMeasured measures the hybrid the load model could adopt
+// for storms: nodesim's own requests hold seats counted exactly, the
+// background is the mean field conditioned on them (two Poisson classes
+// on a loss pool are product-form, so given k own seats an attempt is
+// refused with Erlang's B(c−k, a_bg)), and each client's retries are
+// computed at once, client after client, as the kubelet loops' lookahead
+// does. It catches the first burst (far above the mean field) but not the
+// echo: a retry a second later finds none of the later clients' retries.
+func TestHybridStormMeasured(t *testing.T) {
+	t.Parallel()
+	s := newSeatSim(t, 200, 150, 7)
+	s.n, s.burstAt, s.burstIn = 1000, 100, 0.1
+	_, st := s.meanField()
+	l := &apiLoad{attempts: s.attempts}
+	aBG := s.bgRate * s.hold.Mean() * l.amplification(st.cls[0].block)
+	b := make([]float64, s.c+1) // b[j] = B(j, a_bg)
+	b[0] = 1
+	for j := 1; j <= s.c; j++ {
+		b[j] = aBG * b[j-1] / (float64(j) + aBG*b[j-1])
+	}
+	type span struct{ from, to float64 }
+	var own []span
+	inFlight := func(t float64) int {
+		k := 0
+		for _, sp := range own {
+			if sp.from <= t && t < sp.to {
+				k++
+			}
+		}
+		return k
+	}
+	var att, ref, firstRef int
+	for i := 0; i < s.n; i++ { // node order, as a regeneration at the incident's end
+		start := s.burstAt + s.rng.Float64()*s.burstIn
+		for a, t := 1, start; a <= s.attempts && t-start < s.timeout; a, t = a+1, t+1 {
+			k := min(inFlight(t), s.c)
+			refused := s.rng.Float64() < b[s.c-k]
+			if t < s.burstAt+s.burstIn+1 {
+				att++
+				if refused {
+					ref++
+					if a == 1 {
+						firstRef++
+					}
+				}
+			}
+			if !refused {
+				own = append(own, span{t, t + float64(s.hold.SampleNs(s.rng))/1e9})
+				break
+			}
+		}
+	}
+	ev := s.run(200)
+	burst, hybrid := float64(ev.burstRef)/float64(ev.burstAtt), float64(ref)/float64(att)
+	t.Logf("recovery storm, 429 per attempt in the first second: event-level %.3f (%d attempts), hybrid %.3f (%d attempts; %d of %d first sends refused), mean field %.2e",
+		burst, ev.burstAtt, hybrid, att, firstRef, s.n, st.cls[0].block)
+	if !(hybrid > 100*st.cls[0].block && hybrid < burst) {
+		t.Errorf("the hybrid should sit between the mean field and the event level: %.3f vs %.2e and %.3f", hybrid, st.cls[0].block, burst)
+	}
 }

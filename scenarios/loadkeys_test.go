@@ -36,6 +36,13 @@ func TestLoadKeys(t *testing.T) {
 		{[]string{"apiserver.etcd-write-capacity=100", "simulation.method=rare"}, `simulation.method: "rare" does not model apiserver load`},
 		{[]string{`apiserver.incident=[{every="6h", lasts="2m", effect="slow", writes-per-second=5}]`}, `writes-per-second and reads-per-second apply only to effect = "load"`},
 		{[]string{`apiserver.incident=[{every="6h", lasts="2m", effect="load", reads-per-second=-1}]`}, "apiserver.incident[1].reads-per-second: must be >= 0"},
+		{[]string{"apiserver.background-load.diurnal.amplitude=1"}, "apiserver.background-load.diurnal.amplitude: must be in [0, 1)"},
+		{[]string{"apiserver.background-load.diurnal.amplitude=-0.1"}, "apiserver.background-load.diurnal.amplitude: must be in [0, 1)"},
+		{[]string{`apiserver.background-load.diurnal.step="7m"`}, "apiserver.background-load.diurnal.step: must divide apiserver.background-load.diurnal.period"},
+		{[]string{`apiserver.background-load.diurnal.step="1s"`}, "apiserver.background-load.diurnal.step: gives 86400 steps per period; at most 1440"},
+		{[]string{`apiserver.background-load.diurnal.period="0s"`}, "apiserver.background-load.diurnal.period: must be > 0"},
+		{[]string{`apiserver.background-load.diurnal.peak-at="1d"`}, "apiserver.background-load.diurnal.peak-at: must be in [0, apiserver.background-load.diurnal.period)"},
+		{[]string{`apiserver.background-load.diurnal.period="banana"`}, "apiserver.background-load.diurnal.period"},
 	} {
 		_, err := Load("default", tc.sets)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

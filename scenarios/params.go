@@ -75,6 +75,10 @@ var params = append([]param{
 			c.APIServer.BackgroundLoad.PriorityLevel, err = asString(v)
 			return err
 		}},
+	floatParam(model.KeyDiurnalAmplitude, func(c *model.Config) *float64 { return &c.APIServer.BackgroundLoad.Diurnal.Amplitude }),
+	durationParam(model.KeyDiurnalPeriod, func(c *model.Config) *time.Duration { return &c.APIServer.BackgroundLoad.Diurnal.Period }),
+	durationParam(model.KeyDiurnalPeakAt, func(c *model.Config) *time.Duration { return &c.APIServer.BackgroundLoad.Diurnal.PeakAt }),
+	durationParam(model.KeyDiurnalStep, func(c *model.Config) *time.Duration { return &c.APIServer.BackgroundLoad.Diurnal.Step }),
 	floatParam(model.KeyEtcdWriteCapacity, func(c *model.Config) *float64 { return &c.APIServer.EtcdWriteCapacity }),
 
 	distParam(model.KeyWatchDelay, func(c *model.Config) *model.Dist { return &c.Informer.WatchDelay }),
