@@ -107,7 +107,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 		}
 	}
 	if refreshed {
-		r.met.heartbeat(r, n, before, t)
+		r.met.heartbeat(n, before, t)
 	}
 	if graceExpired(t, n.probe, grace) {
 		if c.rules.LeaseCircuitBreaker && c.lease {
@@ -143,7 +143,7 @@ func (r *run) observeFalse(n *node, t sim.Time) {
 	if f {
 		n.falseSince = t
 		if n.fail == runtimeDownFailure {
-			r.met.detected(r, n, t)
+			r.met.detected(n, t)
 		}
 		return
 	}
@@ -262,7 +262,7 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 			hb := g.hb
 			before := n.probe
 			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
-			r.met.heartbeat(r, n, before, t)
+			r.met.heartbeat(n, before, t)
 			if r.env.trace != nil {
 				r.env.trace.unknownCancelled(n, g, done, got, t)
 			}
@@ -286,7 +286,7 @@ func (r *run) becameUnknown(n *node, t sim.Time) {
 	if r.pr != nil {
 		r.pressureUnknown(n, t)
 	}
-	r.met.transition(r, n, t)
+	r.met.transition(n, t, r.ctl.passes, r.env.api.load)
 	if r.onTransition != nil {
 		r.onTransition(n, t, true)
 	}
@@ -298,7 +298,7 @@ func (r *run) recovered(n *node, t sim.Time) {
 	n.unknown = false
 	r.setUnknown(n, false, t)
 	r.reachable(n)
-	r.met.recovery(r, n, t)
+	r.met.recovery(n, t)
 	if r.onTransition != nil {
 		r.onTransition(n, t, false)
 	}
@@ -314,7 +314,7 @@ func (r *run) setUnknown(n *node, v bool, t sim.Time) {
 		z.unknown--
 	}
 	r.countNotReady(n)
-	r.met.unknownCount(r, z, t)
+	r.met.unknownCount(r.ctl.zones, z, t)
 }
 
 // countNotReady keeps the zone's not-ready count in step with n:

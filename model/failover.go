@@ -143,7 +143,7 @@ func (r *run) podsEvicted(n *node, t sim.Time) {
 // failoverOver closes n's failover record when its failure ends (or the
 // run does, over): pods never evicted while it lasted count as not
 // evicted.
-func (m *metrics) failoverOver(n *node) {
+func (m *Replication) failoverOver(n *node) {
 	if !n.failCounted || n.fo.has(foEvicted) {
 		return
 	}

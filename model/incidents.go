@@ -45,7 +45,7 @@ func (r *run) force(f forcedIncident) {
 func (r *run) startIncident(i int, t, end sim.Time) {
 	spec := &r.cfg.APIServer.Incidents[i]
 	r.eng.At(end, r.kIncEnd, 0, int64(i))
-	r.met.incident(r, i, spec, t, end)
+	r.met.incident(i, spec, t, end)
 	if spec.Effect == LeaderFailover {
 		r.ctl.down++
 		r.ctl.gen++ // the old leader's pending passes are void

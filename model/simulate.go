@@ -27,7 +27,7 @@ type run struct {
 	ctl         controller
 	lp          leaseParams
 	sp          statusParams
-	met         metrics
+	met         Replication
 	warmup      sim.Time
 	toleration  time.Duration // of the unreachable taint
 	notReadyTol time.Duration // of the not-ready taint
@@ -219,7 +219,7 @@ func (r *run) initNode(i int, pos int32) {
 }
 
 // simulate runs the replication to the end and returns its metrics.
-func (r *run) simulate(ctx context.Context) (*metrics, error) {
+func (r *run) simulate(ctx context.Context) (*Replication, error) {
 	r.eng.At(sim.At(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 	if !r.spec.noIncidents {
 		r.scheduleIncidents()

@@ -169,7 +169,7 @@ func (r *run) leaveOut(n *node) {
 }
 
 func (r *run) setZoneState(z *zone, s zoneState, t sim.Time) {
-	r.met.zoneState(r, z, s, t)
+	r.met.zoneState(z, s, t)
 	z.state, z.since = s, t
 }
 
@@ -233,9 +233,9 @@ func (r *run) taintPass(t sim.Time) {
 			}
 			n.tainted, n.taint = true, kind // without taints: its pods are deleted, once per episode
 			n.taintGen++
-			r.met.tainted(r, n, t)
+			r.met.tainted(n, t)
 			if !c.rules.TaintBasedEvictions {
-				r.met.eviction(r, n, t) // doEvictionPass: DeletePods
+				r.met.eviction(n, t) // doEvictionPass: DeletePods
 				r.podsEvicted(n, t)
 				continue
 			}
@@ -260,6 +260,6 @@ func (r *run) evict(n *node, gen int64, t sim.Time) {
 	if !n.tainted || n.taintGen != gen {
 		return
 	}
-	r.met.eviction(r, n, t)
+	r.met.eviction(n, t)
 	r.podsEvicted(n, t)
 }
