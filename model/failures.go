@@ -57,7 +57,7 @@ func (r *run) beginFailure(n *node, k failKind, t, end sim.Time) {
 	}
 	if n.unknown {
 		r.met.detected(n, t) // already Unknown: nothing left to detect
-		r.failedOverAlready(n, t)
+		r.fo.failedOverAlready(n, t)
 	}
 	switch k {
 	case crashFailure:
