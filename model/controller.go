@@ -1,18 +1,23 @@
 package model
 
 import (
+	"time"
+
 	"github.com/nodesim/nodesim/sim"
 )
 
 // controller is the node lifecycle controller (pkg/controller/nodelifecycle)
 // of one run: sliding monitor passes over all nodes, zone states and
-// rate-limited NoExecute tainting.
+// rate-limited NoExecute tainting, with the taint eviction controller's
+// tolerations.
 type controller struct {
-	cfg   *ControllerConfig
-	grace int64
-	start int64 // node-startup-grace-period
-	lease bool  // the controller reads leases (v1.13+)
-	rules Rules
+	cfg         *ControllerConfig
+	grace       int64
+	start       int64 // node-startup-grace-period
+	lease       bool  // the controller reads leases (v1.13+)
+	rules       Rules
+	toleration  time.Duration // of the unreachable taint
+	notReadyTol time.Duration // of the not-ready taint
 
 	d       draws   // its stream: never tilted
 	workers workers // the pass's ParallelizeUntil schedule
@@ -27,15 +32,61 @@ type controller struct {
 	// live lease a circuit-breaker GET found (v1.37+): until then every
 	// node is skipped (consistencyStore.EnsureReady fails).
 	leaseGate sim.Time
+	evictRNG  sim.Rand // the taint eviction controller's watch
+	kEvict    sim.Kind // a pod's toleration of a NoExecute taint is over
+
+	// What it works with, wired by newRun: the nodes it watches (it
+	// keeps their health entries and taints), the request path, the
+	// kubelet loops' parameters (it reads their writes), the metrics it
+	// reports to, the engine it schedules on, the failover steps it
+	// records, the run's hooks and, with node pressure, its conditions.
+	nodes           []node
+	env             *env
+	sp              *statusParams
+	lp              *leaseParams
+	met             *Replication
+	eng             *sim.Engine
+	fo              *failovers
+	hooks           *hooks
+	pressureUnknown func(n *node, t sim.Time) // nil: no node pressure
+}
+
+// leaderLost starts a leader failover: the old leader's pending passes
+// are void, and there is no leader until the failover ends.
+func (c *controller) leaderLost() {
+	c.down++
+	c.gen++
+}
+
+// leaderElected ends a leader failover at t and reports whether a new
+// leader starts then (overlapping failovers are one: it is elected when
+// the last ends). A new leader starts with no nodeHealthData: every
+// probeTimestamp becomes "now" at its first pass, zones start Initial,
+// queues empty.
+func (c *controller) leaderElected(t sim.Time) bool {
+	if c.down--; c.down > 0 {
+		return false
+	}
+	for j := range c.nodes {
+		n := &c.nodes[j]
+		n.hasEntry, n.queued = false, false
+	}
+	for z := range c.zones {
+		c.zones[z].queue = nil
+		c.zones[z].bucket = newBucket(c.cfg.NodeEvictionRate, t)
+		c.setZoneState(&c.zones[z], stateInitial, t)
+	}
+	c.master, c.ticking, c.leaseGate = false, false, 0
+	return true
 }
 
 // pass is one monitorNodeHealth pass starting at s. It returns when the
 // pass ends, so the run can arm the next one node-monitor-period later.
-func (r *run) pass(s sim.Time) sim.Time {
-	r.ctl.passes++
-	r.met.pass(s)
-	r.ctl.workers.reset(s + sim.Time(r.ctl.cfg.PassOverhead))
-	return r.passFrom(s)
+func (c *controller) pass(s sim.Time) sim.Time {
+	c.passes++
+	c.met.pass(s)
+	c.workers.reset(s + sim.Time(c.cfg.PassOverhead))
+	return c.passFrom(s)
 }
 
 // passFrom runs a pass that listed the nodes at s, its workers' schedule
@@ -43,40 +94,39 @@ func (r *run) pass(s sim.Time) sim.Time {
 // (workqueue.ParallelizeUntil: the first one free) has spent its per-node
 // processing; its transition's API calls keep that worker busy, and the
 // pass ends when the last worker is done.
-func (r *run) passFrom(s sim.Time) sim.Time {
-	ws := &r.ctl.workers
-	for i := range r.nodes {
-		n := &r.nodes[i]
+func (c *controller) passFrom(s sim.Time) sim.Time {
+	ws := &c.workers
+	for i := range c.nodes {
+		n := &c.nodes[i]
 		w, t := ws.instant(n.pos, n.rrWorker, n.rrSlot)
-		if r.beforeNode != nil {
-			r.beforeNode(n, s, t, w)
+		if c.hooks.beforeNode != nil {
+			c.hooks.beforeNode(n, s, t, w)
 		}
-		ws.finish(n.pos, w, t, r.processNode(n, s, t))
+		ws.finish(n.pos, w, t, c.processNode(n, s, t))
 	}
 	end := max(s, ws.end())
-	r.handleDisruption(end)
+	c.handleDisruption(end)
 	return end
 }
 
 // processNode is tryUpdateNodeHealth plus the transition handling of
 // monitorNodeHealth for one node, handled at instant t of a pass that
 // listed nodes at s. It returns the worker's clock after the node.
-func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
-	if r.env.trace != nil {
-		r.env.trace.visit(n, t)
+func (c *controller) processNode(n *node, s, t sim.Time) sim.Time {
+	if c.env.trace != nil {
+		c.env.trace.visit(n, t)
 	}
-	c := &r.ctl
-	n.status.observe(&r.sp, &r.env, n, s) // nodes come from the informer snapshot at pass start
+	n.status.observe(c.sp, c.env, n, s) // nodes come from the informer snapshot at pass start
 	if t < c.leaseGate {
-		r.leaveOut(n)
+		c.leaveOut(n)
 		return t // short-circuited: this node is not processed in this pass
 	}
 	if n.unknown && n.status.seenReady > n.unknownWrite {
-		r.recovered(n, t)
+		c.recovered(n, t)
 	}
-	r.observeFalse(n, t)
+	c.observeFalse(n, t)
 	posted := n.status.seenHB >= 0
-	r.countNotReady(n)
+	c.countNotReady(n)
 	grace := c.grace
 	if !posted {
 		grace = c.start
@@ -101,31 +151,31 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 	}
 	observed := sim.Time(-1)
 	if c.lease {
-		observed = n.lease.observe(&r.lp, &r.env, n, t)
+		observed = n.lease.observe(c.lp, c.env, n, t)
 		if observed >= 0 && (savedLease < 0 || savedLease < observed) {
 			n.savedLease, n.probe, refreshed = observed, t, true
 		}
 	}
 	if refreshed {
-		r.met.heartbeat(r, n, before, t)
+		c.met.heartbeat(n, before, t)
 	}
 	if graceExpired(t, n.probe, grace) {
 		if c.rules.LeaseCircuitBreaker && c.lease {
 			var skip bool
-			if t, skip = r.liveLeaseCheck(n, t); skip {
-				r.leaveOut(n)
+			if t, skip = c.liveLeaseCheck(n, t); skip {
+				c.leaveOut(n)
 				return t
 			}
 		}
 		if !n.unknown {
 			var ok bool
-			t, ok = r.writeUnknown(n, s, t)
+			t, ok = c.writeUnknown(n, s, t)
 			if ok {
 				n.savedLease = observed
 			}
 		}
 	}
-	r.evictionDecision(n, t, observedUnknown)
+	c.evictionDecision(n, t, observedUnknown)
 	return t
 }
 
@@ -134,7 +184,7 @@ func (r *run) processNode(n *node, s, t sim.Time) sim.Time {
 // pod-eviction-timeout) and, for a node whose runtime is down, its
 // detection; leaving it for Ready=True is processTaintBaseEviction's
 // markNodeAsReachable: taints off, out of the queue.
-func (r *run) observeFalse(n *node, t sim.Time) {
+func (c *controller) observeFalse(n *node, t sim.Time) {
 	f := n.status.seenFalse && !n.unknown
 	if f == n.readyFalse {
 		return
@@ -143,16 +193,16 @@ func (r *run) observeFalse(n *node, t sim.Time) {
 	if f {
 		n.falseSince = t
 		if n.fail == runtimeDownFailure {
-			r.met.detected(r, n, t)
+			c.met.detected(n, t)
 		}
 		return
 	}
-	r.reachable(n)
+	c.reachable(n)
 }
 
 // reachable is markNodeAsReachable: both NoExecute taints removed, the
 // node dequeued.
-func (r *run) reachable(n *node) {
+func (c *controller) reachable(n *node) {
 	if n.tainted {
 		n.tainted = false
 		n.taintGen++
@@ -165,15 +215,15 @@ func (r *run) reachable(n *node) {
 // expired one. A failed GET skips the node; a live lease newer than the
 // cache's skips it and holds every node until the informer delivers that
 // lease. It returns the worker's clock and whether to skip.
-func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
-	o := r.env.api.request(&r.ctl.d, read, t, 0, nil, 0)
-	r.met.leaseCheckFailed(t, !o.ok)
+func (c *controller) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
+	o := c.env.api.request(&c.d, read, t, 0, nil, 0)
+	c.met.leaseCheckFailed(t, !o.ok)
 	t += sim.Time(o.dur)
 	if !o.ok {
 		return t, true
 	}
 	if vis, newer := n.lease.unseenCommit(t); newer {
-		r.ctl.leaseGate = max(r.ctl.leaseGate, vis)
+		c.leaseGate = max(c.leaseGate, vis)
 		return t, true
 	}
 	return t, false
@@ -190,8 +240,7 @@ func (r *run) liveLeaseCheck(n *node, t sim.Time) (sim.Time, bool) {
 // it, for the not-ready taint; without taints, once pod-eviction-timeout
 // has passed since the pass saw the transition
 // (decisionTimestamp.After(readyTransitionTimestamp + podEvictionTimeout)).
-func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
-	c := &r.ctl
+func (c *controller) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 	unknown := observedUnknown
 	if c.rules.TaintOnCurrentCondition {
 		unknown = n.unknown
@@ -202,11 +251,11 @@ func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 	switch {
 	case unknown:
 		if c.rules.TaintBasedEvictions || t > n.probe+sim.Time(c.cfg.PodEvictionTimeout) {
-			r.enqueueTaint(n, t)
+			c.enqueueTaint(n, t)
 		}
 	case n.readyFalse:
 		if c.rules.TaintBasedEvictions || t > n.falseSince+sim.Time(c.cfg.PodEvictionTimeout) {
-			r.enqueueTaint(n, t)
+			c.enqueueTaint(n, t)
 		}
 	}
 }
@@ -224,26 +273,25 @@ func (r *run) evictionDecision(n *node, t sim.Time, observedUnknown bool) {
 // A retry re-runs tryUpdateNodeHealth on the GET's copy: a heartbeat in it
 // refreshes the probe at the retry's now and cancels the transition. It
 // returns the worker's clock and whether Unknown was written.
-func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
+func (c *controller) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 	const tick, timeout = sim.Time(20e6), sim.Time(100e6)
-	c := &r.ctl
 	at := t // the node's instant in the pass, as the trace records it
 	polled, last := sim.Never, false
 	for {
-		o := r.env.api.request(&c.d, write, t, 0, nil, 0)
+		o := c.env.api.request(&c.d, write, t, 0, nil, 0)
 		t += sim.Time(o.dur)
 		if o.ok && !n.status.patchedSince(s, t) {
 			break
 		}
 		done := t
-		g := r.env.api.request(&c.d, read, t, 0, nil, 0)
+		g := c.env.api.request(&c.d, read, t, 0, nil, 0)
 		t += sim.Time(g.dur)
 		if !g.ok || last {
-			if r.env.trace != nil {
-				r.env.trace.unknownFailed(n)
+			if c.env.trace != nil {
+				c.env.trace.unknownFailed(n)
 			}
-			r.met.unknownWrite(at, false)
-			r.leaveOut(n)
+			c.met.unknownWrite(at, false)
+			c.leaveOut(n)
 			// "Failed while getting a Node to retry updating node health",
 			// or the poll is over: "Skipping - no pods will be evicted".
 			// Either way it is retried at the next pass.
@@ -262,72 +310,72 @@ func (r *run) writeUnknown(n *node, s, t sim.Time) (sim.Time, bool) {
 			hb := g.hb
 			before := n.probe
 			n.savedHB, n.savedLease, n.probe = hb, -1, t // a fresh heartbeat: no transition
-			r.met.heartbeat(r, n, before, t)
-			if r.env.trace != nil {
-				r.env.trace.unknownCancelled(n, g, done, got, t)
+			c.met.heartbeat(n, before, t)
+			if c.env.trace != nil {
+				c.env.trace.unknownCancelled(n, g, done, got, t)
 			}
-			r.met.unknownWrite(at, true)
+			c.met.unknownWrite(at, true)
 			return t, false
 		}
 	}
 	n.unknown, n.unknownWrite = true, t
-	n.viewDelay = r.env.watchDelay.SampleNs(&c.d.r)
-	r.becameUnknown(n, t)
+	n.viewDelay = c.env.watchDelay.SampleNs(&c.d.r)
+	c.becameUnknown(n, t)
 	// The kubelet may now see the change: replay its pending ticks.
-	n.status.regenerate(&r.sp, &r.env, n)
+	n.status.regenerate(c.sp, c.env, n)
 	done := t + sim.Time(c.cfg.TransitionCost)
-	r.endpointsGone(n, done) // MarkPodsNotReady: every pod's Ready=False written
+	c.fo.endpointsGone(n, done) // MarkPodsNotReady: every pod's Ready=False written
 	return done, true
 }
 
 // becameUnknown records a Ready→Unknown transition at t.
-func (r *run) becameUnknown(n *node, t sim.Time) {
-	r.setUnknown(n, true, t)
-	if r.pr != nil {
-		r.pressureUnknown(n, t)
+func (c *controller) becameUnknown(n *node, t sim.Time) {
+	c.setUnknown(n, true, t)
+	if c.pressureUnknown != nil {
+		c.pressureUnknown(n, t)
 	}
-	r.met.transition(r, n, t)
-	if r.onTransition != nil {
-		r.onTransition(n, t, true)
+	c.met.transition(n, t, c.passes, c.env.api.load)
+	if c.hooks.onTransition != nil {
+		c.hooks.onTransition(n, t, true)
 	}
 }
 
 // recovered handles the pass that sees the kubelet's Ready=True again:
 // markNodeAsReachable removes the NoExecute taint and dequeues the node.
-func (r *run) recovered(n *node, t sim.Time) {
+func (c *controller) recovered(n *node, t sim.Time) {
 	n.unknown = false
-	r.setUnknown(n, false, t)
-	r.reachable(n)
-	r.met.recovery(r, n, t)
-	if r.onTransition != nil {
-		r.onTransition(n, t, false)
+	c.setUnknown(n, false, t)
+	c.reachable(n)
+	c.met.recovery(n, t)
+	if c.hooks.onTransition != nil {
+		c.hooks.onTransition(n, t, false)
 	}
 }
 
 // setUnknown keeps the zone's Unknown count (for the metrics) and its
 // not-ready count in step with n.
-func (r *run) setUnknown(n *node, v bool, t sim.Time) {
-	z := &r.ctl.zones[n.zone]
+func (c *controller) setUnknown(n *node, v bool, t sim.Time) {
+	z := &c.zones[n.zone]
 	if v {
 		z.unknown++
 	} else {
 		z.unknown--
 	}
-	r.countNotReady(n)
-	r.met.unknownCount(r, n, z, t)
+	c.countNotReady(n)
+	c.met.unknownCount(c.zones, n, z, t)
 }
 
 // countNotReady keeps the zone's not-ready count in step with n:
 // ComputeZoneState counts every node whose Ready condition is not True,
 // so a node that never posted (no Ready condition) counts as well as an
 // Unknown one.
-func (r *run) countNotReady(n *node) {
+func (c *controller) countNotReady(n *node) {
 	v := n.unknown || n.status.seenHB < 0 || n.readyFalse
 	if n.notReady == v {
 		return
 	}
 	n.notReady = v
-	z := &r.ctl.zones[n.zone]
+	z := &c.zones[n.zone]
 	if v {
 		z.notReady++
 	} else {

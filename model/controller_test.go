@@ -70,9 +70,9 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 	for i := range r.nodes {
 		n := &r.nodes[i]
 		n.unknown, n.tainted, n.probe, n.status.seenHB = true, true, sec(1), 1
-		r.setUnknown(n, true, sec(100))
+		r.ctl.setUnknown(n, true, sec(100))
 	}
-	r.handleDisruption(sec(100))
+	r.ctl.handleDisruption(sec(100))
 	assert.True(t, r.ctl.master)
 	for i := range r.nodes {
 		assert.False(t, r.nodes[i].tainted, "taints removed entering master disruption")
@@ -80,8 +80,8 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 	assert.Zero(t, r.ctl.zones[0].bucket.qps)
 
 	r.nodes[0].unknown = false
-	r.setUnknown(&r.nodes[0], false, sec(200))
-	r.handleDisruption(sec(200))
+	r.ctl.setUnknown(&r.nodes[0], false, sec(200))
+	r.ctl.handleDisruption(sec(200))
 	assert.False(t, r.ctl.master)
 	for i := range r.nodes {
 		assert.Equal(t, sec(200), r.nodes[i].probe, "fresh grace for every node on exit")
@@ -109,25 +109,25 @@ func TestNodesLeftOutOfTheirZoneState(t *testing.T) {
 		n.status.seenHB = 1
 		if i < 3 {
 			n.unknown = true
-			r.setUnknown(n, true, sec(10))
+			r.ctl.setUnknown(n, true, sec(10))
 		} else {
-			r.countNotReady(n)
+			r.ctl.countNotReady(n)
 		}
 	}
-	r.handleDisruption(sec(10))
+	r.ctl.handleDisruption(sec(10))
 	assert.Equal(t, statePartial, r.ctl.zones[0].state)
 	r.ctl.zones[0].state = stateNormal
-	r.leaveOut(&r.nodes[0])
-	r.handleDisruption(sec(15))
+	r.ctl.leaveOut(&r.nodes[0])
+	r.ctl.handleDisruption(sec(15))
 	assert.Equal(t, stateNormal, r.ctl.zones[0].state, "2 of 3 counted")
-	r.handleDisruption(sec(20))
+	r.ctl.handleDisruption(sec(20))
 	assert.Equal(t, statePartial, r.ctl.zones[0].state, "left out for one pass only")
 	for i := range r.nodes {
-		r.leaveOut(&r.nodes[i])
+		r.ctl.leaveOut(&r.nodes[i])
 	}
 	r.nodes[0].unknown = false
-	r.setUnknown(&r.nodes[0], false, sec(25))
-	r.handleDisruption(sec(25))
+	r.ctl.setUnknown(&r.nodes[0], false, sec(25))
+	r.ctl.handleDisruption(sec(25))
 	assert.Equal(t, statePartial, r.ctl.zones[0].state, "no node counted: the zone keeps its state")
 }
 

@@ -141,9 +141,9 @@ func (x *excursion) run(main *run, n *node, s, t sim.Time, w int, branch uint64,
 	// t as in the main run, and the positions after it are phantoms.
 	ws := &r.ctl.workers
 	ws.copyFrom(&main.ctl.workers)
-	ws.finish(c.pos, w, t, r.processNode(c, s, t))
+	ws.finish(c.pos, w, t, r.ctl.processNode(c, s, t))
 	passEnd := max(s, ws.end())
-	r.handleDisruption(passEnd)
+	r.ctl.handleDisruption(passEnd)
 	r.eng.At(passEnd.Add(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 
 	res := excursionResult{}

@@ -90,60 +90,70 @@ func (f *failoverStats) reset() {
 // following reports whether n's failover times are recorded.
 func following(n *node) bool { return n.fail != noFailure && n.failCounted }
 
+// failovers records the failover steps of failed nodes into st: the
+// controller's marking, taints and evictions, with the endpoint updates
+// they cause.
+type failovers struct {
+	rng         sim.Rand // endpoint updates of failed nodes
+	watchDelay  *Dist    // the EndpointSlice controller's informer
+	updateDelay *Dist    // endpoint-update-delay
+	st          *failoverStats
+}
+
 // endpointsGone records at t the pod updates that take n's endpoints out
 // (MarkPodsNotReady done, or the pods deleted): the EndpointSlices drop
 // them a watch delay and an endpoint update later.
-func (r *run) endpointsGone(n *node, t sim.Time) {
+func (f *failovers) endpointsGone(n *node, t sim.Time) {
 	if !following(n) || n.fo.has(foRemoved) {
 		return
 	}
-	at := t + sim.Time(r.env.watchDelay.SampleNs(&r.foRNG)+r.cfg.Controller.EndpointUpdateDelay.SampleNs(&r.foRNG))
+	at := t + sim.Time(f.watchDelay.SampleNs(&f.rng)+f.updateDelay.SampleNs(&f.rng))
 	n.fo |= foRemoved
-	r.met.fo.removed.Add(at.Sub(n.failStart).Seconds())
-	r.met.fo.kinds[n.fail].removed.Add(at.Sub(n.failStart).Seconds())
+	f.st.removed.Add(at.Sub(n.failStart).Seconds())
+	f.st.kinds[n.fail].removed.Add(at.Sub(n.failStart).Seconds())
 }
 
 // failedOverAlready records the steps a node that fails at t while
 // (falsely) Unknown has passed already: MarkPodsNotReady took its
 // endpoints out at the transition and no kubelet can put them back, and
 // its taint may have landed.
-func (r *run) failedOverAlready(n *node, t sim.Time) {
+func (f *failovers) failedOverAlready(n *node, t sim.Time) {
 	if !following(n) {
 		return
 	}
 	n.fo |= foRemoved
-	r.met.fo.removed.Add(0)
-	r.met.fo.kinds[n.fail].removed.Add(0)
+	f.st.removed.Add(0)
+	f.st.kinds[n.fail].removed.Add(0)
 	if n.tainted {
-		r.taintLanded(n, t)
+		f.taintLanded(n, t)
 	}
 }
 
 // taintLanded records n's NoExecute taint committed at t.
-func (r *run) taintLanded(n *node, t sim.Time) {
+func (f *failovers) taintLanded(n *node, t sim.Time) {
 	if !following(n) || n.fo.has(foTainted) {
 		return
 	}
 	n.fo |= foTainted
-	r.met.fo.tainted.Add(t.Sub(n.failStart).Seconds())
-	r.met.fo.kinds[n.fail].tainted.Add(t.Sub(n.failStart).Seconds())
+	f.st.tainted.Add(t.Sub(n.failStart).Seconds())
+	f.st.kinds[n.fail].tainted.Add(t.Sub(n.failStart).Seconds())
 }
 
 // podsEvicted records n's pods deleted at t.
-func (r *run) podsEvicted(n *node, t sim.Time) {
+func (f *failovers) podsEvicted(n *node, t sim.Time) {
 	if !following(n) || n.fo.has(foEvicted) {
 		return
 	}
 	n.fo |= foEvicted
-	r.met.fo.evicted.Add(t.Sub(n.failStart).Seconds())
-	r.met.fo.kinds[n.fail].evicted.Add(t.Sub(n.failStart).Seconds())
-	r.endpointsGone(n, t) // a deleted pod is terminating: not ready in its slice
+	f.st.evicted.Add(t.Sub(n.failStart).Seconds())
+	f.st.kinds[n.fail].evicted.Add(t.Sub(n.failStart).Seconds())
+	f.endpointsGone(n, t) // a deleted pod is terminating: not ready in its slice
 }
 
 // failoverOver closes n's failover record when its failure ends (or the
 // run does, over): pods never evicted while it lasted count as not
 // evicted.
-func (m *metrics) failoverOver(n *node) {
+func (m *Replication) failoverOver(n *node) {
 	if !n.failCounted || n.fo.has(foEvicted) {
 		return
 	}

@@ -56,8 +56,8 @@ func (r *run) beginFailure(n *node, k failKind, t, end sim.Time) {
 		n.fo |= foSawMaster // evictions already stopped
 	}
 	if n.unknown {
-		r.met.detected(r, n, t) // already Unknown: nothing left to detect
-		r.failedOverAlready(n, t)
+		r.met.detected(n, t) // already Unknown: nothing left to detect
+		r.fo.failedOverAlready(n, t)
 	}
 	switch k {
 	case crashFailure:
@@ -85,7 +85,7 @@ func (r *run) beginFailure(n *node, k failKind, t, end sim.Time) {
 
 func (r *run) failEnd(n *node, t sim.Time) {
 	k := n.fail
-	r.met.failureOver(r, n, t)
+	r.met.failureOver(n, t)
 	n.fail, n.failEnd, n.failReplay = noFailure, t, 0
 	if k == crashFailure { // the kubelet restarts
 		n.crashAt = sim.Never

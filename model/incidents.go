@@ -45,10 +45,9 @@ func (r *run) force(f forcedIncident) {
 func (r *run) startIncident(i int, t, end sim.Time) {
 	spec := &r.cfg.APIServer.Incidents[i]
 	r.eng.At(end, r.kIncEnd, 0, int64(i))
-	r.met.incident(r, i, spec, t, end)
+	r.met.incident(i, spec, t, end)
 	if spec.Effect == LeaderFailover {
-		r.ctl.down++
-		r.ctl.gen++ // the old leader's pending passes are void
+		r.ctl.leaderLost()
 		return
 	}
 	if spec.Effect == DeadConnection && spec.Target == TargetKubelets {
@@ -122,25 +121,9 @@ func (r *run) incidentEnd(i int, t sim.Time) {
 	if r.cfg.APIServer.Incidents[i].Effect != LeaderFailover {
 		return
 	}
-	// Overlapping failovers are one: a leader is elected when the last
-	// ends. A new leader starts with no nodeHealthData: every
-	// probeTimestamp becomes "now" at its first pass, zones start Initial,
-	// queues empty.
-	c := &r.ctl
-	if c.down--; c.down > 0 {
-		return
+	if r.ctl.leaderElected(t) {
+		r.eng.At(t, r.kPass, 0, r.ctl.gen)
 	}
-	for j := range r.nodes {
-		n := &r.nodes[j]
-		n.hasEntry, n.queued = false, false
-	}
-	for z := range c.zones {
-		c.zones[z].queue = nil
-		c.zones[z].bucket = newBucket(c.cfg.NodeEvictionRate, t)
-		r.setZoneState(&c.zones[z], stateInitial, t)
-	}
-	c.master, c.ticking, c.leaseGate = false, false, 0
-	r.eng.At(t, r.kPass, 0, c.gen)
 }
 
 // trimIncidents forgets incidents no pending sync can replay into.

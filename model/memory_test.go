@@ -14,6 +14,9 @@ import (
 // by must follow the heap a replication really holds: 20,000 nodes with
 // failures injected, measured live at the end of the run.
 func TestMemoryEstimateMatchesHeap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("one 20,000-node run, no concurrency: make test's race run (-short) leaves it to the unit run")
+	}
 	c := must(Default(DefaultProfile))
 	c.Cluster.Nodes = 20_000
 	c.Simulation.Duration, c.Simulation.Replications, c.Simulation.Seed = 10*time.Minute, 1, 1

@@ -39,6 +39,9 @@ type Replication struct {
 	gapMs        []uint64 // gaps below gapMsRange in exact 1ms bins: no log per heartbeat
 	timeline     *timeline
 
+	grace  sim.Time // node-monitor-grace-period: a replay's race, load attribution
+	noGaps bool     // no heartbeat-gap histogram (runSpec.noGaps)
+
 	keepDurations bool      // an excursion's few episodes, one by one
 	durations     []float64 // seconds
 	countUntil    sim.Time  // transitions after it are not counted (their episodes before it are followed to the end)
@@ -58,16 +61,15 @@ type Replication struct {
 	occs          []replayOcc
 	replays       []replayStat
 	windows       [][2]sim.Time
-	replayPost    time.Duration
+	post          time.Duration // an incident's or replay's window after its end (windowPost)
 	unknownWrites UnknownWrites
 	load          *loadStats      // apiserver_load (load_stats.go); nil: load off
 	cond          *conditionStats // node_conditions (node_conditions.go); nil: not modelled
 }
 
-type metrics = Replication
-
-func (m *metrics) init(r *run) {
+func (m *Replication) init(r *run) {
 	m.nodes, m.warmup, m.end = len(r.nodes), r.warmup, r.env.end
+	m.grace, m.noGaps = sim.At(r.cfg.Controller.NodeMonitorGracePeriod), r.spec.noGaps
 	m.podsPerNode = int64(r.cfg.Cluster.PodsPerNode)
 	m.cellLen = sim.At(day)
 	if span := m.end - m.warmup; span < m.cellLen {
@@ -85,11 +87,12 @@ func (m *metrics) init(r *run) {
 
 // restart empties m for a short simulation of nodes from from to end
 // that keeps every episode's duration (an excursion), reusing its memory.
-func (m *metrics) restart(nodes int, from, end sim.Time) {
+func (m *Replication) restart(nodes int, from, end sim.Time) {
 	*m = Replication{
 		nodes: nodes, warmup: from, end: end, podsPerNode: m.podsPerNode, cellLen: end - from, cells: int64(nodes),
 		falseDur: m.falseDur, det: m.det, fo: m.fo, gaps: m.gaps, keepDurations: true, durations: m.durations[:0],
 		countUntil: sim.Never, incidents: m.incidents, ep: m.ep, zones: m.zones,
+		grace: m.grace, noGaps: m.noGaps, post: m.post,
 	}
 	clear(m.zones)
 	m.ep.reset()
@@ -101,30 +104,30 @@ func (m *metrics) restart(nodes int, from, end sim.Time) {
 
 const day = 24 * 3600 * 1e9
 
-func (m *metrics) after(t sim.Time) bool { return t >= m.warmup }
+func (m *Replication) after(t sim.Time) bool { return t >= m.warmup }
 
 // pass records a monitor pass starting at t.
-func (m *metrics) pass(t sim.Time) {
+func (m *Replication) pass(t sim.Time) {
 	if m.after(t) {
 		m.ep.passes++
 	}
 }
 
 // heartbeat records a probeTimestamp refresh at t; before is the previous one.
-func (m *metrics) heartbeat(r *run, n *node, before, t sim.Time) {
-	m.race(r, n, before, t, true)
+func (m *Replication) heartbeat(n *node, before, t sim.Time) {
+	m.race(n, before, t, true)
 	if !m.after(t) || n.unknown {
 		return // only a Ready node can raise a false alarm after a heartbeat
 	}
 	m.heartbeats++
-	if before > 0 && n.fail == noFailure && before >= n.failEnd && !r.spec.noGaps { // gaps of healthy nodes only
+	if before > 0 && n.fail == noFailure && before >= n.failEnd && !m.noGaps { // gaps of healthy nodes only
 		m.addGap(t - before)
 	}
 }
 
 const gapMsRange = 120_000 // 120s in 1ms bins: 1 MiB per replication
 
-func (m *metrics) addGap(d sim.Time) {
+func (m *Replication) addGap(d sim.Time) {
 	if ms := int64(d) / 1e6; ms < gapMsRange {
 		if m.gapMs == nil {
 			m.gapMs = make([]uint64, gapMsRange)
@@ -137,7 +140,7 @@ func (m *metrics) addGap(d sim.Time) {
 
 // flushGaps moves the 1ms bins into the histogram, each at its midpoint
 // (error ≤ 0.5ms, 1e-4 of a 5s gap).
-func (m *metrics) flushGaps() {
+func (m *Replication) flushGaps() {
 	for ms, n := range m.gapMs {
 		if n > 0 {
 			m.gaps.AddN((float64(ms)+0.5)/1e3, n)
@@ -146,13 +149,14 @@ func (m *metrics) flushGaps() {
 	m.gapMs = nil
 }
 
-// transition records Ready→Unknown of n at t.
-func (m *metrics) transition(r *run, n *node, t sim.Time) {
-	if m.replayTransition(r, n, t) {
+// transition records Ready→Unknown of n at t, in the controller's pass
+// number passes; load, if on, learns which false NotReady it caused.
+func (m *Replication) transition(n *node, t sim.Time, passes int64, load *apiLoad) {
+	if m.replayTransition(n, t) {
 		return // a replay's: an absolute figure, not a rate
 	}
 	if n.fail != noFailure {
-		m.detected(r, n, t)
+		m.detected(n, t)
 		return
 	}
 	n.falseEpisode = m.after(t) && t <= m.countUntil
@@ -161,8 +165,8 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 	}
 	m.falseEvents++
 	m.zones[n.zone].falseEvents++
-	if l := r.env.api.load; l != nil {
-		l.stats.attribute(n, t, sim.Time(r.cfg.Controller.NodeMonitorGracePeriod))
+	if load != nil {
+		load.stats.attribute(n, t, m.grace)
 	}
 	if t >= m.incFrom && t <= m.incUntil {
 		m.incidentEvents++
@@ -178,12 +182,12 @@ func (m *metrics) transition(r *run, n *node, t sim.Time) {
 		m.hit++
 		hit = true
 	}
-	n.episode = int32(m.ep.flip(r.ctl.passes, hit)) // past 2³¹ episodes a late mark counts on its own
+	n.episode = int32(m.ep.flip(passes, hit)) // past 2³¹ episodes a late mark counts on its own
 }
 
 // recovery records Ready again at t (the pass that saw the kubelet's PATCH).
-func (m *metrics) recovery(r *run, n *node, t sim.Time) {
-	m.replayRecovery(r, n, t)
+func (m *Replication) recovery(n *node, t sim.Time) {
+	m.replayRecovery(n, t)
 	if !n.falseEpisode {
 		return
 	}
@@ -204,7 +208,7 @@ func (m *metrics) recovery(r *run, n *node, t sim.Time) {
 }
 
 // detected records the first Unknown of a failed node.
-func (m *metrics) detected(r *run, n *node, t sim.Time) {
+func (m *Replication) detected(n *node, t sim.Time) {
 	if n.failDetected {
 		return
 	}
@@ -220,7 +224,7 @@ func (m *metrics) detected(r *run, n *node, t sim.Time) {
 }
 
 // failureOver records the end of n's failure at t.
-func (m *metrics) failureOver(r *run, n *node, t sim.Time) {
+func (m *Replication) failureOver(n *node, t sim.Time) {
 	secs := m.outsideReplays(n.failStart, t)
 	m.failSecs += secs
 	m.zones[n.zone].failSecs += secs
@@ -240,11 +244,12 @@ func overlap(a, b, lo, hi sim.Time) float64 {
 	return b.Sub(a).Seconds()
 }
 
-// unknownCount is called when n, of zone z, enters or leaves not-ready.
-func (m *metrics) unknownCount(r *run, n *node, z *zone, t sim.Time) {
+// unknownCount is called when n, of zone z (one of zones), enters or
+// leaves not-ready.
+func (m *Replication) unknownCount(zones []zone, n *node, z *zone, t sim.Time) {
 	m.unknownNow = 0
-	for i := range r.ctl.zones {
-		m.unknownNow += r.ctl.zones[i].unknown
+	for i := range zones {
+		m.unknownNow += zones[i].unknown
 	}
 	if m.timeline != nil {
 		m.timeline.failed(n) // during warmup too: the counts must hold from the start
@@ -268,7 +273,7 @@ func (m *metrics) unknownCount(r *run, n *node, z *zone, t sim.Time) {
 }
 
 // zoneState records z leaving its state at t for s.
-func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
+func (m *Replication) zoneState(z *zone, s zoneState, t sim.Time) {
 	secs := overlap(z.since, t, m.warmup, m.end)
 	switch z.state {
 	case statePartial:
@@ -284,7 +289,7 @@ func (m *metrics) zoneState(r *run, z *zone, s zoneState, t sim.Time) {
 }
 
 // eviction records pods evicted from n at t.
-func (m *metrics) eviction(r *run, n *node, t sim.Time) {
+func (m *Replication) eviction(n *node, t sim.Time) {
 	if m.replayEviction(n, t) {
 		return
 	}
@@ -303,13 +308,13 @@ func (m *metrics) eviction(r *run, n *node, t sim.Time) {
 }
 
 // incident records a control-plane incident of spec i.
-func (m *metrics) incident(r *run, i int, spec *Incident, s, e sim.Time) {
+func (m *Replication) incident(i int, spec *Incident, s, e sim.Time) {
 	if m.after(s) && i < len(m.incidents) {
 		m.incidents[i]++
 	}
 	if !spec.Replayed() { // a replay's window is its own (replayAt)
 		m.incSeq++
-		m.incFrom, m.incUntil = s, e.Add(windowPost(r.cfg))
+		m.incFrom, m.incUntil = s, e.Add(m.post)
 	}
 	if m.timeline != nil {
 		m.timeline.incident(spec, s, e)
@@ -317,7 +322,7 @@ func (m *metrics) incident(r *run, i int, spec *Incident, s, e sim.Time) {
 }
 
 // finish closes open episodes, states and failures at the end of the run.
-func (m *metrics) finish(r *run, end sim.Time) {
+func (m *Replication) finish(r *run, end sim.Time) {
 	for i := range r.nodes {
 		n := &r.nodes[i]
 		if n.falseEpisode {
@@ -340,7 +345,7 @@ func (m *metrics) finish(r *run, end sim.Time) {
 	}
 	for i := range r.ctl.zones {
 		z := &r.ctl.zones[i]
-		m.zoneState(r, z, z.state, end)
+		m.zoneState(z, z.state, end)
 	}
 	if m.timeline != nil {
 		m.timeline.finish(r, m.unknownNow)

@@ -468,7 +468,7 @@ func (r *run) pressureUnknown(n *node, t sim.Time) {
 }
 
 // finishPressure closes every interval at end and hands the figures to m.
-func (r *run) finishPressure(m *metrics, end sim.Time) {
+func (r *run) finishPressure(m *Replication, end sim.Time) {
 	p := r.pr
 	if p == nil {
 		return

@@ -49,6 +49,9 @@ func hangingLease(t *testing.T, q float64) *Config {
 }
 
 func TestRareHangingLeaseQ4(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo against a closed form, run by the unit run; make test's race run (-short) has the estimator's concurrency in TestRareIsTheSameOnAnyWorkers")
+	}
 	for _, q := range []float64{1e-3, 1e-2} {
 		e, est, se := rareEstimateOf(t, hangingLease(t, q), 0.1)
 		want := q * q * q * q * e.heartbeatsPerNodeDay()
@@ -89,6 +92,9 @@ func slowCollection(t *testing.T, median, p99 time.Duration) (*Config, float64) 
 }
 
 func TestRareSlowCollectionLognormalTail(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo against a closed form, run by the unit run; make test's race run (-short) has the estimator's concurrency in TestRareIsTheSameOnAnyWorkers")
+	}
 	for _, tc := range []struct{ median, p99 time.Duration }{
 		{150 * time.Millisecond, 2 * time.Second}, // ≈ 2e-3 per node-day
 		{100 * time.Millisecond, 1 * time.Second}, // ≈ 1e-6
@@ -107,6 +113,9 @@ func TestRareSlowCollectionLognormalTail(t *testing.T) {
 // interval is not zero-width: windows that all agreed still leave the
 // rule-of-three uncertainty, which the target then bounds.
 func TestRareWatchStallRateIsIncidentRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo against a closed form, run by the unit run; make test's race run (-short) has the estimator's concurrency in TestRareIsTheSameOnAnyWorkers")
+	}
 	for _, every := range []time.Duration{24 * time.Hour, 10 * 365 * 24 * time.Hour} {
 		c := watchStallCluster(t, 200, every)
 		_, est, se := rareEstimateOf(t, c, 0.1)

@@ -65,7 +65,7 @@ func (w *UnknownWrites) add(o *UnknownWrites) {
 }
 
 // leaseCheckFailed records a live lease GET sent at t, if it failed.
-func (m *metrics) leaseCheckFailed(t sim.Time, failed bool) {
+func (m *Replication) leaseCheckFailed(t sim.Time, failed bool) {
 	if !failed || !m.after(t) {
 		return
 	}
@@ -79,20 +79,20 @@ func (m *metrics) leaseCheckFailed(t sim.Time, failed bool) {
 	}
 }
 
-func (m *metrics) initReplays(r *run) {
+func (m *Replication) initReplays(r *run) {
 	m.occs = r.cfg.replayOccs()
 	m.replays = make([]replayStat, len(m.occs))
 	for k := range m.replays {
 		m.replays[k] = replayStat{start: sim.Never, end: sim.Never, until: sim.Never, first: sim.Never, last: -1}
 	}
-	m.replayPost = windowPost(r.cfg)
+	m.post = windowPost(r.cfg)
 }
 
 // beginReplay starts replay k at t until end, and its window, merged
 // with the previous one when they overlap.
-func (m *metrics) beginReplay(k int, t, end sim.Time) {
+func (m *Replication) beginReplay(k int, t, end sim.Time) {
 	s := &m.replays[k]
-	s.start, s.end, s.until = t, end, end.Add(m.replayPost)
+	s.start, s.end, s.until = t, end, end.Add(m.post)
 	lo, hi := max(s.start, m.warmup), min(s.until, m.end)
 	if hi <= lo {
 		return
@@ -105,7 +105,7 @@ func (m *metrics) beginReplay(k int, t, end sim.Time) {
 }
 
 // replayAt is the replay whose window holds t (the latest started), or -1.
-func (m *metrics) replayAt(t sim.Time) int {
+func (m *Replication) replayAt(t sim.Time) int {
 	// NB: every window holding a t before the end is in m.windows, in time
 	// order: most calls (a heartbeat each) end here.
 	if w := len(m.windows); t < m.end && (w == 0 || t > m.windows[w-1][1]) {
@@ -121,7 +121,7 @@ func (m *metrics) replayAt(t sim.Time) int {
 
 // outsideReplays is the part of [a, b) after warmup, before the end and
 // outside every replay window, in seconds.
-func (m *metrics) outsideReplays(a, b sim.Time) float64 {
+func (m *Replication) outsideReplays(a, b sim.Time) float64 {
 	secs := overlap(a, b, m.warmup, m.end)
 	for _, w := range m.windows {
 		secs -= overlap(a, b, w[0], w[1])
@@ -130,7 +130,7 @@ func (m *metrics) outsideReplays(a, b sim.Time) float64 {
 }
 
 // replayUnknown counts n's Ready→Unknown at t for replay k.
-func (m *metrics) replayUnknown(n *node, k int, t sim.Time, real bool) {
+func (m *Replication) replayUnknown(n *node, k int, t sim.Time, real bool) {
 	s := &m.replays[k]
 	n.replay, n.unknownSince = int32(k+1), t
 	n.falseEpisode = false
@@ -144,8 +144,8 @@ func (m *metrics) replayUnknown(n *node, k int, t sim.Time, real bool) {
 
 // replayTransition takes n's Ready→Unknown at t when it belongs to a
 // replay, and reports whether it did.
-func (m *metrics) replayTransition(r *run, n *node, t sim.Time) bool {
-	m.race(r, n, n.probe, t, false)
+func (m *Replication) replayTransition(n *node, t sim.Time) bool {
+	m.race(n, n.probe, t, false)
 	if n.fail != noFailure {
 		if n.failReplay != 0 && !n.failDetected {
 			m.replayUnknown(n, int(n.failReplay-1), t, true)
@@ -160,7 +160,7 @@ func (m *metrics) replayTransition(r *run, n *node, t sim.Time) bool {
 }
 
 // replayRecovery closes n's replay episode at t, as recovery does a false one.
-func (m *metrics) replayRecovery(r *run, n *node, t sim.Time) {
+func (m *Replication) replayRecovery(n *node, t sim.Time) {
 	if n.replay == 0 {
 		return
 	}
@@ -183,7 +183,7 @@ func (m *metrics) replayRecovery(r *run, n *node, t sim.Time) {
 // period first: a heartbeat then wins the race, an Unknown loses it.
 // NB: a pass handles its nodes at instants after it starts, so this goes
 // by those instants, not by when the incident's end is simulated.
-func (m *metrics) race(r *run, n *node, before, t sim.Time, heartbeat bool) {
+func (m *Replication) race(n *node, before, t sim.Time, heartbeat bool) {
 	k := m.replayAt(t)
 	if k < 0 || n.raceReplay == int32(k+1) || n.fail != noFailure || m.occs[k].event {
 		return
@@ -193,7 +193,7 @@ func (m *metrics) race(r *run, n *node, before, t sim.Time, heartbeat bool) {
 		return
 	}
 	n.raceReplay = int32(k + 1)
-	grace := sim.Time(r.ctl.grace)
+	grace := m.grace
 	if heartbeat && t-before <= grace {
 		return // never in danger
 	}
@@ -209,14 +209,14 @@ func (m *metrics) race(r *run, n *node, before, t sim.Time, heartbeat bool) {
 
 // tainted records the NoExecute taint (or, without taints, the pod
 // deletion) of n at t.
-func (m *metrics) tainted(r *run, n *node, t sim.Time) {
+func (m *Replication) tainted(n *node, t sim.Time) {
 	if n.replay != 0 && m.after(t) {
 		m.replays[n.replay-1].taints++
 	}
 }
 
 // replayEviction takes pods evicted from n when its episode is a replay's.
-func (m *metrics) replayEviction(n *node, t sim.Time) bool {
+func (m *Replication) replayEviction(n *node, t sim.Time) bool {
 	if n.replay == 0 || !m.after(t) {
 		return false
 	}
@@ -226,7 +226,7 @@ func (m *metrics) replayEviction(n *node, t sim.Time) bool {
 
 // unknownWrite records a Ready=Unknown write of the pass instant t that
 // failed, or that a kubelet PATCH cancelled.
-func (m *metrics) unknownWrite(t sim.Time, cancelled bool) {
+func (m *Replication) unknownWrite(t sim.Time, cancelled bool) {
 	if !m.after(t) {
 		return
 	}
@@ -255,7 +255,7 @@ func (m *metrics) unknownWrite(t sim.Time, cancelled bool) {
 }
 
 // finishReplays counts the replay episodes still open at the end.
-func (m *metrics) finishReplays(r *run) {
+func (m *Replication) finishReplays(r *run) {
 	for i := range r.nodes {
 		if n := &r.nodes[i]; n.replay != 0 {
 			m.replays[n.replay-1].open++

@@ -112,7 +112,7 @@ func (h *ruleHarness) do(t *testing.T, d *datadriven.TestData) string {
 		n.status.stopped = true
 	case "posted":
 		n.status.seenHB = 1
-		h.r.countNotReady(n)
+		h.r.ctl.countNotReady(n)
 	case "lease":
 		deliverLease(n, secArg(t, d, "at"), secArg(t, d, "renew"))
 	case "status":

@@ -18,33 +18,36 @@ import (
 // through the controller's pass duration and zone states, which phantoms
 // leave as a healthy cluster would).
 type run struct {
-	cfg         *Config
-	rep         int
-	spec        runSpec
-	eng         *sim.Engine
-	env         env
-	nodes       []node
-	ctl         controller
-	lp          leaseParams
-	sp          statusParams
-	met         metrics
-	warmup      sim.Time
-	toleration  time.Duration // of the unreachable taint
-	notReadyTol time.Duration // of the not-ready taint
-	incRNG      sim.Rand
-	failRNG     sim.Rand
-	foRNG       sim.Rand // endpoint updates of failed nodes
-	evictRNG    sim.Rand // the taint eviction controller's watch
-	replayRNG   sim.Rand // durations and nodes of replayed events
+	cfg       *Config
+	rep       int
+	spec      runSpec
+	eng       *sim.Engine
+	env       env
+	nodes     []node
+	ctl       controller
+	lp        leaseParams
+	sp        statusParams
+	met       Replication
+	fo        failovers
+	warmup    sim.Time
+	incRNG    sim.Rand
+	failRNG   sim.Rand
+	replayRNG sim.Rand // durations and nodes of replayed events
 
-	pr           *pressureRun                            // node pressure and conditions (pressure.go); nil: off
-	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
-	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
+	pr *pressureRun // node pressure and conditions (pressure.go); nil: off
+	hooks
 
 	forced []forcedIncident // incidents placed by a rare-event estimator
 
-	kPass, kEvict, kFailStart, kFailEnd, kIncStart, kIncEnd, kForced sim.Kind
-	kReplay, kReplayEnd                                              sim.Kind
+	kPass, kFailStart, kFailEnd, kIncStart, kIncEnd, kForced sim.Kind
+	kReplay, kReplayEnd                                      sim.Kind
+}
+
+// hooks are what tests, --trace and the rare-event estimators attach to a
+// run once it is set up.
+type hooks struct {
+	onTransition func(n *node, t sim.Time, unknown bool) // tests and --trace
+	beforeNode   func(n *node, s, t sim.Time, w int)     // rare-event branching: before each node of a pass, handled by worker w at t
 }
 
 // runSpec says which part of a cluster a run simulates, and on which
@@ -93,8 +96,6 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		l.mark(0, nil)
 		r.env.api.load = l
 	}
-	r.toleration = time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second
-	r.notReadyTol = time.Duration(cfg.APIServer.DefaultNotReadyTolerationSeconds) * time.Second
 	timeout := int64(cfg.HeartbeatClientTimeout())
 	k := &cfg.Kubelet
 	r.lp = leaseParams{
@@ -112,8 +113,12 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 	r.ctl = controller{
 		cfg: &cfg.Controller, grace: int64(cfg.Controller.NodeMonitorGracePeriod), start: int64(cfg.Controller.NodeStartupGracePeriod),
 		lease: cfg.Rules.Lease, rules: cfg.Rules, d: draws{r: r.stream("controller", 0)},
-		zones:   make([]zone, cfg.Cluster.Zones),
-		workers: newWorkers(cfg.Controller.Workers, cfg.Cluster.Nodes, sim.Time(cfg.Controller.PerNodeProcessing)),
+		toleration:  time.Duration(cfg.APIServer.DefaultUnreachableTolerationSeconds) * time.Second,
+		notReadyTol: time.Duration(cfg.APIServer.DefaultNotReadyTolerationSeconds) * time.Second,
+		evictRNG:    r.stream("tainteviction", 0),
+		zones:       make([]zone, cfg.Cluster.Zones),
+		workers:     newWorkers(cfg.Controller.Workers, cfg.Cluster.Nodes, sim.Time(cfg.Controller.PerNodeProcessing)),
+		env:         &r.env, sp: &r.sp, lp: &r.lp, met: &r.met, eng: r.eng, fo: &r.fo, hooks: &r.hooks,
 	}
 	for i := range r.ctl.zones {
 		z := &r.ctl.zones[i]
@@ -123,8 +128,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 	}
 	r.incRNG = r.stream("incidents", 0)
 	r.failRNG = r.stream("failures", 0)
-	r.foRNG = r.stream("failover", 0)
-	r.evictRNG = r.stream("tainteviction", 0)
+	r.fo = failovers{rng: r.stream("failover", 0), watchDelay: &r.env.watchDelay, updateDelay: &cfg.Controller.EndpointUpdateDelay, st: &r.met.fo}
 	r.replayRNG = r.stream("replays", 0)
 	r.register()
 	positions := spec.positions
@@ -135,6 +139,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		}
 	}
 	r.nodes = make([]node, len(positions))
+	r.ctl.nodes = r.nodes
 	r.met.init(r)
 	for i, pos := range positions {
 		if i%4096 == 0 && ctx.Err() != nil {
@@ -143,6 +148,9 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		r.initNode(i, pos)
 	}
 	r.newPressure()
+	if r.pr != nil {
+		r.ctl.pressureUnknown = r.pressureUnknown
+	}
 	return r, nil
 }
 
@@ -161,7 +169,7 @@ func (r *run) register() {
 		if ev.Arg != r.ctl.gen || r.ctl.down > 0 {
 			return // a pass of a leader that lost its lease
 		}
-		end := r.pass(ev.At)
+		end := r.ctl.pass(ev.At)
 		if r.env.trace != nil {
 			r.env.trace.pass(r, ev.At, end)
 		}
@@ -169,10 +177,10 @@ func (r *run) register() {
 	})
 	r.ctl.tainter = e.Register("no-execute-tainting-pass", func(ev sim.Event) {
 		if ev.Arg == r.ctl.gen {
-			r.taintPass(ev.At)
+			r.ctl.taintPass(ev.At)
 		}
 	})
-	r.kEvict = e.Register("eviction", func(ev sim.Event) { r.evict(&r.nodes[ev.Node], ev.Arg, ev.At) })
+	r.ctl.kEvict = e.Register("eviction", func(ev sim.Event) { r.ctl.evict(&r.nodes[ev.Node], ev.Arg, ev.At) })
 	r.kFailStart = e.Register("failure-start", func(ev sim.Event) { r.failStart(&r.nodes[ev.Node], failKind(ev.Arg), ev.At) })
 	r.kFailEnd = e.Register("failure-end", func(ev sim.Event) { r.failEnd(&r.nodes[ev.Node], ev.At) })
 	r.kIncStart = e.Register("incident-start", func(ev sim.Event) { r.incidentStart(int(ev.Arg), ev.At) })
@@ -219,7 +227,7 @@ func (r *run) initNode(i int, pos int32) {
 }
 
 // simulate runs the replication to the end and returns its metrics.
-func (r *run) simulate(ctx context.Context) (*metrics, error) {
+func (r *run) simulate(ctx context.Context) (*Replication, error) {
 	r.eng.At(sim.At(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 	if !r.spec.noIncidents {
 		r.scheduleIncidents()

@@ -95,8 +95,7 @@ func (c *controller) zoneQPS(s zoneState, size int) float64 {
 }
 
 // handleDisruption updates zone states at the end of a pass at t.
-func (r *run) handleDisruption(t sim.Time) {
-	c := &r.ctl
+func (c *controller) handleDisruption(t sim.Time) {
 	allFull, allWasFull := true, true
 	next := make([]zoneState, len(c.zones)) // NB: few zones; not per node
 	for i := range c.zones {
@@ -119,8 +118,8 @@ func (r *run) handleDisruption(t sim.Time) {
 	}
 	switch {
 	case allFull: // entering master disruption mode
-		for i := range r.nodes {
-			n := &r.nodes[i]
+		for i := range c.nodes {
+			n := &c.nodes[i]
 			if n.tainted {
 				n.tainted = false
 				n.taintGen++
@@ -131,17 +130,17 @@ func (r *run) handleDisruption(t sim.Time) {
 		}
 		for i := range c.zones {
 			c.zones[i].bucket.swap(0, t)
-			r.setZoneState(&c.zones[i], stateFull, t)
+			c.setZoneState(&c.zones[i], stateFull, t)
 		}
 		c.master = true
 	case allWasFull: // exiting: fresh grace period for every node
-		for i := range r.nodes {
-			r.nodes[i].probe = t
+		for i := range c.nodes {
+			c.nodes[i].probe = t
 		}
 		for i := range c.zones {
 			z := &c.zones[i]
 			z.bucket.swap(c.zoneQPS(next[i], z.size), t)
-			r.setZoneState(z, next[i], t)
+			c.setZoneState(z, next[i], t)
 		}
 		c.master = false
 	default:
@@ -149,50 +148,49 @@ func (r *run) handleDisruption(t sim.Time) {
 			z := &c.zones[i]
 			if z.state != next[i] {
 				z.bucket.swap(c.zoneQPS(next[i], z.size), t)
-				r.setZoneState(z, next[i], t)
+				c.setZoneState(z, next[i], t)
 			}
 		}
 	}
-	r.armTainter(t)
+	c.armTainter(t)
 }
 
 // leaveOut leaves n out of its zone's state in this pass: its health
 // update failed, and monitorNodeHealth returns before it appends the
 // node's condition (pkg/controller/nodelifecycle, "Skipping - no pods
 // will be evicted").
-func (r *run) leaveOut(n *node) {
-	z := &r.ctl.zones[n.zone]
+func (c *controller) leaveOut(n *node) {
+	z := &c.zones[n.zone]
 	z.leftOut++
 	if n.notReady {
 		z.leftOutNotReady++
 	}
 }
 
-func (r *run) setZoneState(z *zone, s zoneState, t sim.Time) {
-	r.met.zoneState(r, z, s, t)
+func (c *controller) setZoneState(z *zone, s zoneState, t sim.Time) {
+	c.met.zoneState(z, s, t)
 	z.state, z.since = s, t
 }
 
 // enqueueTaint is markNodeForTainting, or evictPods without taint-based
 // evictions: both feed the zone's rate-limited queue.
-func (r *run) enqueueTaint(n *node, t sim.Time) {
-	z := &r.ctl.zones[n.zone]
+func (c *controller) enqueueTaint(n *node, t sim.Time) {
+	z := &c.zones[n.zone]
 	n.queued = true
 	z.queue = append(z.queue, n.id)
-	r.armTainter(t)
+	c.armTainter(t)
 }
 
 // armTainter makes sure doNoExecuteTaintingPass runs while a queue can
 // make progress; it ticks every 100ms (NodeEvictionPeriod).
-func (r *run) armTainter(t sim.Time) {
-	c := &r.ctl
+func (c *controller) armTainter(t sim.Time) {
 	if c.ticking {
 		return
 	}
 	for i := range c.zones {
 		if len(c.zones[i].queue) > 0 && c.zones[i].bucket.qps > 0 {
 			c.ticking = true
-			r.eng.At(nextGridTick(t, 100e6, 0), c.tainter, 0, c.gen)
+			c.eng.At(nextGridTick(t, 100e6, 0), c.tainter, 0, c.gen)
 			return
 		}
 	}
@@ -200,13 +198,12 @@ func (r *run) armTainter(t sim.Time) {
 
 // taintPass is doNoExecuteTaintingPass (v1.12 without taints:
 // doEvictionPass) at t.
-func (r *run) taintPass(t sim.Time) {
-	c := &r.ctl
+func (c *controller) taintPass(t sim.Time) {
 	c.ticking = false
 	for i := range c.zones {
 		z := &c.zones[i]
 		for len(z.queue) > 0 {
-			n := &r.nodes[z.queue[0]]
+			n := &c.nodes[z.queue[0]]
 			if !n.queued { // dequeued by markNodeAsReachable
 				z.queue = z.queue[1:]
 				continue
@@ -216,50 +213,50 @@ func (r *run) taintPass(t sim.Time) {
 			}
 			z.queue = z.queue[1:]
 			n.queued = false
-			kind, tol := unreachableTaint, r.toleration
+			kind, tol := unreachableTaint, c.toleration
 			if c.rules.TaintBasedEvictions {
 				switch {
 				case n.listerShowsUnknown(t):
 				case n.listerShowsFalse(t):
-					kind, tol = notReadyTaint, r.notReadyTol
+					kind, tol = notReadyTaint, c.notReadyTol
 				default:
 					continue // "it's ready now": dropped, queued again by a later pass if still not ready
 				}
 			}
-			o := r.env.api.request(&c.d, write, t, 0, nil, 0)
+			o := c.env.api.request(&c.d, write, t, 0, nil, 0)
 			if !o.ok {
-				r.enqueueTaint(n, t) // retried at the back of the queue
+				c.enqueueTaint(n, t) // retried at the back of the queue
 				continue
 			}
 			n.tainted, n.taint = true, kind // without taints: its pods are deleted, once per episode
 			n.taintGen++
-			r.met.tainted(r, n, t)
+			c.met.tainted(n, t)
 			if !c.rules.TaintBasedEvictions {
-				r.met.eviction(r, n, t) // doEvictionPass: DeletePods
-				r.podsEvicted(n, t)
+				c.met.eviction(n, t) // doEvictionPass: DeletePods
+				c.fo.podsEvicted(n, t)
 				continue
 			}
 			commit := t + sim.Time(o.dur)
-			r.taintLanded(n, commit)
+			c.fo.taintLanded(n, commit)
 			// The taint eviction controller's node informer delivers the
 			// taint a watch delay later, and handleNodeUpdate starts each
 			// pod's toleration then (processPodOnNode: startTime = now),
 			// not at the taint's TimeAdded.
-			seen := r.env.api.watchStallEnd(commit + sim.Time(r.env.watchDelay.SampleNs(&r.evictRNG)))
-			r.eng.At(seen.Add(tol), r.kEvict, n.id, n.taintGen)
+			seen := c.env.api.watchStallEnd(commit + sim.Time(c.env.watchDelay.SampleNs(&c.evictRNG)))
+			c.eng.At(seen.Add(tol), c.kEvict, n.id, n.taintGen)
 		}
 		if len(z.queue) == 0 {
 			z.queue = z.queue[:0:0] // release the backing array after bursts
 		}
 	}
-	r.armTainter(t + 1)
+	c.armTainter(t + 1)
 }
 
 // evict runs when a NoExecute taint has been on for the toleration.
-func (r *run) evict(n *node, gen int64, t sim.Time) {
+func (c *controller) evict(n *node, gen int64, t sim.Time) {
 	if !n.tainted || n.taintGen != gen {
 		return
 	}
-	r.met.eviction(r, n, t)
-	r.podsEvicted(n, t)
+	c.met.eviction(n, t)
+	c.fo.podsEvicted(n, t)
 }
