@@ -112,20 +112,24 @@ func PercentInterval(lo, hi float64) string {
 	return "[" + Percent(lo) + ", " + Percent(hi) + "]"
 }
 
-// Duration formats a span of s seconds: "430 ms", "43 s", "2.5 min",
-// "5.2 hours", "38 days", "2.1 years". The unit is chosen after rounding,
-// so 118 s reads "2 min" like 121 s, never "120 s".
+// Duration formats a span of s seconds: "430 ms", "43 s", "118 s",
+// "5.2 min", "5.2 hours", "38 days", "2.1 years". From 100 s to 5 min it
+// keeps whole seconds: grace periods and detection times are set and
+// compared to the second, and "2 min" would hide 118 s against 122 s.
+// Otherwise the unit is chosen after rounding, never "120 min".
 func Duration(s float64) string {
 	switch {
 	case !defined(s):
 		return Undefined
 	case s == 0:
 		return "0 s"
+	case math.Abs(math.Round(s)) >= 100 && math.Abs(math.Round(s)) < 300:
+		return strconv.FormatFloat(math.Round(s), 'f', 0, 64) + " s"
 	}
 	units := []struct {
 		name       string
 		per, below float64 // seconds per unit; the next unit from this many on
-	}{{"ms", 1e-3, 1000}, {"s", 1, 120}, {"min", 60, 120}, {"hours", 3600, 48}, {"days", 86400, 730}}
+	}{{"ms", 1e-3, 1000}, {"s", 1, 100}, {"min", 60, 120}, {"hours", 3600, 48}, {"days", 86400, 730}}
 	for _, u := range units {
 		v := round(s/u.per, FigureDigits)
 		if math.Abs(v) < u.below {

@@ -52,7 +52,7 @@ func TestEstimate(t *testing.T) {
 
 func TestDuration(t *testing.T) {
 	for s, want := range map[float64]string{
-		0: "0 s", 0.43: "430 ms", 43: "43 s", 118: "2 min", 121: "2 min", 119.4: "2 min", 114: "110 s", 150: "2.5 min", 0.9996: "1 s", 5.2 * 3600: "5.2 hours", 38 * 86400: "38 days",
+		0: "0 s", 0.43: "430 ms", 43: "43 s", 118: "118 s", 121: "121 s", 119.4: "119 s", 114: "114 s", 99.4: "99 s", 99.6: "100 s", 299.4: "299 s", 299.6: "5 min", 318: "5.3 min", 150: "150 s", 0.9996: "1 s", 5.2 * 3600: "5.2 hours", 38 * 86400: "38 days",
 		2.1 * 365 * 86400: "2.1 years", math.NaN(): Undefined,
 	} {
 		if got := Duration(s); got != want {
