@@ -168,7 +168,7 @@ func resultsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 		"mean duration", "endpoint loss (pod-s/node-day)", "false evictions", "detection p50 / p99", "max Unknown",
 		"endpoints removed p50 / p99", "evicted p50 / p99", "not evicted")
 	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
-	two := func(a, c model.Num) string { return secs(a) + " / " + secs(c) }
+	two := func(a, c model.Num) string { return human.JoinDurations(" / ", float64(a), float64(c)) }
 	for _, p := range res.Points {
 		var row []string
 		for _, ax := range axes {
@@ -300,7 +300,7 @@ func kindsTable(b *bytes.Buffer, res *model.Results, axes []model.SweepAxis) {
 	}
 	head = append(head, "kind", "failures", "detected", "endpoints removed", "NoExecute taint", "pods evicted", "not evicted")
 	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
-	two := func(a, c model.Num) string { return secs(a) + " / " + secs(c) }
+	two := func(a, c model.Num) string { return human.JoinDurations(" / ", float64(a), float64(c)) }
 	for _, p := range res.Points {
 		for _, k := range p.Failover.ByKind {
 			var row []string

@@ -15,6 +15,12 @@ const NotApplicable = "not applicable: the scenario only replays events, whose f
 func num(n model.Num) string  { return human.Figure(float64(n)) }
 func secs(n model.Num) string { return human.Duration(float64(n)) }
 
+// secsBoth formats a median and its p99 in one unit (human.Durations).
+func secsBoth(p50, p99 model.Num) (string, string) {
+	s := human.Durations(float64(p50), float64(p99))
+	return s[0], s[1]
+}
+
 // Sentence is the plain-language reading of one point, e.g. "about 1
 // false NotReady every 5 weeks across 1000 nodes; real crashes detected
 // in 43 s median, 52 s p99". failures names the injected failures
@@ -73,7 +79,8 @@ func detection(d *model.Detection, failures string) string {
 	if d.Detected == 0 {
 		return fmt.Sprintf("none of %d %s detected", d.Failures, failures)
 	}
-	s := fmt.Sprintf("%s detected in %s median, %s p99", failures, secs(d.P50S), secs(d.P99S))
+	p50, p99 := secsBoth(d.P50S, d.P99S)
+	s := fmt.Sprintf("%s detected in %s median, %s p99", failures, p50, p99)
 	if d.Failures > d.Detected {
 		s += fmt.Sprintf(" (%d of %d never detected)", d.Failures-d.Detected, d.Failures)
 	}
@@ -88,7 +95,8 @@ func failover(f *model.Failover) string {
 		parts = append(parts, fmt.Sprintf("endpoints removed in %s median", secs(f.EndpointsRemovedP50S)))
 	}
 	if f.Evicted > 0 {
-		parts = append(parts, fmt.Sprintf("pods evicted in %s median (%s p99)", secs(f.EvictedP50S), secs(f.EvictedP99S)))
+		p50, p99 := secsBoth(f.EvictedP50S, f.EvictedP99S)
+		parts = append(parts, fmt.Sprintf("pods evicted in %s median (%s p99)", p50, p99))
 	}
 	if f.NotEvicted > 0 {
 		parts = append(parts, fmt.Sprintf("%d never evicted", f.NotEvicted))

@@ -139,6 +139,38 @@ func Duration(s float64) string {
 	return Figure(s/(365*86400)) + " years"
 }
 
+// Durations formats spans read side by side (a median and its p99) in
+// one unit, the one Duration picks for the largest, so that a pair never
+// reads "290 s median (5.1 min p99)". Spans three times apart or more keep
+// their own units: "43 s median, 6 min p99".
+func Durations(s ...float64) []string {
+	out := make([]string, len(s))
+	lo, hi := math.Inf(1), 0.0
+	for _, x := range s {
+		if defined(x) && x != 0 {
+			lo, hi = math.Min(lo, math.Abs(x)), math.Max(hi, math.Abs(x))
+		}
+	}
+	unit := Duration(hi)
+	name := unit[strings.LastIndexByte(unit, ' ')+1:]
+	per := map[string]float64{"ms": 1e-3, "s": 1, "min": 60, "hours": 3600, "days": 86400, "years": 365 * 86400}[name]
+	whole := name == "s" && math.Round(hi) >= 100
+	for i, x := range s {
+		switch {
+		case hi == 0 || hi >= 3*lo || !defined(x) || x == 0:
+			out[i] = Duration(x)
+		case whole:
+			out[i] = strconv.FormatFloat(math.Round(x), 'f', 0, 64) + " s"
+		default:
+			out[i] = Figure(x/per) + " " + name
+		}
+	}
+	return out
+}
+
+// JoinDurations is Durations joined by sep: "179 s / 194 s".
+func JoinDurations(sep string, s ...float64) string { return strings.Join(Durations(s...), sep) }
+
 // round rounds x to n significant figures.
 func round(x float64, n int) float64 {
 	if x == 0 || !defined(x) {

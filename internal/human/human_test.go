@@ -2,6 +2,7 @@ package human
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -57,6 +58,25 @@ func TestDuration(t *testing.T) {
 	} {
 		if got := Duration(s); got != want {
 			t.Errorf("Duration(%v) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for _, tc := range []struct {
+		in   []float64
+		want string
+	}{
+		{[]float64{290, 306}, "4.8 min, 5.1 min"},
+		{[]float64{179, 194}, "179 s, 194 s"},
+		{[]float64{41, 59}, "41 s, 59 s"},
+		{[]float64{95, 122}, "95 s, 122 s"},
+		{[]float64{43, 360}, "43 s, 6 min"},
+		{[]float64{0.4, 0.9}, "400 ms, 900 ms"},
+		{[]float64{math.NaN(), 12}, Undefined + ", 12 s"},
+	} {
+		if got := strings.Join(Durations(tc.in...), ", "); got != tc.want {
+			t.Errorf("Durations(%v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

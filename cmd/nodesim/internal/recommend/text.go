@@ -150,7 +150,8 @@ func detectionWords(d *Detection, bl *Baseline, rec string) string {
 	if d == nil || d.Detected == 0 {
 		return "detection was not measured (no crash detected)"
 	}
-	out := "it detects crashes in " + human.Duration(float64(d.P50S)) + " median, " + human.Duration(float64(d.P99S)) + " p99"
+	both := human.Durations(float64(d.P50S), float64(d.P99S))
+	out := "it detects crashes in " + both[0] + " median, " + both[1] + " p99"
 	if d.CrashesInjected {
 		out += " (crashes injected to measure it)"
 	}
@@ -174,7 +175,8 @@ func evictionWords(e *Eviction) string {
 	if e == nil {
 		return ""
 	}
-	return "; a crashed node's pods are evicted in " + human.Duration(float64(e.EvictedP50S)) + " median (" + human.Duration(float64(e.EvictedP99S)) + " p99)"
+	both := human.Durations(float64(e.EvictedP50S), float64(e.EvictedP99S))
+	return "; a crashed node's pods are evicted in " + both[0] + " median (" + both[1] + " p99)"
 }
 
 func detectionCells(d *Detection) (string, string) {

@@ -102,12 +102,12 @@ func metricRows(p *model.Point) [][3]string {
 		{"mass NotReady: max fraction, episodes", percent(m.MaxFraction) + ", " + fmt.Sprint(m.Episodes), ""},
 		{"  time in partial, full disruption", percent(m.PartialDisruptionTimeFraction) + ", " + percent(m.FullDisruptionTimeFraction), ""},
 		{"detection: failures, detected", fmt.Sprintf("%d, %d", d.Failures, d.Detected), ""},
-		{"  latency p50, p99, max", secs(d.P50S) + ", " + secs(d.P99S) + ", " + secs(d.MaxS), ""},
+		{"  latency p50, p99, max", human.JoinDurations(", ", float64(d.P50S), float64(d.P99S), float64(d.MaxS)), ""},
 	}
 	rows = append(rows, failoverRows(p)...)
 	rows = append(rows, [][3]string{
 		{"QoS: T_MR, T_M, P_A", secs(q.TMRS) + ", " + secs(q.TMS) + ", " + human.Sig(float64(q.PA), 7), ""},
-		{"heartbeat gaps p50, p99, max", secs(g.P50S) + ", " + secs(g.P99S) + ", " + secs(g.MaxS), ""},
+		{"heartbeat gaps p50, p99, max", human.JoinDurations(", ", float64(g.P50S), float64(g.P99S), float64(g.MaxS)), ""},
 		{"node-days simulated", human.NodeDays(p.NodeDays), ""},
 		{"incidents after warmup", IncidentCountsLine(p.IncidentCounts), ""},
 	}...)
@@ -121,7 +121,7 @@ func failoverRows(p *model.Point) [][3]string {
 		return nil
 	}
 	fo := &p.Failover
-	three := func(a, b, c model.Num) string { return secs(a) + ", " + secs(b) + ", " + secs(c) }
+	three := func(a, b, c model.Num) string { return human.JoinDurations(", ", float64(a), float64(b), float64(c)) }
 	rows := [][3]string{
 		{"failover: endpoints out p50, p99, max", three(fo.EndpointsRemovedP50S, fo.EndpointsRemovedP99S, fo.EndpointsRemovedMaxS), ""},
 		{"  NoExecute taint p50, p99, max", three(fo.TaintedP50S, fo.TaintedP99S, fo.TaintedMaxS), ""},
