@@ -240,7 +240,7 @@ func (r *run) simulate(ctx context.Context) (*Replication, error) {
 	if err := r.eng.RunContext(ctx, r.env.end); err != nil {
 		return nil, err
 	}
-	r.met.finish(r, r.env.end)
+	r.met.finish(r.nodes, r.ctl.zones, &r.env.api, r.cfg, r.env.end)
 	r.finishPressure(&r.met, r.env.end)
 	return &r.met, nil
 }
