@@ -90,7 +90,7 @@ func TestFullDisruptionRemovesTaintsAndResetsProbesOnExit(t *testing.T) {
 }
 
 // failoverRun is one v1.33 node, its loops stopped, with a leader
-// failover of 20s that tests start by hand (incidentStart(0, t)).
+// failover of 20s that tests start by hand (inc.arrive(0, t)).
 // A new leader has no nodeHealthData: probes restart at its first pass,
 // so a silent node is detected a whole grace period after the failover.
 // Overlapping failovers are one: no leader until the last ends, then one

@@ -59,7 +59,7 @@ func TestDeadConnectionRecoveryByRelease(t *testing.T) {
 		start := sec(100)
 		r.eng.At(sim.At(c.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen) // the controller drives the loops
 		r.eng.Run(start)
-		r.startIncident(0, start, start+sim.At(HealthCheck))
+		r.inc.start(0, start, start+sim.At(HealthCheck))
 		r.eng.Run(sec(200))
 		require.Equal(t, start, n.deadStart, tc.profile)
 		if !tc.closed {
@@ -82,7 +82,7 @@ func TestDeadConnectionDelaysTheLease(t *testing.T) {
 		n := &r.nodes[0]
 		start := sec(100)
 		n.lease.observe(&r.lp, &r.env, n, start)
-		r.startIncident(0, start, start+sim.At(HealthCheck))
+		r.inc.start(0, start, start+sim.At(HealthCheck))
 		first[profile] = sim.Never
 		for t := start; t < sec(200) && first[profile] == sim.Never; t += sec(1) {
 			if renew := n.lease.observe(&r.lp, &r.env, n, t); renew >= start {
@@ -100,7 +100,7 @@ func TestDeadControllerWatchIsAStall(t *testing.T) {
 	c := deadConnConfig(t, "v1.33", 1, TargetControllerWatch, 1)
 	r := newRun(c, 0)
 	start := sec(100)
-	r.startIncident(0, start, start+sim.At(HealthCheck))
+	r.inc.start(0, start, start+sim.At(HealthCheck))
 	assert.Equal(t, sec(145), r.env.api.watchStallEnd(sec(101)))
 	assert.Equal(t, sec(146), r.env.api.watchStallEnd(sec(146)))
 	assert.Equal(t, sim.Never, r.nodes[0].deadStart, "the kubelets' connections are fine")
@@ -111,7 +111,7 @@ func TestDeadConnectionFraction(t *testing.T) {
 	const nodes, p = 2000, 0.3
 	c := deadConnConfig(t, "v1.33", nodes, TargetKubelets, p)
 	r := newRun(c, 0)
-	r.startIncident(0, sec(100), sec(145))
+	r.inc.start(0, sec(100), sec(145))
 	hit := 0
 	for i := range r.nodes {
 		if r.nodes[i].deadStart == sec(100) {

@@ -126,10 +126,10 @@ func (x *excursion) run(main *run, n *node, s, t sim.Time, w int, branch uint64,
 	x.statusAfter = draws{r: *sim.NewRand(key), base: statusSites}
 	c.lease.next, c.status.next = &x.leaseNext, &x.statusNext
 
-	r.forced = r.forced[:0]
-	for _, f := range main.forced {
+	r.inc.forced = r.inc.forced[:0]
+	for _, f := range main.inc.forced {
 		if f.start > t {
-			r.force(f)
+			r.inc.force(f)
 		}
 	}
 	x.waiting, x.score = true, 0

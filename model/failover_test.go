@@ -45,7 +45,7 @@ func failAt(t *testing.T, r *run, k failKind, at sim.Time, nodes ...int) (*trans
 	t.Helper()
 	tr := record(r)
 	for _, i := range nodes {
-		r.eng.At(at, r.kFailStart, int32(i), int64(k))
+		r.eng.At(at, r.inj.kStart, int32(i), int64(k))
 	}
 	_, err := r.simulate(context.Background())
 	require.NoError(t, err)
@@ -103,7 +103,7 @@ func TestCrashWhileUnknownHasFailedOverAlready(t *testing.T) {
 	r, _ := manual(t, failoverConfig(t, "v1.33", 10)) // node 0 never posts: Unknown after the startup grace
 	tr := record(r)
 	crash := sec(200)
-	r.eng.At(crash, r.kFailStart, 0, int64(crashFailure))
+	r.eng.At(crash, r.inj.kStart, 0, int64(crashFailure))
 	r.eng.Run(sec(1000))
 	require.Len(t, tr.unknown, 1)
 	require.Less(t, tr.unknown[0], crash)

@@ -321,10 +321,11 @@ func (m *Replication) incident(i int, spec *Incident, s, e sim.Time) {
 	}
 }
 
-// finish closes open episodes, states and failures at the end of the run.
-func (m *Replication) finish(r *run, end sim.Time) {
-	for i := range r.nodes {
-		n := &r.nodes[i]
+// finish closes, at end, the open episodes and failures of nodes and the
+// states of zones, and takes the load figures of api, under cfg.
+func (m *Replication) finish(nodes []node, zones []zone, api *apiserver, cfg *Config, end sim.Time) {
+	for i := range nodes {
+		n := &nodes[i]
 		if n.falseEpisode {
 			m.unknownSecs += end.Sub(n.unknownSince).Seconds() // censored: not a duration sample
 		}
@@ -333,28 +334,28 @@ func (m *Replication) finish(r *run, end sim.Time) {
 			m.failSecs += secs
 			m.zones[n.zone].failSecs += secs
 			// Undetected only if it had time to be detected; else censored.
-			if n.failCounted && !n.failDetected && end.Sub(n.failStart) > 5*r.cfg.Controller.NodeMonitorGracePeriod {
+			if n.failCounted && !n.failDetected && end.Sub(n.failStart) > 5*cfg.Controller.NodeMonitorGracePeriod {
 				m.undetected++
 				m.failures++
 				m.fo.kinds[n.fail].failures++
 			}
-			if end.Sub(n.failStart) > evictable(r.cfg) {
+			if end.Sub(n.failStart) > evictable(cfg) {
 				m.failoverOver(n) // else censored: it may yet be evicted
 			}
 		}
 	}
-	for i := range r.ctl.zones {
-		z := &r.ctl.zones[i]
+	for i := range zones {
+		z := &zones[i]
 		m.zoneState(z, z.state, end)
 	}
 	if m.timeline != nil {
-		m.timeline.finish(r, m.unknownNow)
+		m.timeline.finish(cfg.Cluster.Nodes, m.unknownNow)
 	}
-	m.finishReplays(r)
+	m.finishReplays(nodes)
 	m.flushGaps()
 	m.ep.finish()
-	if l := r.env.api.load; l != nil {
-		l.mark(end, r.env.api.incidents)
+	if l := api.load; l != nil {
+		l.mark(end, api.incidents)
 		m.load = &l.stats
 	}
 }

@@ -227,7 +227,7 @@ func (r *run) replayStart(k int, t sim.Time) {
 		spec := &r.cfg.APIServer.Incidents[o.spec]
 		end := t + sim.Time(spec.Lasts.SampleNs(&r.replayRNG))
 		r.met.beginReplay(k, t, end)
-		r.startIncident(o.spec, t, end)
+		r.inc.start(o.spec, t, end)
 		return
 	}
 	ev := &r.cfg.Failures.Events[o.spec]
@@ -252,6 +252,6 @@ func (r *run) replayStart(k int, t sim.Time) {
 		}
 		st.hit++
 		n.failReplay = int32(k + 1)
-		r.beginFailure(n, kind, t, end)
+		r.inj.begin(n, kind, t, end)
 	}
 }

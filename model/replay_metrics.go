@@ -255,9 +255,9 @@ func (m *Replication) unknownWrite(t sim.Time, cancelled bool) {
 }
 
 // finishReplays counts the replay episodes still open at the end.
-func (m *Replication) finishReplays(r *run) {
-	for i := range r.nodes {
-		if n := &r.nodes[i]; n.replay != 0 {
+func (m *Replication) finishReplays(nodes []node) {
+	for i := range nodes {
+		if n := &nodes[i]; n.replay != 0 {
 			m.replays[n.replay-1].open++
 		}
 	}

@@ -131,7 +131,7 @@ func (h *ruleHarness) do(t *testing.T, d *datadriven.TestData) string {
 		if at < h.now {
 			d.Fatalf(t, "%s: failover at %s is before now (%s)", d.Pos, secs(at), secs(h.now))
 		}
-		h.r.incidentStart(0, at)
+		h.r.inc.arrive(0, at)
 	case "run":
 		return h.run(t, d)
 	default:

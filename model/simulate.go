@@ -29,18 +29,15 @@ type run struct {
 	sp        statusParams
 	met       Replication
 	fo        failovers
+	inj       injector  // injected per-node failures (failures.go)
+	inc       incidents // apiserver incidents (incidents.go)
 	warmup    sim.Time
-	incRNG    sim.Rand
-	failRNG   sim.Rand
 	replayRNG sim.Rand // durations and nodes of replayed events
 
 	pr *pressureRun // node pressure and conditions (pressure.go); nil: off
 	hooks
 
-	forced []forcedIncident // incidents placed by a rare-event estimator
-
-	kPass, kFailStart, kFailEnd, kIncStart, kIncEnd, kForced sim.Kind
-	kReplay, kReplayEnd                                      sim.Kind
+	kPass, kReplay, kReplayEnd sim.Kind
 }
 
 // hooks are what tests, --trace and the rare-event estimators attach to a
@@ -126,8 +123,14 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		z.bucket = newBucket(cfg.Controller.NodeEvictionRate, 0)
 		z.size = shareOf(cfg.Cluster.Nodes, cfg.Cluster.Zones, i) // phantoms count: they are Ready nodes of the zone
 	}
-	r.incRNG = r.stream("incidents", 0)
-	r.failRNG = r.stream("failures", 0)
+	r.inc = incidents{
+		cfg: &cfg.APIServer, seed: cfg.Simulation.Seed, rep: rep, branch: spec.branch, rng: r.stream("incidents", 0),
+		env: &r.env, sp: &r.sp, lp: &r.lp, ctl: &r.ctl, met: &r.met, eng: r.eng,
+	}
+	r.inj = injector{
+		cfg: &cfg.Failures, lease: cfg.Rules.Lease, warmup: r.warmup, rng: r.stream("failures", 0),
+		env: &r.env, sp: &r.sp, lp: &r.lp, ctl: &r.ctl, met: &r.met, fo: &r.fo, eng: r.eng,
+	}
 	r.fo = failovers{rng: r.stream("failover", 0), watchDelay: &r.env.watchDelay, updateDelay: &cfg.Controller.EndpointUpdateDelay, st: &r.met.fo}
 	r.replayRNG = r.stream("replays", 0)
 	r.register()
@@ -139,7 +142,7 @@ func newRunSpecContext(ctx context.Context, cfg *Config, rep int, spec runSpec) 
 		}
 	}
 	r.nodes = make([]node, len(positions))
-	r.ctl.nodes = r.nodes
+	r.ctl.nodes, r.inc.nodes = r.nodes, r.nodes
 	r.met.init(r)
 	for i, pos := range positions {
 		if i%4096 == 0 && ctx.Err() != nil {
@@ -181,14 +184,15 @@ func (r *run) register() {
 		}
 	})
 	r.ctl.kEvict = e.Register("eviction", func(ev sim.Event) { r.ctl.evict(&r.nodes[ev.Node], ev.Arg, ev.At) })
-	r.kFailStart = e.Register("failure-start", func(ev sim.Event) { r.failStart(&r.nodes[ev.Node], failKind(ev.Arg), ev.At) })
-	r.kFailEnd = e.Register("failure-end", func(ev sim.Event) { r.failEnd(&r.nodes[ev.Node], ev.At) })
-	r.kIncStart = e.Register("incident-start", func(ev sim.Event) { r.incidentStart(int(ev.Arg), ev.At) })
-	r.kIncEnd = e.Register("incident-end", func(ev sim.Event) { r.incidentEnd(int(ev.Arg), ev.At) })
-	r.kForced = e.Register("forced-incident", func(ev sim.Event) {
-		f := r.forced[ev.Arg]
-		r.startIncident(f.spec, f.start, f.end)
+	r.inj.kStart = e.Register("failure-start", func(ev sim.Event) { r.inj.start(&r.nodes[ev.Node], failKind(ev.Arg), ev.At) })
+	r.inj.kEnd = e.Register("failure-end", func(ev sim.Event) { r.inj.end(&r.nodes[ev.Node], ev.At) })
+	r.inc.kStart = e.Register("incident-start", func(ev sim.Event) { r.inc.arrive(int(ev.Arg), ev.At) })
+	r.inc.kEnd = e.Register("incident-end", func(ev sim.Event) { r.inc.end(int(ev.Arg), ev.At) })
+	r.inc.kForced = e.Register("forced-incident", func(ev sim.Event) {
+		f := r.inc.forced[ev.Arg]
+		r.inc.start(f.spec, f.start, f.end)
 	})
+	r.inc.kPass = r.kPass
 	r.kReplay = e.Register("replay-start", func(ev sim.Event) { r.replayStart(int(ev.Arg), ev.At) })
 }
 
@@ -222,7 +226,7 @@ func (r *run) initNode(i int, pos int32) {
 		n.lease.vis = sim.Never
 	}
 	if !r.spec.noFailures {
-		r.scheduleFailures(n, 0)
+		r.inj.schedule(n, 0)
 	}
 }
 
@@ -230,13 +234,13 @@ func (r *run) initNode(i int, pos int32) {
 func (r *run) simulate(ctx context.Context) (*Replication, error) {
 	r.eng.At(sim.At(r.cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 	if !r.spec.noIncidents {
-		r.scheduleIncidents()
+		r.inc.schedule()
 	}
 	r.scheduleReplays()
 	if err := r.eng.RunContext(ctx, r.env.end); err != nil {
 		return nil, err
 	}
-	r.met.finish(r, r.env.end)
+	r.met.finish(r.nodes, r.ctl.zones, &r.env.api, r.cfg, r.env.end)
 	r.finishPressure(&r.met, r.env.end)
 	return &r.met, nil
 }

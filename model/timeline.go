@@ -106,8 +106,9 @@ func (tl *timeline) zone(z *zone, s zoneState, t sim.Time) {
 
 func (tl *timeline) zoneID(z *zone) int { return int(z.id) }
 
-func (tl *timeline) finish(r *run, now int) {
-	tl.out.Nodes = r.cfg.Cluster.Nodes
+// finish closes the timeline of a cluster of nodes with now Unknown.
+func (tl *timeline) finish(nodes, now int) {
+	tl.out.Nodes = nodes
 	tl.out.Unknown = make([]int32, timelineSteps)
 	tl.out.Failed = make([]int32, timelineSteps)
 	carry, carryF := tl.atStart[0], tl.atStart[1]

@@ -197,7 +197,7 @@ func TestTraceRecordsFailedUnknownWrites(t *testing.T) {
 	var buf bytes.Buffer
 	tr, err := newTracer(&buf, r)
 	require.NoError(t, err)
-	r.scheduleIncidents()
+	r.inc.schedule()
 	r.eng.Run(sec(100))
 	require.NoError(t, tr.close(sec(100)))
 	_, lines := parseTrace(t, buf.Bytes())

@@ -128,7 +128,7 @@ func runWindow(ctx context.Context, cfg *Config, i, w int, st stratum) (windowRe
 	r := newRunSpec(cfg, w, runSpec{branch: branch, noIncidents: true, noFailures: true, noGaps: true,
 		duration: time.Duration(limit) - cfg.Simulation.Warmup})
 	r.met.warmup, r.met.countUntil, r.met.keepDurations = start, until, true
-	r.force(forcedIncident{spec: i, start: start, end: end})
+	r.inc.force(forcedIncident{spec: i, start: start, end: end})
 	r.eng.At(sim.At(cfg.Controller.NodeMonitorPeriod), r.kPass, 0, r.ctl.gen)
 	stop, err := r.runUntilSettled(ctx, until, limit)
 	if err != nil {
@@ -200,7 +200,7 @@ func runSparseWindow(ctx context.Context, cfg *Config, i, w int, st stratum, pla
 	pos := batchPositions(cfg, w, branch, plan.nodes)
 	r := newRunSpec(cfg, w, runSpec{positions: pos, branch: branch, noIncidents: true, noFailures: true, noGaps: true,
 		duration: time.Duration(until) - cfg.Simulation.Warmup})
-	r.force(forcedIncident{spec: i, start: start, end: end})
+	r.inc.force(forcedIncident{spec: i, start: start, end: end})
 	x := newExcursion(cfg)
 	scale := float64(cfg.Cluster.Nodes) / float64(len(pos))
 	res := windowResult{duration: end.Sub(start).Seconds(), spanDays: until.Sub(from).Seconds() / 86400}
